@@ -1,0 +1,171 @@
+//! `chatlint.toml`: found upward from each checked file, turned into
+//! [`Settings`] plus the file-selection rules (method patterns,
+//! include/exclude, size limit). Command-line options override it.
+
+use crate::method::Method;
+use crate::profile::Profile;
+use crate::rules::catalogue;
+use crate::settings::{Level, RequestContext, Settings};
+use crate::suggest::closest;
+use globset::{Glob, GlobSet, GlobSetBuilder};
+use serde::Deserialize;
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+
+pub const FILE_NAME: &str = "chatlint.toml";
+/// Files larger than this are refused unless configured otherwise.
+pub const DEFAULT_MAX_FILE_SIZE: u64 = 8 * 1024 * 1024;
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ConfigFile {
+    profile: Option<String>,
+    max_file_size: Option<u64>,
+    #[serde(default)]
+    rules: HashMap<String, Level>,
+    #[serde(default)]
+    context: RequestContext,
+    /// Method name → glob patterns of files with that method.
+    #[serde(default)]
+    methods: BTreeMap<String, Vec<String>>,
+    /// Extra patterns a folder walk picks up (besides `*.setup.json`,
+    /// `*.create.json` and JSON shaped like a request).
+    #[serde(default)]
+    include: Vec<String>,
+    #[serde(default)]
+    exclude: Vec<String>,
+}
+
+/// Command-line options that win over the config file.
+#[derive(Debug, Default, Clone)]
+pub struct Overrides {
+    pub profile: Option<String>,
+    pub max_file_size: Option<u64>,
+}
+
+#[derive(Debug)]
+pub struct Config {
+    /// The config file, when one was found.
+    pub path: Option<PathBuf>,
+    /// Patterns are relative to this folder.
+    pub root: PathBuf,
+    pub settings: Settings,
+    pub max_file_size: u64,
+    methods: Vec<(GlobSet, Method)>,
+    include: GlobSet,
+    exclude: GlobSet,
+}
+
+impl Config {
+    /// The built-in defaults, for a run with no config file.
+    pub fn defaults(root: PathBuf, overrides: &Overrides) -> Result<Config, String> {
+        Config::build(None, root, ConfigFile::default(), overrides)
+    }
+
+    pub fn load(path: &Path, overrides: &Overrides) -> Result<Config, String> {
+        let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
+        let file: ConfigFile =
+            toml::from_str(&text).map_err(|e| format!("{}: {}", path.display(), e.to_string().trim_end()))?;
+        let root = path.parent().map(Path::to_path_buf).unwrap_or_default();
+        Config::build(Some(path.to_path_buf()), root, file, overrides).map_err(|e| format!("{}: {e}", path.display()))
+    }
+
+    fn build(path: Option<PathBuf>, root: PathBuf, file: ConfigFile, overrides: &Overrides) -> Result<Config, String> {
+        let profile_name = overrides.profile.as_deref().or(file.profile.as_deref());
+        let profile = match profile_name {
+            Some(name) => Profile::by_name(name)?,
+            None => Profile::default_profile(),
+        };
+        for id in file.rules.keys() {
+            if catalogue::get(id).is_none() {
+                let hint = closest(id, catalogue::all().map(|r| r.id.as_str()))
+                    .map(|(s, _)| format!(" (did you mean `{s}`?)"))
+                    .unwrap_or_default();
+                return Err(format!("[rules] names an unknown rule `{id}`{hint}"));
+            }
+        }
+        let mut methods = Vec::new();
+        for (name, patterns) in &file.methods {
+            let method: Method = name.parse().map_err(|e| format!("[methods]: {e}"))?;
+            methods.push((glob_set(patterns)?, method));
+        }
+        Ok(Config {
+            path,
+            root,
+            settings: Settings { profile, levels: file.rules, context: file.context },
+            max_file_size: overrides.max_file_size.or(file.max_file_size).unwrap_or(DEFAULT_MAX_FILE_SIZE),
+            methods,
+            include: glob_set(&file.include)?,
+            exclude: glob_set(&file.exclude)?,
+        })
+    }
+
+    fn relative<'p>(&self, file: &'p Path) -> &'p Path {
+        file.strip_prefix(&self.root).unwrap_or(file)
+    }
+
+    /// The method the config's patterns give this file.
+    pub fn method_for(&self, file: &Path) -> Option<Method> {
+        let rel = self.relative(file);
+        self.methods.iter().find(|(set, _)| set.is_match(rel)).map(|(_, m)| *m)
+    }
+
+    pub fn is_excluded(&self, file: &Path) -> bool {
+        self.exclude.is_match(self.relative(file))
+    }
+
+    pub fn is_included(&self, file: &Path) -> bool {
+        self.include.is_match(self.relative(file))
+    }
+}
+
+fn glob_set(patterns: &[String]) -> Result<GlobSet, String> {
+    let mut b = GlobSetBuilder::new();
+    for p in patterns {
+        b.add(Glob::new(p).map_err(|e| format!("bad pattern `{p}`: {e}"))?);
+    }
+    b.build().map_err(|e| e.to_string())
+}
+
+/// Finds and caches the config that governs each folder: the nearest
+/// `chatlint.toml` upward, or the defaults. An explicit `--config` wins.
+pub struct ConfigCache {
+    explicit: Option<Arc<Config>>,
+    overrides: Overrides,
+    by_dir: Mutex<HashMap<PathBuf, Result<Arc<Config>, String>>>,
+}
+
+impl ConfigCache {
+    pub fn new(explicit: Option<&Path>, overrides: Overrides) -> Result<ConfigCache, String> {
+        let explicit = explicit.map(|p| Config::load(p, &overrides).map(Arc::new)).transpose()?;
+        Ok(ConfigCache { explicit, overrides, by_dir: Mutex::new(HashMap::new()) })
+    }
+
+    /// The config for a file (or, for stdin, the current folder).
+    pub fn for_file(&self, file: &Path) -> Result<Arc<Config>, String> {
+        if let Some(c) = &self.explicit {
+            return Ok(c.clone());
+        }
+        let abs = std::path::absolute(file).unwrap_or_else(|_| file.to_path_buf());
+        let dir = abs.parent().map(Path::to_path_buf).unwrap_or_default();
+        self.for_dir(&dir)
+    }
+
+    fn for_dir(&self, dir: &Path) -> Result<Arc<Config>, String> {
+        if let Some(found) = self.by_dir.lock().expect("config cache lock").get(dir) {
+            return found.clone();
+        }
+        let candidate = dir.join(FILE_NAME);
+        let result = if candidate.is_file() {
+            Config::load(&candidate, &self.overrides).map(Arc::new)
+        } else {
+            match dir.parent() {
+                Some(parent) if parent != dir => self.for_dir(parent),
+                _ => Config::defaults(std::env::current_dir().unwrap_or_default(), &self.overrides).map(Arc::new),
+            }
+        };
+        self.by_dir.lock().expect("config cache lock").insert(dir.to_path_buf(), result.clone());
+        result
+    }
+}

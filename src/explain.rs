@@ -1,0 +1,87 @@
+//! `chatlint rule`: the catalogue as text or JSON.
+
+use crate::rules::catalogue::{self, FixKind, Rule};
+use std::fmt::Write;
+
+pub fn list() -> String {
+    let rules: Vec<&Rule> = catalogue::all().collect();
+    let width = rules.iter().map(|r| r.id.len()).max().unwrap_or(0);
+    let mut out = String::new();
+    for r in &rules {
+        let fix = match r.fix {
+            FixKind::Safe => " [fix]",
+            FixKind::Unsafe => " [fix: unsafe]",
+            FixKind::None => "",
+        };
+        let _ = writeln!(out, "{:<width$}  {:<7}  {}{fix}", r.id, r.severity.as_str(), r.summary);
+    }
+    let _ = writeln!(out, "\n{} rules. `chatlint rule ID` explains one.", rules.len());
+    out
+}
+
+pub fn list_json() -> String {
+    let items: Vec<_> = catalogue::all().map(rule_json).collect();
+    serde_json::to_string_pretty(&items).expect("serialisable") + "\n"
+}
+
+fn rule_json(r: &Rule) -> serde_json::Value {
+    serde_json::json!({
+        "id": r.id,
+        "severity": r.severity,
+        "summary": r.summary,
+        "methods": r.methods,
+        "constraints": r.constraints,
+        "profiles": r.profiles,
+        "needs_context": r.needs_context,
+        "fix": format!("{:?}", r.fix).to_lowercase(),
+    })
+}
+
+pub fn explain_json(r: &Rule) -> String {
+    let mut v = rule_json(r);
+    v["what"] = r.what.clone().into();
+    v["why"] = r.why.clone().into();
+    v["how_to_fix"] = r.how_to_fix.clone().into();
+    v["sources"] = r.sources.iter().map(|s| serde_json::json!({"quote": s.quote, "from": s.from})).collect();
+    v["examples"] = r
+        .examples
+        .iter()
+        .map(|e| serde_json::json!({"valid": e.valid, "method": e.method, "profile": e.profile, "body": e.body}))
+        .collect();
+    serde_json::to_string_pretty(&v).expect("serialisable") + "\n"
+}
+
+/// The rule's whole doc, as `chatlint rule ID` prints it.
+pub fn explain(r: &Rule) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "{} ({}): {}\n", r.id, r.severity.as_str(), r.summary);
+    let _ = writeln!(out, "Methods: {}", r.methods.join(", "));
+    if let Some(p) = &r.profiles {
+        let _ = writeln!(out, "Profiles: {}", p.join(", "));
+    }
+    if !r.needs_context.is_empty() {
+        let _ = writeln!(out, "Needs [context] in chatlint.toml: {}", r.needs_context.join(", "));
+    }
+    let _ = writeln!(out, "Constraints: {}", r.constraints.join(", "));
+    for (title, body) in [("What it checks", &r.what), ("Why", &r.why), ("How to fix", &r.how_to_fix)] {
+        let _ = writeln!(out, "\n## {title}\n{}", body.trim_end());
+    }
+    let _ = writeln!(out, "\n## Source");
+    for s in &r.sources {
+        let _ = writeln!(out, "> {}\n  ({})", s.quote.trim(), s.from);
+    }
+    for e in &r.examples {
+        let kind = if e.valid { "Valid" } else { "Invalid" };
+        let mut title = format!("{kind} ({}", e.method);
+        if let Some(p) = &e.profile {
+            let _ = write!(title, ", profile {p}");
+        }
+        title.push(')');
+        let _ = writeln!(out, "\n## {title}");
+        if let Some(n) = &e.note {
+            let _ = writeln!(out, "{}", n.trim_end());
+        }
+        let _ = writeln!(out, "{}", e.body.trim_end());
+    }
+    out
+}

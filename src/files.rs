@@ -1,0 +1,140 @@
+//! Which files to check, and reading them safely.
+//!
+//! A path named on the command line is always checked. A folder is walked
+//! (respecting .gitignore and hidden files), and a walked `.json` file is
+//! checked when its name says it is a request (`*.setup.json`,
+//! `*.create.json`), when the config's patterns name it, or when its body
+//! has a request's shape; anything else (package.json, tsconfig.json) is
+//! left alone.
+
+use crate::config::DEFAULT_MAX_FILE_SIZE;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+/// A file to check.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Target {
+    /// A file; `explicit` when it was named on the command line.
+    File { path: PathBuf, explicit: bool },
+    /// Standard input, shown under `name`.
+    Stdin { name: String },
+}
+
+impl Target {
+    pub fn display_name(&self) -> String {
+        match self {
+            Target::File { path, .. } => path.display().to_string(),
+            Target::Stdin { name } => name.clone(),
+        }
+    }
+}
+
+/// A path that could not be walked.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InputError {
+    pub path: String,
+    pub message: String,
+}
+
+/// Expands command-line paths into targets; `-` is standard input.
+pub fn collect(paths: &[PathBuf], stdin_name: Option<&str>) -> (Vec<Target>, Vec<InputError>) {
+    let mut targets = Vec::new();
+    let mut errors = Vec::new();
+    for p in paths {
+        if p.as_os_str() == "-" {
+            targets.push(Target::Stdin { name: stdin_name.unwrap_or("<stdin>").to_string() });
+            continue;
+        }
+        match std::fs::metadata(p) {
+            Err(e) => errors.push(InputError { path: p.display().to_string(), message: describe_io(&e) }),
+            Ok(m) if m.is_dir() => walk(p, &mut targets, &mut errors),
+            Ok(_) => targets.push(Target::File { path: p.clone(), explicit: true }),
+        }
+    }
+    (targets, errors)
+}
+
+fn walk(dir: &Path, targets: &mut Vec<Target>, errors: &mut Vec<InputError>) {
+    let walker = ignore::WalkBuilder::new(dir).follow_links(true).require_git(false).build();
+    let mut found = Vec::new();
+    for entry in walker {
+        match entry {
+            Ok(e) => {
+                let is_file = e.file_type().is_some_and(|t| t.is_file());
+                if is_file && e.path().extension().is_some_and(|x| x.eq_ignore_ascii_case("json")) {
+                    found.push(e.into_path());
+                }
+            }
+            Err(e) => errors.push(InputError { path: dir.display().to_string(), message: walk_error(&e) }),
+        }
+    }
+    found.sort();
+    targets.extend(found.into_iter().map(|path| Target::File { path, explicit: false }));
+}
+
+fn walk_error(e: &ignore::Error) -> String {
+    match e {
+        ignore::Error::WithPath { path, err } => format!("{}: {}", path.display(), walk_error(err)),
+        ignore::Error::Loop { child, .. } => format!("symbolic link loop at {}; not followed", child.display()),
+        ignore::Error::Io(io) => describe_io(io),
+        ignore::Error::WithDepth { err, .. } | ignore::Error::WithLineNumber { err, .. } => walk_error(err),
+        other => other.to_string(),
+    }
+}
+
+pub fn describe_io(e: &std::io::Error) -> String {
+    match e.kind() {
+        std::io::ErrorKind::NotFound => "no such file or folder".to_string(),
+        std::io::ErrorKind::PermissionDenied => "permission denied".to_string(),
+        _ => e.to_string(),
+    }
+}
+
+/// Why a file's text could not be had.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ReadError {
+    /// IO failed, or the file is over the size limit: nothing was checked.
+    Refused(String),
+    /// The bytes are not UTF-8; the lossy text and the first bad byte's offset.
+    NotUtf8 { lossy: String, offset: usize },
+}
+
+/// Reads a target, refusing anything over `max_size` bytes without
+/// reading it whole.
+pub fn read(target: &Target, max_size: u64) -> Result<String, ReadError> {
+    let max_size = if max_size == 0 { DEFAULT_MAX_FILE_SIZE } else { max_size };
+    let mut bytes = Vec::new();
+    let limited = |r: &mut dyn Read, bytes: &mut Vec<u8>| r.take(max_size + 1).read_to_end(bytes);
+    let result = match target {
+        Target::Stdin { .. } => limited(&mut std::io::stdin().lock(), &mut bytes),
+        Target::File { path, .. } => match std::fs::File::open(path) {
+            Ok(f) => {
+                if f.metadata().is_ok_and(|m| m.is_dir()) {
+                    return Err(ReadError::Refused("is a folder, not a file".into()));
+                }
+                if let Ok(m) = f.metadata() {
+                    if m.len() > max_size {
+                        return Err(too_large(m.len(), max_size));
+                    }
+                }
+                limited(&mut std::io::BufReader::new(f), &mut bytes)
+            }
+            Err(e) => Err(e),
+        },
+    };
+    result.map_err(|e| ReadError::Refused(describe_io(&e)))?;
+    if bytes.len() as u64 > max_size {
+        return Err(too_large(bytes.len() as u64, max_size));
+    }
+    String::from_utf8(bytes).map_err(|e| {
+        let offset = e.utf8_error().valid_up_to();
+        ReadError::NotUtf8 { lossy: String::from_utf8_lossy(e.as_bytes()).into_owned(), offset }
+    })
+}
+
+fn too_large(size: u64, max: u64) -> ReadError {
+    let more = if size > max { format!("{size} bytes") } else { format!("more than {max} bytes") };
+    ReadError::Refused(format!(
+        "file is {more}, over the limit of {max} bytes (raise `max_file_size` in chatlint.toml or pass --max-file-size)"
+    ))
+}

@@ -1,0 +1,170 @@
+//! The `chatlint` command line: a thin layer over the library.
+
+use chatlint::config::{ConfigCache, Overrides};
+use chatlint::diagnostic::Severity;
+use chatlint::files;
+use chatlint::method::Method;
+use chatlint::render::{self, Summary};
+use chatlint::rules::catalogue;
+use chatlint::runner::{self, RunOptions};
+use clap::{Parser, Subcommand, ValueEnum};
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use chatlint::explain;
+
+#[derive(Parser)]
+#[command(name = "chatlint", version, about = "Validate and lint Google Chat API request files")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Check request files, folders (walked) or `-` for standard input.
+    Check(CheckArgs),
+    /// List the rules, or explain one with its source and examples.
+    Rule {
+        /// A rule id, e.g. `display-name-forbidden`.
+        id: Option<String>,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = RuleFormat::Text)]
+        format: RuleFormat,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum RuleFormat {
+    Text,
+    Json,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Format {
+    Human,
+    Json,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum FailOn {
+    Error,
+    Warning,
+    Hint,
+    Never,
+}
+
+#[derive(clap::Args)]
+struct CheckArgs {
+    /// Files, folders or `-` (standard input). Default: the current folder.
+    paths: Vec<PathBuf>,
+    /// The API method every file is for: spaces.setup or spaces.create (short: setup, create).
+    #[arg(long, value_parser = parse_method)]
+    method: Option<Method>,
+    /// The API revision's limits: current (default), legacy or original.
+    #[arg(long)]
+    profile: Option<String>,
+    /// Use this config file instead of finding chatlint.toml upward from each file.
+    #[arg(long)]
+    config: Option<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    format: Format,
+    /// Exit with 1 when a finding is at or above this severity.
+    #[arg(long, value_enum, default_value_t = FailOn::Error)]
+    fail_on: FailOn,
+    /// The name standard input is shown (and configured) under.
+    #[arg(long)]
+    stdin_filename: Option<String>,
+    /// Refuse files larger than this many bytes (default 8 MiB).
+    #[arg(long)]
+    max_file_size: Option<u64>,
+}
+
+fn parse_method(s: &str) -> Result<Method, String> {
+    s.parse()
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Check(args) => check(args),
+        Command::Rule { id, format } => rule(id, format),
+    }
+}
+
+fn check(args: CheckArgs) -> ExitCode {
+    let overrides = Overrides { profile: args.profile.clone(), max_file_size: args.max_file_size };
+    if let Some(p) = &args.profile {
+        if let Err(e) = chatlint::profile::Profile::by_name(p) {
+            eprintln!("chatlint: {e}");
+            return ExitCode::from(2);
+        }
+    }
+    let configs = match ConfigCache::new(args.config.as_deref(), overrides) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("chatlint: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let paths = if args.paths.is_empty() { vec![PathBuf::from(".")] } else { args.paths.clone() };
+    let (targets, input_errors) = files::collect(&paths, args.stdin_filename.as_deref());
+    let mut results = runner::run(&targets, &RunOptions { method: args.method, configs: &configs });
+    for e in &input_errors {
+        results.push(runner::FileResult {
+            name: e.path.clone(),
+            text: String::new(),
+            method: None,
+            diagnostics: Vec::new(),
+            error: Some(e.message.clone()),
+        });
+    }
+
+    let out = match args.format {
+        Format::Human => render::human::render(&results, &render::human::Style::detect()),
+        Format::Json => render::json::render(&results),
+    };
+    let mut stdout = std::io::stdout().lock();
+    if stdout.write_all(out.as_bytes()).and_then(|_| stdout.flush()).is_err() {
+        return ExitCode::from(2);
+    }
+
+    let summary = Summary::of(&results);
+    if summary.failed > 0 {
+        return ExitCode::from(2);
+    }
+    let threshold = match args.fail_on {
+        FailOn::Error => Some(Severity::Error),
+        FailOn::Warning => Some(Severity::Warning),
+        FailOn::Hint => Some(Severity::Hint),
+        FailOn::Never => None,
+    };
+    let failing = threshold.is_some_and(|t| results.iter().flat_map(|r| &r.diagnostics).any(|d| d.severity >= t));
+    if failing { ExitCode::from(1) } else { ExitCode::SUCCESS }
+}
+
+fn rule(id: Option<String>, format: RuleFormat) -> ExitCode {
+    if let Err(e) = catalogue::check_files() {
+        eprintln!("chatlint: {e}");
+        return ExitCode::from(2);
+    }
+    let text = match (id, format) {
+        (None, RuleFormat::Text) => explain::list(),
+        (None, RuleFormat::Json) => explain::list_json(),
+        (Some(id), format) => match catalogue::get(&id) {
+            Some(rule) if matches!(format, RuleFormat::Text) => explain::explain(rule),
+            Some(rule) => explain::explain_json(rule),
+            None => {
+                let hint = chatlint::suggest::closest(&id, catalogue::all().map(|r| r.id.as_str()))
+                    .map(|(s, _)| format!(" (did you mean `{s}`?)"))
+                    .unwrap_or_default();
+                eprintln!("chatlint: no rule `{id}`{hint}; `chatlint rule` lists them");
+                return ExitCode::from(2);
+            }
+        },
+    };
+    print!("{text}");
+    ExitCode::SUCCESS
+}

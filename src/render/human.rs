@@ -1,0 +1,154 @@
+//! The default output: each finding with a source snippet (miette), then
+//! a summary line. Colour only on a terminal, and never with NO_COLOR.
+
+use super::Summary;
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::runner::FileResult;
+use crate::source::LineIndex;
+use miette::{
+    GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteError, MietteSpanContents, SourceCode, SourceSpan,
+    SpanContents,
+};
+use std::fmt::Write;
+
+/// A diagnostic bound to its file, in the shape miette renders.
+struct Report<'a> {
+    d: &'a Diagnostic,
+    source: Named<'a>,
+    position: String,
+}
+
+/// The file's text under its name (miette's own `NamedSource` wants to own it).
+struct Named<'a> {
+    name: String,
+    text: &'a str,
+}
+
+impl SourceCode for Named<'_> {
+    fn read_span<'b>(
+        &'b self,
+        span: &SourceSpan,
+        before: usize,
+        after: usize,
+    ) -> Result<Box<dyn SpanContents<'b> + 'b>, MietteError> {
+        let inner = self.text.read_span(span, before, after)?;
+        let contents = MietteSpanContents::new_named(
+            self.name.clone(),
+            inner.data(),
+            *inner.span(),
+            inner.line(),
+            inner.column(),
+            inner.line_count(),
+        )
+        .with_language("json");
+        Ok(Box::new(contents))
+    }
+}
+
+impl std::fmt::Debug for Report<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.d.message)
+    }
+}
+
+impl std::fmt::Display for Report<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.d.message)
+    }
+}
+
+impl std::error::Error for Report<'_> {}
+
+impl miette::Diagnostic for Report<'_> {
+    fn code<'b>(&'b self) -> Option<Box<dyn std::fmt::Display + 'b>> {
+        Some(Box::new(self.d.rule))
+    }
+    fn severity(&self) -> Option<miette::Severity> {
+        Some(match self.d.severity {
+            Severity::Error => miette::Severity::Error,
+            Severity::Warning => miette::Severity::Warning,
+            Severity::Hint => miette::Severity::Advice,
+        })
+    }
+    fn help<'b>(&'b self) -> Option<Box<dyn std::fmt::Display + 'b>> {
+        self.d.help.as_ref().map(|h| Box::new(h) as Box<dyn std::fmt::Display>)
+    }
+    fn source_code(&self) -> Option<&dyn miette::SourceCode> {
+        Some(&self.source)
+    }
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+        let label = if self.d.pointer.is_empty() {
+            self.position.clone()
+        } else {
+            format!("{} {}", self.position, self.d.pointer)
+        };
+        Some(Box::new(std::iter::once(LabeledSpan::new(Some(label), self.d.range.start, self.d.range.len()))))
+    }
+}
+
+pub struct Style {
+    pub color: bool,
+    /// Terminal width for wrapping.
+    pub width: usize,
+}
+
+impl Style {
+    /// Colour on a terminal unless NO_COLOR is set (https://no-color.org).
+    pub fn detect() -> Style {
+        use std::io::IsTerminal;
+        let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+        Style { color: std::io::stdout().is_terminal() && !no_color, width: 100 }
+    }
+}
+
+pub fn render(results: &[FileResult], style: &Style) -> String {
+    let theme = if style.color { GraphicalTheme::unicode() } else { GraphicalTheme::unicode_nocolor() };
+    let handler = GraphicalReportHandler::new_themed(theme).with_width(style.width).with_links(false);
+    let mut out = String::new();
+    for r in results {
+        if let Some(e) = &r.error {
+            let _ = writeln!(out, "  × {}: {e}\n", r.name);
+            continue;
+        }
+        let index = LineIndex::new(&r.text);
+        for d in &r.diagnostics {
+            let pos = index.line_col(&r.text, d.range.start);
+            let report = Report {
+                d,
+                source: Named { name: format!("{}:{}:{}", r.name, pos.line, pos.column), text: &r.text },
+                position: format!("{}:{}", pos.line, pos.column),
+            };
+            if handler.render_report(&mut out, &report).is_err() {
+                let _ = writeln!(
+                    out,
+                    "{}:{}:{}: {}: {} [{}]",
+                    r.name,
+                    pos.line,
+                    pos.column,
+                    d.severity.as_str(),
+                    d.message,
+                    d.rule
+                );
+            }
+            out.push('\n');
+        }
+    }
+    out.push_str(&summary_line(&Summary::of(results)));
+    out
+}
+
+pub fn summary_line(s: &Summary) -> String {
+    let plural = |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
+    let mut line = format!(
+        "Checked {}: {}, {}, {}",
+        plural(s.files, "file", "files"),
+        plural(s.errors, "error", "errors"),
+        plural(s.warnings, "warning", "warnings"),
+        plural(s.hints, "hint", "hints"),
+    );
+    if s.failed > 0 {
+        let _ = write!(line, "; {} could not be checked", plural(s.failed, "file", "files"));
+    }
+    line.push('\n');
+    line
+}

@@ -1,0 +1,102 @@
+//! Runs a check over many files: picks each file's config and method,
+//! reads it, lints it (in parallel), then applies the cross-file rules.
+
+use crate::analyze;
+use crate::config::Config;
+use crate::config::ConfigCache;
+use crate::diagnostic::{Diagnostic, TextRange};
+use crate::files::{self, ReadError, Target};
+use crate::method::Method;
+use crate::rules::{self, cross_file};
+use rayon::prelude::*;
+use std::path::Path;
+use std::sync::Arc;
+
+/// One checked file.
+#[derive(Debug, Clone)]
+pub struct FileResult {
+    pub name: String,
+    /// The text, for snippets; empty when the file could not be read.
+    pub text: String,
+    pub method: Option<Method>,
+    pub diagnostics: Vec<Diagnostic>,
+    /// Set when the file could not be checked at all (IO, size, config).
+    pub error: Option<String>,
+}
+
+pub struct RunOptions<'a> {
+    pub method: Option<Method>,
+    pub configs: &'a ConfigCache,
+}
+
+/// A checked file plus what the cross-file pass needs.
+type Outcome = (FileResult, cross_file::Facts, Option<Arc<Config>>);
+
+/// Checks every target; files that are not Chat requests are left out.
+pub fn run(targets: &[Target], opts: &RunOptions) -> Vec<FileResult> {
+    let outcomes: Vec<Outcome> = targets.par_iter().filter_map(|t| check_one(t, opts)).collect();
+    let facts: Vec<(&str, &cross_file::Facts)> = outcomes.iter().map(|(r, f, _)| (r.name.as_str(), f)).collect();
+    let found = cross_file::check(&facts);
+    outcomes
+        .into_iter()
+        .zip(found)
+        .map(|((mut res, _, config), extra)| {
+            if let (Some(method), Some(config), false) = (res.method, config, extra.is_empty()) {
+                let mut all = std::mem::take(&mut res.diagnostics);
+                all.extend(extra);
+                res.diagnostics = rules::apply_settings(all, method, &config.settings);
+            }
+            res
+        })
+        .collect()
+}
+
+fn check_one(target: &Target, opts: &RunOptions) -> Option<Outcome> {
+    let name = target.display_name();
+    let failed = |error: String| {
+        let res = FileResult {
+            name: name.clone(),
+            text: String::new(),
+            method: None,
+            diagnostics: Vec::new(),
+            error: Some(error),
+        };
+        Some((res, cross_file::Facts::default(), None))
+    };
+    let (explicit, path) = match target {
+        Target::File { path, explicit } => (*explicit, path.as_path()),
+        Target::Stdin { name } => (true, Path::new(name.as_str())),
+    };
+    let abs = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    let config = match opts.configs.for_file(&abs) {
+        Ok(c) => c,
+        Err(e) => return failed(format!("config: {e}")),
+    };
+    if config.is_excluded(&abs) {
+        return None;
+    }
+    let named = opts.method.or_else(|| config.method_for(&abs)).or_else(|| Method::from_file_name(path));
+    // Explicit and config-included files are checked even when their shape
+    // says nothing; walked files only when they look like requests.
+    let fallback = (explicit || named.is_some() || config.is_included(&abs)).then_some(Method::Setup);
+    let text = match files::read(target, config.max_file_size) {
+        Ok(t) => t,
+        Err(ReadError::Refused(msg)) => return failed(msg),
+        Err(ReadError::NotUtf8 { lossy, offset }) => {
+            let method = named.or(fallback)?;
+            let end = (offset + '\u{fffd}'.len_utf8()).min(lossy.len());
+            let d = Diagnostic::new(
+                "invalid-json",
+                "",
+                TextRange::new(offset, end),
+                format!("the file is not valid UTF-8 (first bad byte at offset {offset}); JSON text must be UTF-8"),
+            );
+            let res = FileResult { name, text: lossy, method: Some(method), diagnostics: vec![d], error: None };
+            return Some((res, cross_file::Facts::default(), None));
+        }
+    };
+    let report = analyze(&text, named, fallback, &config.settings);
+    let method = report.method?;
+    let res = FileResult { name, text, method: Some(method), diagnostics: report.diagnostics, error: None };
+    Some((res, report.facts, Some(config)))
+}
