@@ -341,7 +341,24 @@ impl Reader<'_> {
                     Some(f) if f.fract() == 0.0 && f.abs() < 1e15 => {
                         self.enum_number(f as i64, field, model, ptr, range)
                     }
-                    _ => Some(Value::Number(num)),
+                    _ => {
+                        let names: Vec<&str> = match &field.kind {
+                            Kind::Enum(e) => {
+                                e.values.iter().filter(|v| v.number != 0).map(|v| v.name.as_str()).collect()
+                            }
+                            _ => Vec::new(),
+                        };
+                        self.diags.push(
+                            Diagnostic::new(
+                                "invalid-enum-value",
+                                ptr,
+                                range,
+                                format!("{} is not a value of `{}`", n.value, field.name),
+                            )
+                            .with_help(format!("allowed: {}", names.join(", "))),
+                        );
+                        None
+                    }
                 }
             }
             _ => Some(witness(v)),

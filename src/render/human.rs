@@ -15,7 +15,6 @@ use std::fmt::Write;
 struct Report<'a> {
     d: &'a Diagnostic,
     source: Named<'a>,
-    position: String,
 }
 
 /// The file's text under its name (miette's own `NamedSource` wants to own it).
@@ -77,12 +76,9 @@ impl miette::Diagnostic for Report<'_> {
         Some(&self.source)
     }
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
-        let label = if self.d.pointer.is_empty() {
-            self.position.clone()
-        } else {
-            format!("{} {}", self.position, self.d.pointer)
-        };
-        Some(Box::new(std::iter::once(LabeledSpan::new(Some(label), self.d.range.start, self.d.range.len()))))
+        // The pointer names the field even where the snippet cannot (minified files).
+        let label = (!self.d.pointer.is_empty()).then(|| self.d.pointer.clone());
+        Some(Box::new(std::iter::once(LabeledSpan::new(label, self.d.range.start, self.d.range.len()))))
     }
 }
 
@@ -113,11 +109,7 @@ pub fn render(results: &[FileResult], style: &Style) -> String {
         let index = LineIndex::new(&r.text);
         for d in &r.diagnostics {
             let pos = index.line_col(&r.text, d.range.start);
-            let report = Report {
-                d,
-                source: Named { name: format!("{}:{}:{}", r.name, pos.line, pos.column), text: &r.text },
-                position: format!("{}:{}", pos.line, pos.column),
-            };
+            let report = Report { d, source: Named { name: r.name.clone(), text: &r.text } };
             if handler.render_report(&mut out, &report).is_err() {
                 let _ = writeln!(
                     out,

@@ -1,0 +1,220 @@
+//! Bad input gets a clear message naming the file (and the position where
+//! there is one); the other files are still checked; nothing panics.
+
+use assert_cmd::Command;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+/// A folder holding one broken file and one checkable companion whose
+/// finding proves the run went on.
+struct Case {
+    dir: tempfile::TempDir,
+}
+
+const COMPANION: &str = r#"{"requestId": "6f1c2d3e-4a5b-4c6d-8e7f-901a2b3c4d5e", "space": {"spaceType": "GROUP_CHAT", "displayName": "x"}, "memberships": [{"member": {"name": "users/1", "type": "HUMAN"}}, {"member": {"name": "users/2", "type": "HUMAN"}}]}"#;
+
+impl Case {
+    fn new() -> Case {
+        let dir = tempfile::tempdir().unwrap();
+        fs::write(dir.path().join("companion.setup.json"), COMPANION).unwrap();
+        Case { dir }
+    }
+    fn path(&self, name: &str) -> PathBuf {
+        self.dir.path().join(name)
+    }
+    fn write(&self, name: &str, bytes: impl AsRef<[u8]>) -> PathBuf {
+        let p = self.path(name);
+        fs::write(&p, bytes).unwrap();
+        p
+    }
+    /// Runs `check` on `target` and the companion; returns (exit code, JSON report).
+    fn check(&self, target: &Path) -> (i32, serde_json::Value) {
+        let out = Command::cargo_bin("chatlint")
+            .unwrap()
+            .arg("check")
+            .arg(target)
+            .arg(self.path("companion.setup.json"))
+            .args(["--format", "json"])
+            .output()
+            .unwrap();
+        let code = out.status.code().expect("exited normally, not by a signal");
+        assert_ne!(code, 101, "chatlint panicked: {}", String::from_utf8_lossy(&out.stderr));
+        let v: serde_json::Value = serde_json::from_slice(&out.stdout)
+            .unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(&out.stdout)));
+        let companion = v["files"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["path"].as_str().unwrap().ends_with("companion.setup.json"))
+            .expect("companion was checked");
+        assert!(
+            companion["diagnostics"].as_array().unwrap().iter().any(|d| d["rule"] == "display-name-forbidden"),
+            "companion's finding is missing: {v:#}"
+        );
+        (code, v)
+    }
+    /// The report's entry for the file at `target`.
+    fn file(v: &serde_json::Value, target: &Path) -> serde_json::Value {
+        let name = target.display().to_string();
+        v["files"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["path"] == name.as_str())
+            .cloned()
+            .unwrap_or_else(|| panic!("{name} not in {v:#}"))
+    }
+}
+
+/// Checks that a syntax problem is reported as `invalid-json` at `line:column`
+/// with a message containing `words`.
+fn syntax(name: &str, bytes: impl AsRef<[u8]>, line: u64, column: u64, words: &str) {
+    let case = Case::new();
+    let p = case.write(name, bytes);
+    let (code, v) = case.check(&p);
+    assert_eq!(code, 1);
+    let f = Case::file(&v, &p);
+    let d = &f["diagnostics"][0];
+    assert_eq!(d["rule"], "invalid-json", "{f:#}");
+    assert!(d["message"].as_str().unwrap().contains(words), "{name}: {}", d["message"]);
+    assert_eq!((d["line"].as_u64(), d["column"].as_u64()), (Some(line), Some(column)), "{name}: {d}");
+}
+
+#[test]
+fn empty_and_blank_files() {
+    syntax("empty.setup.json", "", 1, 1, "empty");
+    syntax("blank.setup.json", "  \n\t\n", 1, 1, "empty");
+}
+
+#[test]
+fn byte_order_mark_is_reported_and_the_rest_still_checked() {
+    let case = Case::new();
+    let p = case.write("bom.setup.json", "\u{feff}{\"space\": {\"spaceType\": \"SPACE\"}}");
+    let (_, v) = case.check(&p);
+    let rules: Vec<String> = Case::file(&v, &p)["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["rule"].as_str().unwrap().to_string())
+        .collect();
+    assert!(
+        rules.contains(&"invalid-json".to_string()) && rules.contains(&"display-name-required".to_string()),
+        "{rules:?}"
+    );
+}
+
+#[test]
+fn invalid_utf8_names_the_offset() {
+    syntax("latin1.setup.json", b"{\"space\": {\"displayName\": \"caf\xe9\"}}".as_slice(), 1, 31, "not valid UTF-8");
+}
+
+#[test]
+fn truncated_trailing_comma_comments() {
+    syntax("truncated.setup.json", "{\"space\": {\"spaceType\": \"SPA", 1, 25, "invalid JSON");
+    syntax("comma.setup.json", "{\"space\": {},\n}", 1, 13, "railing comma");
+    syntax("comments.setup.json", "{\n  // the space\n  \"space\": {}\n}", 2, 3, "omments");
+}
+
+#[test]
+fn top_level_values_other_than_objects() {
+    syntax("array.setup.json", "[{\"space\": {}}]", 1, 1, "found an array");
+    syntax("string.setup.json", "\"space\"", 1, 1, "found a string");
+}
+
+#[test]
+fn non_finite_numbers_and_lone_surrogates() {
+    syntax("nan.setup.json", "{\"space\": {\"spaceType\": NaN}}", 1, 25, "invalid JSON");
+    syntax("surrogate.setup.json", "{\"requestId\": \"\\ud800\"}", 1, 16, "surrogate");
+}
+
+#[test]
+fn numbers_too_large_for_any_integer() {
+    let case = Case::new();
+    let p = case.write(
+        "huge.setup.json",
+        "{\"space\": {\"spaceType\": 1e400, \"displayName\": 123456789012345678901234567890}}",
+    );
+    let (code, v) = case.check(&p);
+    assert_eq!(code, 1);
+    let f = Case::file(&v, &p);
+    let messages: Vec<&str> =
+        f["diagnostics"].as_array().unwrap().iter().map(|d| d["message"].as_str().unwrap()).collect();
+    assert!(messages.iter().any(|m| m.contains("1e400 is not a value of `spaceType`")), "{messages:?}");
+    assert!(messages.iter().any(|m| m.contains("`displayName` must be a string, found a number")), "{messages:?}");
+}
+
+#[test]
+fn nesting_100_000_deep() {
+    let deep = format!("{{\"space\": {}{}}}", "[".repeat(100_000), "]".repeat(100_000));
+    syntax("deep.setup.json", deep, 1, 521, "nesting depth");
+}
+
+#[test]
+fn a_100_mb_file_is_refused_without_reading_it() {
+    let case = Case::new();
+    let p = case.path("huge.setup.json");
+    fs::File::create(&p).unwrap().set_len(100 * 1024 * 1024).unwrap();
+    let (code, v) = case.check(&p);
+    assert_eq!(code, 2);
+    let err = Case::file(&v, &p)["error"].as_str().unwrap().to_string();
+    assert!(err.contains("104857600 bytes, over the limit of 8388608 bytes"), "{err}");
+}
+
+#[test]
+fn the_size_limit_is_configurable() {
+    let case = Case::new();
+    let p = case.write("big.setup.json", format!("{{\"requestId\": \"{}\"}}", "x".repeat(2000)));
+    let out = Command::cargo_bin("chatlint")
+        .unwrap()
+        .arg("check")
+        .arg(&p)
+        .args(["--max-file-size", "1000"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("over the limit of 1000 bytes"));
+}
+
+#[test]
+fn an_unreadable_file() {
+    // Unreadable even for root: reading this process's memory at offset 0 fails.
+    let case = Case::new();
+    let p = PathBuf::from("/proc/self/mem");
+    let (code, v) = case.check(&p);
+    assert_eq!(code, 2);
+    assert!(Case::file(&v, &p)["error"].as_str().unwrap().contains("rror"), "{v:#}");
+}
+
+#[test]
+fn a_folder_named_like_a_json_file_is_walked_not_read() {
+    let case = Case::new();
+    let p = case.path("x.json");
+    fs::create_dir(&p).unwrap();
+    fs::write(p.join("inner.setup.json"), "{").unwrap();
+    let (code, v) = case.check(&p);
+    assert_eq!(code, 1);
+    assert_eq!(Case::file(&v, &p.join("inner.setup.json"))["diagnostics"][0]["rule"], "invalid-json");
+}
+
+#[test]
+fn a_symlink_loop_is_reported_and_the_walk_goes_on() {
+    let case = Case::new();
+    let tree = case.path("tree");
+    fs::create_dir(&tree).unwrap();
+    std::os::unix::fs::symlink(&tree, tree.join("loop")).unwrap();
+    fs::write(tree.join("a.setup.json"), "[]").unwrap();
+    let (code, v) = case.check(&tree);
+    assert_eq!(code, 2);
+    let text = v.to_string();
+    assert!(text.contains("symbolic link loop"), "{v:#}");
+    assert_eq!(Case::file(&v, &tree.join("a.setup.json"))["diagnostics"][0]["rule"], "invalid-json");
+}
+
+#[test]
+fn a_path_that_does_not_exist() {
+    let case = Case::new();
+    let p = case.path("missing.setup.json");
+    let (code, v) = case.check(&p);
+    assert_eq!(code, 2);
+    assert_eq!(Case::file(&v, &p)["error"], "no such file or folder");
+}

@@ -1,0 +1,131 @@
+//! The catalogue is complete and consistent: every rule the code emits has
+//! a doc, every doc belongs to a rule the code emits, and every documented
+//! constraint of the checklist is covered (errors by error rules) or
+//! explained in rules/uncovered.toml.
+
+use chatlint::diagnostic::Severity;
+use chatlint::rules::catalogue::{self, FixKind};
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+
+/// Rule ids passed as literals to the functions that create findings.
+fn emitted_rule_ids() -> BTreeSet<String> {
+    let mut ids = BTreeSet::new();
+    let mut stack = vec![Path::new(env!("CARGO_MANIFEST_DIR")).join("src")];
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let p = entry.unwrap().path();
+            if p.is_dir() {
+                stack.push(p);
+                continue;
+            }
+            let text = std::fs::read_to_string(&p).unwrap();
+            for call in ["Diagnostic::new(", "at_key(", "at_value("] {
+                for (i, _) in text.match_indices(call) {
+                    let rest = text[i + call.len()..].trim_start();
+                    if let Some(lit) = rest.strip_prefix('"') {
+                        let id = &lit[..lit.find('"').unwrap()];
+                        if id.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-') {
+                            ids.insert(id.to_string());
+                        }
+                    }
+                }
+            }
+        }
+    }
+    ids
+}
+
+#[test]
+fn catalogue_files_parse_and_match_their_names() {
+    let n = catalogue::check_files().unwrap();
+    assert_eq!(n, catalogue::all().count());
+}
+
+#[test]
+fn every_emitted_rule_has_a_doc_and_every_doc_a_rule() {
+    let emitted = emitted_rule_ids();
+    let documented: BTreeSet<String> = catalogue::all().map(|r| r.id.clone()).collect();
+    let undocumented: Vec<_> = emitted.difference(&documented).collect();
+    let orphaned: Vec<_> = documented.difference(&emitted).collect();
+    assert!(undocumented.is_empty(), "rules without rules/<id>.toml: {undocumented:?}");
+    assert!(orphaned.is_empty(), "docs for rules the code never emits: {orphaned:?}");
+}
+
+#[test]
+fn every_doc_is_complete() {
+    for r in catalogue::all() {
+        assert!(
+            !r.summary.is_empty()
+                && !r.what.trim().is_empty()
+                && !r.why.trim().is_empty()
+                && !r.how_to_fix.trim().is_empty(),
+            "{}: empty section",
+            r.id
+        );
+        assert!(
+            !r.sources.is_empty() && r.sources.iter().all(|s| !s.quote.trim().is_empty() && !s.from.trim().is_empty()),
+            "{}: needs a quoted source",
+            r.id
+        );
+        assert!(!r.constraints.is_empty(), "{}: names no constraint", r.id);
+        assert!(
+            !r.methods.is_empty() && r.methods.iter().all(|m| m.parse::<chatlint::Method>().is_ok()),
+            "{}: bad methods",
+            r.id
+        );
+        let _ = r.fix == FixKind::None;
+    }
+}
+
+/// `(number, severity cell)` of every constraint in the checklist for the
+/// methods chatlint checks (P, S and C rows).
+fn checklist() -> Option<Vec<(String, String)>> {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/reference/constraints.md");
+    let text = std::fs::read_to_string(path).ok()?;
+    let mut rows = Vec::new();
+    for line in text.lines() {
+        let Some(rest) = line.strip_prefix("| ") else { continue };
+        let id = &rest[..rest.find(' ').unwrap_or(0)];
+        let is_row =
+            id.len() == 3 && matches!(&id[..1], "P" | "S" | "C") && id[1..].chars().all(|c| c.is_ascii_digit());
+        if is_row {
+            let cells: Vec<&str> = line.trim().trim_matches('|').split(" | ").collect();
+            rows.push((id.to_string(), cells[cells.len() - 2].to_string()));
+        }
+    }
+    Some(rows)
+}
+
+#[test]
+fn every_documented_constraint_is_covered_or_explained() {
+    // CI clones the repo beside shared/; a lone checkout has no checklist to compare with.
+    let Some(rows) = checklist() else {
+        eprintln!("skipped: ../shared/reference/constraints.md is not beside this checkout");
+        return;
+    };
+    assert!(rows.len() >= 77, "parsed only {} constraints", rows.len());
+    let uncovered: BTreeMap<String, String> = toml::from_str(
+        &std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("rules/uncovered.toml")).unwrap(),
+    )
+    .unwrap();
+    let mut problems = Vec::new();
+    for (id, sev) in &rows {
+        let rules: Vec<_> = catalogue::all().filter(|r| r.constraints.contains(id)).collect();
+        let is_error = sev.split(|c: char| !c.is_ascii_alphanumeric()).any(|w| w == "E");
+        if rules.is_empty() && !uncovered.contains_key(id) {
+            problems.push(format!("{id} ({sev}) has no rule and is not explained in rules/uncovered.toml"));
+        }
+        if is_error && !uncovered.contains_key(id) && !rules.iter().any(|r| r.severity == Severity::Error) {
+            problems.push(format!("{id} is an error constraint ({sev}) but no error rule covers it"));
+        }
+    }
+    for r in catalogue::all() {
+        for c in &r.constraints {
+            if !rows.iter().any(|(id, _)| id == c) {
+                problems.push(format!("{} names {c}, which the checklist does not have", r.id));
+            }
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}

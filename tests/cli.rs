@@ -1,0 +1,202 @@
+//! The command line as a user meets it: output (human and JSON), exit
+//! codes, method selection, folder walking, stdin and config files.
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+use std::fs;
+use std::path::Path;
+
+fn chatlint() -> Command {
+    let mut c = Command::cargo_bin("chatlint").unwrap();
+    c.env("NO_COLOR", "1").current_dir(env!("CARGO_MANIFEST_DIR"));
+    c
+}
+
+fn stdout_of(c: &mut Command) -> String {
+    String::from_utf8(c.output().unwrap().stdout).unwrap()
+}
+
+/// Replaces a temporary folder's path with `[TMP]` so snapshots are stable.
+fn redact(text: &str, dir: &Path) -> String {
+    text.replace(&dir.display().to_string(), "[TMP]")
+}
+
+#[test]
+fn invalid_examples_show_snippets_and_exit_1() {
+    let out = chatlint().args(["check", "examples/invalid"]).assert().code(1);
+    let text = String::from_utf8(out.get_output().stdout.clone()).unwrap();
+    insta::assert_snapshot!("human_invalid_examples", text);
+}
+
+#[test]
+fn invalid_examples_as_json() {
+    let out = stdout_of(chatlint().args(["check", "examples/invalid", "--format", "json"]));
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    insta::assert_json_snapshot!("json_invalid_examples", v);
+}
+
+#[test]
+fn valid_examples_pass_with_no_error() {
+    chatlint()
+        .args(["check", "examples/valid"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("0 errors"))
+        .stdout(predicate::str::contains("× ").not());
+}
+
+#[test]
+fn the_guides_own_example_has_no_error() {
+    let out = stdout_of(chatlint().args(["check", "examples/valid/guide-api-setup.setup.json", "--format", "json"]));
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let diags = v["files"][0]["diagnostics"].as_array().unwrap();
+    assert!(diags.iter().all(|d| d["severity"] != "error" && d["severity"] != "warning"), "{diags:#?}");
+}
+
+#[test]
+fn json_output_has_the_documented_shape() {
+    let out = stdout_of(chatlint().args(["check", "examples/invalid/typos.setup.json", "--format", "json"]));
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["version"], 1);
+    let file = &v["files"][0];
+    assert_eq!(file["path"], "examples/invalid/typos.setup.json");
+    assert_eq!(file["method"], "spaces.setup");
+    for d in file["diagnostics"].as_array().unwrap() {
+        for key in
+            ["rule", "severity", "message", "help", "pointer", "line", "column", "end_line", "end_column", "fixes"]
+        {
+            assert!(d.get(key).is_some(), "diagnostic lacks `{key}`: {d}");
+        }
+    }
+    // "displayname" is on line 5, column 5, and ends after its closing quote.
+    let unknown = file["diagnostics"].as_array().unwrap().iter().find(|d| d["rule"] == "unknown-field").unwrap();
+    assert_eq!((&unknown["line"], &unknown["column"], &unknown["end_column"]), (&5.into(), &5.into(), &18.into()));
+    assert_eq!(unknown["pointer"], "/space/displayname");
+    assert_eq!(v["summary"]["files"], 1);
+}
+
+#[test]
+fn fail_on_controls_the_exit_code() {
+    // The guide's example only gets a hint (no requestId).
+    let guide = "examples/valid/guide-api-setup.setup.json";
+    chatlint().args(["check", guide]).assert().code(0);
+    chatlint().args(["check", guide, "--fail-on", "hint"]).assert().code(1);
+    chatlint().args(["check", "examples/invalid", "--fail-on", "never"]).assert().code(0);
+}
+
+#[test]
+fn stdin_is_checked_under_its_given_name() {
+    let body = r#"{"space": {"spaceType": "GROUP_CHAT", "displayName": "x"}, "memberships": []}"#;
+    chatlint()
+        .args(["check", "-", "--stdin-filename", "team.setup.json"])
+        .write_stdin(body)
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("team.setup.json"))
+        .stdout(predicate::str::contains("display-name-forbidden"));
+}
+
+#[test]
+fn method_flag_overrides_file_name_and_shape() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = dir.path().join("body.json");
+    fs::write(&f, r#"{"spaceType": "SPACE", "displayName": "Roadmap"}"#).unwrap();
+    // By shape it is a create body: fine.
+    chatlint().arg("check").arg(&f).assert().code(0);
+    // As setup, `spaceType` at the top level is an unknown field.
+    chatlint()
+        .arg("check")
+        .arg(&f)
+        .args(["--method", "setup"])
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("belongs inside `space`"));
+}
+
+#[test]
+fn folder_walk_skips_json_that_is_not_a_request() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(dir.path().join("package.json"), r#"{"name": "x", "version": "1.0.0", "description": "y"}"#).unwrap();
+    fs::write(dir.path().join("tsconfig.json"), "{ // comments\n}").unwrap();
+    fs::create_dir(dir.path().join("requests")).unwrap();
+    fs::write(dir.path().join("requests/team.json"), r#"{"space": {"spaceType": "SPACE"}}"#).unwrap();
+    let out = stdout_of(chatlint().arg("check").arg(dir.path()).args(["--format", "json"]));
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let paths: Vec<String> =
+        v["files"].as_array().unwrap().iter().map(|f| redact(f["path"].as_str().unwrap(), dir.path())).collect();
+    assert_eq!(paths, ["[TMP]/requests/team.json"]);
+}
+
+#[test]
+fn config_sets_profile_rule_levels_methods_and_excludes() {
+    let dir = tempfile::tempdir().unwrap();
+    let long = "d".repeat(200);
+    fs::write(
+        dir.path().join("chatlint.toml"),
+        r#"profile = "legacy"
+exclude = ["drafts/**"]
+[rules]
+request-id-not-uuid = "off"
+[methods]
+"spaces.create" = ["create/**/*.json"]
+"#,
+    )
+    .unwrap();
+    fs::create_dir_all(dir.path().join("create")).unwrap();
+    fs::create_dir_all(dir.path().join("drafts")).unwrap();
+    let body =
+        format!(r#"{{"spaceType": "SPACE", "displayName": "Roadmap", "spaceDetails": {{"description": "{long}"}}}}"#);
+    fs::write(dir.path().join("create/roadmap.json"), &body).unwrap();
+    fs::write(dir.path().join("drafts/broken.setup.json"), "{").unwrap();
+    let out = stdout_of(chatlint().arg("check").arg(dir.path()).args(["--format", "json"]));
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let files = v["files"].as_array().unwrap();
+    assert_eq!(files.len(), 1, "drafts/ is excluded: {v:#}");
+    assert_eq!(files[0]["method"], "spaces.create");
+    let rules: Vec<&str> =
+        files[0]["diagnostics"].as_array().unwrap().iter().map(|d| d["rule"].as_str().unwrap()).collect();
+    assert_eq!(rules, ["description-too-long"], "legacy profile allows 150 characters");
+    // The command line's profile wins over the config's.
+    let out = stdout_of(chatlint().arg("check").arg(dir.path()).args(["--format", "json", "--profile", "current"]));
+    assert!(!out.contains("description-too-long"));
+}
+
+#[test]
+fn a_bad_config_is_a_usage_error_naming_the_file() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(dir.path().join("chatlint.toml"), "[rules]\ndisplay-name-forbiden = \"off\"\n").unwrap();
+    fs::write(dir.path().join("a.setup.json"), "{}").unwrap();
+    chatlint()
+        .arg("check")
+        .arg(dir.path())
+        .assert()
+        .code(2)
+        .stdout(predicate::str::contains("chatlint.toml"))
+        .stdout(predicate::str::contains("did you mean `display-name-forbidden`"));
+}
+
+#[test]
+fn unknown_profile_and_method_are_usage_errors() {
+    chatlint()
+        .args(["check", "examples", "--profile", "nope"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("unknown profile"));
+    chatlint().args(["check", "examples", "--method", "patch"]).assert().code(2);
+}
+
+#[test]
+fn rule_lists_every_rule_and_explains_one() {
+    let list = stdout_of(chatlint().arg("rule"));
+    for rule in chatlint::rules::catalogue::all() {
+        assert!(list.contains(&rule.id), "`chatlint rule` does not list {}", rule.id);
+    }
+    let one = stdout_of(chatlint().args(["rule", "display-name-forbidden"]));
+    assert!(one.contains("Don't set `Space.displayName`"), "{one}");
+    assert!(one.contains("## Invalid (spaces.setup)") && one.contains("## Valid (spaces.setup)"));
+    chatlint()
+        .args(["rule", "display-name-forbiden"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("did you mean"));
+}

@@ -1,0 +1,54 @@
+//! `schemas/` is what the generator makes from the vendored discovery
+//! document, the vendored copy is the reference one, and the schemas work
+//! on their own in any JSON Schema 2020-12 validator.
+
+use chatlint::schemagen::{DISCOVERY_PATH, OUTPUT_DIR, OVERLAY_PATH, generate};
+use std::path::Path;
+
+fn repo(p: &str) -> std::path::PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join(p)
+}
+
+#[test]
+fn schemas_are_up_to_date() {
+    let discovery = std::fs::read_to_string(repo(DISCOVERY_PATH)).unwrap();
+    let overlay = std::fs::read_to_string(repo(OVERLAY_PATH)).unwrap();
+    let files = generate(&discovery, &overlay).unwrap();
+    assert_eq!(files.len(), 2);
+    for (name, text) in files {
+        let on_disk = std::fs::read_to_string(repo(OUTPUT_DIR).join(&name)).unwrap_or_default();
+        assert!(on_disk == text, "schemas/{name} is stale: run `cargo run --bin gen-schemas` and commit the result");
+    }
+}
+
+#[test]
+fn vendored_discovery_document_matches_the_reference_copy() {
+    let reference = repo("../shared/reference/chat.v1.discovery.json");
+    let Ok(reference) = std::fs::read_to_string(reference) else {
+        eprintln!("skipped: ../shared/reference is not beside this checkout");
+        return;
+    };
+    let vendored = std::fs::read_to_string(repo(DISCOVERY_PATH)).unwrap();
+    assert!(
+        vendored == reference,
+        "schemas/source/chat.v1.discovery.json differs from shared/reference: copy it and regenerate"
+    );
+}
+
+#[test]
+fn schemas_stand_alone_in_a_plain_validator() {
+    let load =
+        |p: &str| -> serde_json::Value { serde_json::from_str(&std::fs::read_to_string(repo(p)).unwrap()).unwrap() };
+    let setup = jsonschema::validator_for(&load("schemas/spaces.setup.schema.json")).unwrap();
+    let create = jsonschema::validator_for(&load("schemas/spaces.create.schema.json")).unwrap();
+    for entry in std::fs::read_dir(repo("examples/valid")).unwrap() {
+        let p = entry.unwrap().path();
+        let v: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&p).unwrap()).unwrap();
+        let validator = if p.to_string_lossy().ends_with(".create.json") { &create } else { &setup };
+        let errors: Vec<String> = validator.iter_errors(&v).map(|e| e.to_string()).collect();
+        assert!(errors.is_empty(), "{}: {errors:?}", p.display());
+    }
+    let bad = serde_json::json!({"space": {"spaceType": "ROOM", "colour": 1}});
+    let errors: Vec<String> = setup.iter_errors(&bad).map(|e| e.to_string()).collect();
+    assert!(errors.iter().any(|e| e.contains("ROOM")) && errors.iter().any(|e| e.contains("colour")), "{errors:?}");
+}
