@@ -19,6 +19,35 @@ pub fn list() -> String {
     out
 }
 
+/// The README's rule table.
+pub fn list_markdown() -> String {
+    let mut out =
+        String::from("| rule | severity | methods | constraints | fix | summary |\n|---|---|---|---|---|---|\n");
+    for r in catalogue::all() {
+        let methods = r.methods.iter().map(|m| m.trim_start_matches("spaces.")).collect::<Vec<_>>().join(", ");
+        let fix = match r.fix {
+            FixKind::Safe => "safe",
+            FixKind::Unsafe => "unsafe",
+            FixKind::None => "",
+        };
+        let mut summary = r.summary.clone();
+        if let Some(p) = &r.profiles {
+            summary.push_str(&format!(" (profiles: {})", p.join(", ")));
+        }
+        if !r.needs_context.is_empty() {
+            summary.push_str(&format!(" (needs context: {})", r.needs_context.join(", ")));
+        }
+        let _ = writeln!(
+            out,
+            "| `{}` | {} | {methods} | {} | {fix} | {summary} |",
+            r.id,
+            r.severity.as_str(),
+            r.constraints.join(" ")
+        );
+    }
+    out
+}
+
 pub fn list_json() -> String {
     let items: Vec<_> = catalogue::all().map(rule_json).collect();
     serde_json::to_string_pretty(&items).expect("serialisable") + "\n"

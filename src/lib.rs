@@ -13,6 +13,7 @@ pub mod config;
 pub mod diagnostic;
 pub mod explain;
 pub mod files;
+pub mod lsp;
 pub mod method;
 pub mod model;
 pub mod profile;
@@ -22,6 +23,7 @@ pub mod rules;
 pub mod runner;
 pub mod schema;
 pub mod schemagen;
+pub mod send;
 pub mod settings;
 pub mod source;
 pub mod suggest;
@@ -147,4 +149,14 @@ fn facts(doc: &protojson::Document, method: Method) -> Facts {
         }
     }
     facts
+}
+
+/// The canonical document with its span map, for adapters that need to go
+/// from a JSON pointer to a position or back (editor features, server
+/// errors). `None` when the text is not a JSON object.
+pub fn parse_document(text: &str, method: Method) -> Option<protojson::Document> {
+    let text = text.strip_prefix('\u{feff}').map_or(Cow::Borrowed(text), |rest| Cow::Owned(format!("   {rest}")));
+    let Ok(Some(ast::Value::Object(root))) = source::parse(&text) else { return None };
+    let mut ignored = Vec::new();
+    Some(protojson::read(&root, Model::get(method), &mut ignored))
 }

@@ -26,6 +26,8 @@ enum Command {
     /// Check request files, folders (walked) or `-` for standard input.
     Check(CheckArgs),
     /// List the rules, or explain one with its source and examples.
+    /// Run the language server over standard input and output.
+    Lsp,
     Rule {
         /// A rule id, e.g. `display-name-forbidden`.
         id: Option<String>,
@@ -39,6 +41,8 @@ enum Command {
 enum RuleFormat {
     Text,
     Json,
+    /// The table in README.md.
+    Markdown,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -80,6 +84,8 @@ struct CheckArgs {
     /// Refuse files larger than this many bytes (default 8 MiB).
     #[arg(long)]
     max_file_size: Option<u64>,
+    #[command(flatten)]
+    send: chatlint::send::SendArgs,
 }
 
 fn parse_method(s: &str) -> Result<Method, String> {
@@ -91,6 +97,7 @@ fn main() -> ExitCode {
     match cli.command {
         Command::Check(args) => check(args),
         Command::Rule { id, format } => rule(id, format),
+        Command::Lsp => chatlint::lsp::run(),
     }
 }
 
@@ -119,8 +126,10 @@ fn check(args: CheckArgs) -> ExitCode {
             method: None,
             diagnostics: Vec::new(),
             error: Some(e.message.clone()),
+            sent: None,
         });
     }
+    let send_code = chatlint::send::run(&mut results, &args.send);
 
     let out = match args.format {
         Format::Human => render::human::render(&results, &render::human::Style::detect()),
@@ -131,6 +140,9 @@ fn check(args: CheckArgs) -> ExitCode {
         return ExitCode::from(2);
     }
 
+    if let Some(code) = send_code {
+        return code;
+    }
     let summary = Summary::of(&results);
     if summary.failed > 0 {
         return ExitCode::from(2);
@@ -153,6 +165,7 @@ fn rule(id: Option<String>, format: RuleFormat) -> ExitCode {
     let text = match (id, format) {
         (None, RuleFormat::Text) => explain::list(),
         (None, RuleFormat::Json) => explain::list_json(),
+        (None, RuleFormat::Markdown) => explain::list_markdown(),
         (Some(id), format) => match catalogue::get(&id) {
             Some(rule) if matches!(format, RuleFormat::Text) => explain::explain(rule),
             Some(rule) => explain::explain_json(rule),

@@ -22,6 +22,8 @@ pub struct FileResult {
     pub diagnostics: Vec<Diagnostic>,
     /// Set when the file could not be checked at all (IO, size, config).
     pub error: Option<String>,
+    /// What `--send` did with it, when sending ran.
+    pub sent: Option<crate::send::Outcome>,
 }
 
 pub struct RunOptions<'a> {
@@ -30,11 +32,11 @@ pub struct RunOptions<'a> {
 }
 
 /// A checked file plus what the cross-file pass needs.
-type Outcome = (FileResult, cross_file::Facts, Option<Arc<Config>>);
+type Checked = (FileResult, cross_file::Facts, Option<Arc<Config>>);
 
 /// Checks every target; files that are not Chat requests are left out.
 pub fn run(targets: &[Target], opts: &RunOptions) -> Vec<FileResult> {
-    let outcomes: Vec<Outcome> = targets.par_iter().filter_map(|t| check_one(t, opts)).collect();
+    let outcomes: Vec<Checked> = targets.par_iter().filter_map(|t| check_one(t, opts)).collect();
     let facts: Vec<(&str, &cross_file::Facts)> = outcomes.iter().map(|(r, f, _)| (r.name.as_str(), f)).collect();
     let found = cross_file::check(&facts);
     outcomes
@@ -51,7 +53,7 @@ pub fn run(targets: &[Target], opts: &RunOptions) -> Vec<FileResult> {
         .collect()
 }
 
-fn check_one(target: &Target, opts: &RunOptions) -> Option<Outcome> {
+fn check_one(target: &Target, opts: &RunOptions) -> Option<Checked> {
     let name = target.display_name();
     let failed = |error: String| {
         let res = FileResult {
@@ -60,6 +62,7 @@ fn check_one(target: &Target, opts: &RunOptions) -> Option<Outcome> {
             method: None,
             diagnostics: Vec::new(),
             error: Some(error),
+            sent: None,
         };
         Some((res, cross_file::Facts::default(), None))
     };
@@ -91,12 +94,13 @@ fn check_one(target: &Target, opts: &RunOptions) -> Option<Outcome> {
                 TextRange::new(offset, end),
                 format!("the file is not valid UTF-8 (first bad byte at offset {offset}); JSON text must be UTF-8"),
             );
-            let res = FileResult { name, text: lossy, method: Some(method), diagnostics: vec![d], error: None };
+            let res =
+                FileResult { name, text: lossy, method: Some(method), diagnostics: vec![d], error: None, sent: None };
             return Some((res, cross_file::Facts::default(), None));
         }
     };
     let report = analyze(&text, named, fallback, &config.settings);
     let method = report.method?;
-    let res = FileResult { name, text, method: Some(method), diagnostics: report.diagnostics, error: None };
+    let res = FileResult { name, text, method: Some(method), diagnostics: report.diagnostics, error: None, sent: None };
     Some((res, report.facts, Some(config)))
 }

@@ -198,7 +198,13 @@ fn invalid_enum(doc: &Document, model: &Model, ptr: &str, found: &Value) -> Diag
     let names: Vec<&str> = e.values.iter().filter(|v| v.number != 0).map(|v| v.name.as_str()).collect();
     let text = found.as_str().unwrap_or_default();
     let mut d = Diagnostic::new("invalid-enum-value", ptr, range, format!("{found} is not a value of `{name}`"));
-    match closest(text, names.iter().copied()) {
+    // The deprecated output-only `type` used ROOM for what spaceType calls SPACE.
+    let closest = if name == "spaceType" && text == "ROOM" {
+        Some(("SPACE", Closeness::Near))
+    } else {
+        closest(text, names.iter().copied())
+    };
+    match closest {
         Some((best, closeness)) => {
             let edit = vec![Edit { range, new_text: format!("\"{best}\"") }];
             let title = format!("Replace with \"{best}\"");

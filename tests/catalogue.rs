@@ -129,3 +129,15 @@ fn every_documented_constraint_is_covered_or_explained() {
     }
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
+
+#[test]
+fn readme_rule_table_matches_the_catalogue() {
+    let readme = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")).unwrap();
+    let start = readme.find("<!-- rules:start -->\n").expect("README has the rules:start marker")
+        + "<!-- rules:start -->\n".len();
+    let end = readme.find("<!-- rules:end -->").expect("README has the rules:end marker");
+    assert!(
+        readme[start..end] == chatlint::explain::list_markdown(),
+        "README's rule table is out of date: paste the output of `cargo run -- rule --format markdown` between the markers"
+    );
+}

@@ -125,6 +125,11 @@ pub fn render(results: &[FileResult], style: &Style) -> String {
             out.push('\n');
         }
     }
+    for r in results {
+        if let Some(sent) = &r.sent {
+            let _ = writeln!(out, "{}: {}", r.name, sent.human_line());
+        }
+    }
     out.push_str(&summary_line(&Summary::of(results)));
     out
 }

@@ -22,6 +22,8 @@ struct File<'a> {
     method: Option<&'static str>,
     error: Option<&'a str>,
     diagnostics: Vec<Item<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    sent: Option<&'a crate::send::Outcome>,
 }
 
 #[derive(Serialize)]
@@ -107,6 +109,7 @@ pub fn render(results: &[FileResult]) -> String {
                 method: r.method.map(|m| m.name()),
                 error: r.error.as_deref(),
                 diagnostics: r.diagnostics.iter().map(|d| item(&index, &r.text, d)).collect(),
+                sent: r.sent.as_ref(),
             }
         })
         .collect();

@@ -65,6 +65,10 @@ pub struct Rule {
     #[serde(default)]
     pub needs_context: Vec<String>,
     pub fix: FixKind,
+    /// Rules this one replaces when both fire at the same pointer (it says
+    /// the same thing more precisely).
+    #[serde(default)]
+    pub supersedes: Vec<String>,
     pub what: String,
     pub why: String,
     pub how_to_fix: String,

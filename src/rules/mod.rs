@@ -131,6 +131,13 @@ pub fn apply_settings(diags: Vec<Diagnostic>, method: Method, settings: &Setting
             Some(d)
         })
         .collect();
+    // A precise rule replaces a general one that fired at the same place.
+    let superseded: Vec<(String, &'static str)> = out
+        .iter()
+        .filter_map(|d| catalogue::get(d.rule).map(|r| (d, r)))
+        .flat_map(|(d, r)| r.supersedes.iter().map(move |s| (d.pointer.clone(), s.as_str())))
+        .collect();
+    out.retain(|d| !superseded.iter().any(|(p, rule)| *p == d.pointer && *rule == d.rule));
     out.sort_by(|a, b| (a.range.start, a.range.end, a.rule).cmp(&(b.range.start, b.range.end, b.rule)));
     out.dedup_by(|a, b| a.rule == b.rule && a.range == b.range && a.message == b.message);
     out

@@ -138,7 +138,11 @@ fn lengths(ctx: &mut Ctx) {
                     &ptr,
                     format!("`{leaf}` has {n} characters; the limit is {max} (profile `{}`)", ctx.profile.name),
                 )
-                .with_help(format!("shorten it by {} characters (counted as Unicode scalar values)", n - max));
+                .with_help(format!(
+                    "shorten it by {} character{} (counted as Unicode scalar values)",
+                    n - max,
+                    if n - max == 1 { "" } else { "s" }
+                ));
             ctx.report(d);
         }
     }
@@ -182,9 +186,12 @@ fn ignored_fields(ctx: &mut Ctx) {
             None
         };
         if let Some(ptr) = ptr {
-            let d = ctx
+            let mut d = ctx
                 .at_value("threaded-replies", &ptr, "spaces.setup does not support spaces with threaded replies")
                 .with_help("remove the threading field; the request cannot ask for threaded replies");
+            if let Some(fix) = ctx.remove_fix(&ptr, "Remove the threading field") {
+                d = d.with_fix(fix);
+            }
             ctx.report(d);
         }
     }
