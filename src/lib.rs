@@ -123,9 +123,21 @@ pub fn analyze(text: &str, method: Option<Method>, fallback: Option<Method>, set
     let model = Model::get(method);
     let doc = protojson::read(&root, model, &mut diags);
     schema::validate(&doc, model, &mut diags);
-    diags.extend(rules::check(&doc, model, settings));
+    diags.extend(rules::check(&text, &doc, model, settings));
+    silence_at_broken_values(&mut diags);
     let facts = facts(&doc, method);
     finish(diags, method, facts, settings)
+}
+
+/// A value that is of the wrong type, not an allowed name, or a field the
+/// profile's revision lacks cannot be judged further: drop the other
+/// findings at its pointer (they would read it as absent or misnamed).
+fn silence_at_broken_values(diags: &mut Vec<Diagnostic>) {
+    const BROKEN: [&str; 5] =
+        ["wrong-type", "invalid-enum-value", "unknown-enum-number", "invalid-timestamp", "unknown-field"];
+    let broken: std::collections::HashSet<String> =
+        diags.iter().filter(|d| BROKEN.contains(&d.rule)).map(|d| d.pointer.clone()).collect();
+    diags.retain(|d| BROKEN.contains(&d.rule) || !broken.contains(&d.pointer));
 }
 
 fn finish(diags: Vec<Diagnostic>, method: Method, facts: Facts, settings: &Settings) -> FileReport {

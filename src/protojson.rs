@@ -79,6 +79,28 @@ impl Document {
         TextRange::new(self.root.start, (self.root.start + 1).min(self.root.end))
     }
 
+    /// An edit that adds `"key": value_json` to the object at `object`:
+    /// as its first member, copying the whitespace that leads to the
+    /// existing first member (so indentation matches), or into `{}`.
+    pub fn insertion(&self, text: &str, object: &str, key: &str, value_json: &str) -> Option<Edit> {
+        let obj = self.nodes.get(object)?.value;
+        let member = format!("\"{key}\": {value_json}");
+        let prefix = format!("{object}/");
+        let first = self
+            .nodes
+            .iter()
+            .filter(|(p, n)| p.strip_prefix(&prefix).is_some_and(|rest| !rest.contains('/')) && n.key.is_some())
+            .map(|(_, n)| n.key.unwrap_or(n.value).start)
+            .min();
+        match first {
+            Some(start) => {
+                let lead = text.get(obj.start + 1..start).filter(|ws| ws.trim().is_empty()).unwrap_or(" ");
+                Some(Edit { range: TextRange::new(start, start), new_text: format!("{member},{lead}") })
+            }
+            None => Some(Edit { range: TextRange::new(obj.start + 1, obj.start + 1), new_text: member }),
+        }
+    }
+
     /// An edit that removes the member or element at `pointer`.
     pub fn removal(&self, pointer: &str) -> Option<Edit> {
         self.nodes.get(pointer).map(|n| Edit { range: n.removal, new_text: String::new() })
@@ -93,7 +115,7 @@ pub fn escape_pointer(key: &str) -> String {
 /// Reads the top-level value against the method's model. The caller has
 /// checked it is an object.
 pub fn read(root: &ast::Object<'_>, model: &Model, diags: &mut Vec<Diagnostic>) -> Document {
-    let mut reader = Reader { nodes: HashMap::new(), diags };
+    let mut reader = Reader { nodes: HashMap::new(), diags, in_output_only: 0 };
     let root_range = range_of(root.range);
     reader.nodes.insert(String::new(), Node { key: None, value: root_range, removal: root_range });
     let value = Value::Object(reader.message(root, model.root_message(), model, ""));
@@ -103,6 +125,8 @@ pub fn read(root: &ast::Object<'_>, model: &Model, diags: &mut Vec<Diagnostic>) 
 struct Reader<'d> {
     nodes: HashMap<String, Node>,
     diags: &'d mut Vec<Diagnostic>,
+    /// Inside an output-only field: its parts are not reported again.
+    in_output_only: usize,
 }
 
 fn inner_range(r: TextRange) -> TextRange {
@@ -114,6 +138,9 @@ impl Reader<'_> {
         let mut out = Map::new();
         // canonical key → (raw key of its first occurrence)
         let mut seen: HashMap<String, String> = HashMap::new();
+        // Fields given a non-null value, set or not: a oneof member has
+        // presence even when it holds its default.
+        let mut present: Vec<String> = Vec::new();
         let props = &obj.properties;
         for (i, prop) in props.iter().enumerate() {
             let raw_key = prop.name.as_str();
@@ -176,25 +203,27 @@ impl Reader<'_> {
                 );
             }
             if matches!(prop.value, ast::Value::NullKeyword(_)) {
-                let required = model.is_required(&child);
-                let d = Diagnostic::new(
-                    "null-value",
-                    &child,
-                    value_range,
-                    format!("`null` leaves `{}` unset, the same as omitting it", field.name),
-                );
-                self.diags.push(if required {
-                    d.with_help("this field is required: give it a value")
-                } else {
-                    d.with_help("remove the field").with_fix(Fix::safe(
-                        format!("Remove `{raw_key}`"),
-                        vec![Edit { range: removal, new_text: String::new() }],
-                    ))
-                });
+                // A required field's null is reported by the required check.
+                if !model.is_required(&child) {
+                    self.diags.push(
+                        Diagnostic::new(
+                            "null-value",
+                            &child,
+                            value_range,
+                            format!("`null` leaves `{}` unset, the same as omitting it", field.name),
+                        )
+                        .with_help("remove the field")
+                        .with_fix(Fix::safe(
+                            format!("Remove `{raw_key}`"),
+                            vec![Edit { range: removal, new_text: String::new() }],
+                        )),
+                    );
+                }
                 out.remove(&canon);
                 continue;
             }
-            if field.read_only {
+            present.push(canon.clone());
+            if field.read_only && self.in_output_only == 0 {
                 let what = if field.deprecated { "deprecated and output only" } else { "output only" };
                 self.diags.push(
                     Diagnostic::new(
@@ -203,14 +232,21 @@ impl Reader<'_> {
                         key_range,
                         format!("`{}` is {what}: the server ignores it in a request", field.name),
                     )
-                    .with_help(first_sentence(&field.description))
+                    .with_help(if field.deprecated && field.description.starts_with("Deprecated") {
+                        format!("{} Remove it.", first_sentence(&field.description))
+                    } else {
+                        "the server sets this field; remove it from the request".to_string()
+                    })
                     .with_fix(Fix::safe(
                         format!("Remove `{raw_key}`"),
                         vec![Edit { range: removal, new_text: String::new() }],
                     )),
                 );
             }
-            match self.field_value(&prop.value, field, model, &child) {
+            self.in_output_only += usize::from(field.read_only);
+            let value = self.field_value(&prop.value, field, model, &child);
+            self.in_output_only -= usize::from(field.read_only);
+            match value {
                 Some(v) => {
                     out.insert(canon, v);
                 }
@@ -219,13 +255,13 @@ impl Reader<'_> {
                 }
             }
         }
-        self.check_oneofs(msg, &out, ptr);
+        self.check_oneofs(msg, &present, ptr);
         out
     }
 
-    fn check_oneofs(&mut self, msg: &Message, out: &Map<String, Value>, ptr: &str) {
+    fn check_oneofs(&mut self, msg: &Message, present: &[String], ptr: &str) {
         for (oneof, members) in &msg.oneofs {
-            let mut set: Vec<&String> = members.iter().filter(|m| out.contains_key(m.as_str())).collect();
+            let mut set: Vec<&String> = members.iter().filter(|m| present.contains(m)).collect();
             if set.len() < 2 {
                 continue;
             }
@@ -414,14 +450,15 @@ impl Reader<'_> {
         if number != 0 {
             return Some(Value::String(name.to_string()));
         }
-        // A required field left unspecified is reported by the required check.
-        if !model.is_required(ptr) {
+        // A required field left unspecified is reported by the required
+        // check; inside an output-only field the whole field is reported.
+        if !model.is_required(ptr) && self.in_output_only == 0 {
             let removal = self.nodes.get(ptr).map(|n| n.removal);
             let mut d = Diagnostic::new(
                 "unspecified-enum-value",
                 ptr,
                 range,
-                format!("`{name}` is the unset default of `{}`; the documents say not to use it", field.name),
+                format!("`{name}` is the default of `{}`: it means the same as leaving the field out", field.name),
             )
             .with_help("choose a real value, or remove the field");
             if let Some(removal) = removal.filter(|_| !ptr.ends_with(|c: char| c.is_ascii_digit())) {

@@ -19,7 +19,8 @@ pub fn closest<'c>(word: &str, candidates: impl IntoIterator<Item = &'c str>) ->
         if f == w {
             return Some((c, Closeness::SameLetters));
         }
-        let d = strsim::levenshtein(&w, &f);
+        // A shortened name (`ANNOUNCEMENT` for `ANNOUNCEMENT_SPACE`) counts as near.
+        let d = if w.len() >= 4 && (f.starts_with(&w) || w.starts_with(&f)) { 1 } else { strsim::levenshtein(&w, &f) };
         if best.is_none_or(|(_, bd)| d < bd) {
             best = Some((c, d));
         }

@@ -3,7 +3,7 @@
 
 use super::Ctx;
 use super::space::is_resource_name;
-use crate::diagnostic::{Applicability, Fix};
+use crate::diagnostic::{Applicability, Diagnostic, Fix};
 use serde_json::Value;
 use std::collections::HashMap;
 
@@ -23,6 +23,14 @@ fn counts(ctx: &mut Ctx) {
     let st = ctx.space_type();
     let bot_dm = ctx.is_true("/space/singleUserBotDm");
     let ptr = "/memberships";
+    // Without a `memberships` key, point at the space type that needs them.
+    let count_finding = |ctx: &Ctx, rule: &'static str, msg: String| {
+        if ctx.doc.node(ptr).is_some() {
+            ctx.at_key(rule, ptr, msg)
+        } else {
+            Diagnostic::new(rule, ptr, ctx.doc.value_range("/space/spaceType"), msg)
+        }
+    };
     match st {
         Some("DIRECT_MESSAGE") if bot_dm && n > 0 => {
             let d = ctx
@@ -35,19 +43,17 @@ fn counts(ctx: &mut Ctx) {
             ctx.report(d);
         }
         Some("DIRECT_MESSAGE") if !bot_dm && n != 1 => {
-            let d = ctx
-                .at_key("dm-membership-count", ptr, format!("a direct message between two people needs exactly one membership (the other person), found {n}"))
+            let d = count_finding(ctx, "dm-membership-count", format!("a direct message between two people needs exactly one membership (the other person), found {n}"))
                 .with_help("list only the other person; the calling user is added automatically. For more people, use `GROUP_CHAT`");
             ctx.report(d);
         }
         Some("GROUP_CHAT") if n < 2 => {
-            let d = ctx
-                .at_key(
-                    "group-chat-membership-count",
-                    ptr,
-                    format!("a group chat needs at least two memberships besides the caller, found {n}"),
-                )
-                .with_help("add more people, or use `DIRECT_MESSAGE` for a conversation with one person");
+            let d = count_finding(
+                ctx,
+                "group-chat-membership-count",
+                format!("a group chat needs at least two memberships besides the caller, found {n}"),
+            )
+            .with_help("add more people, or use `DIRECT_MESSAGE` for a conversation with one person");
             ctx.report(d);
         }
         _ => {}
@@ -64,7 +70,11 @@ fn counts(ctx: &mut Ctx) {
                     ctx.profile.name
                 ),
             )
-            .with_help(format!("remove {} memberships and add them later with spaces.members.create", n - max));
+            .with_help(format!(
+                "remove {} membership{} and add them later with spaces.members.create",
+                n - max,
+                if n - max == 1 { "" } else { "s" }
+            ));
         ctx.report(d);
     }
 }
@@ -229,15 +239,21 @@ fn member(ctx: &mut Ctx, base: &str, i: usize, seen: &mut HashMap<String, usize>
     }
     let ty = ctx.str_at(&type_ptr);
     if ty != Some("HUMAN") && name != Some("users/app") {
-        let (msg, fix) = match ty {
-            None => ("`member.type` is required and must be `HUMAN`".to_string(), true),
-            Some(t) => (format!("setup memberships must be people (`HUMAN`), found `{t}`"), false),
+        let msg = match ty {
+            None => "`member.type` is required and must be `HUMAN`".to_string(),
+            Some(t) => format!("setup memberships must be people (`HUMAN`), found `{t}`"),
         };
         let mut d = ctx
             .at_value("member-type-human", &type_ptr, msg)
             .with_help("set `\"type\": \"HUMAN\"`; apps cannot be added by spaces.setup");
-        if fix && ctx.doc.node(&type_ptr).is_some() {
-            d = d.with_fix(Fix::safe("Set to \"HUMAN\"", ctx.replace_value(&type_ptr, "\"HUMAN\"".into())));
+        let edits = match ctx.doc.node(&type_ptr) {
+            Some(_) => Some(ctx.replace_value(&type_ptr, "\"HUMAN\"".into())),
+            None => ctx.insert(&format!("{base}/member"), "type", "\"HUMAN\"").map(|e| vec![e]),
+        };
+        if let Some(edits) = edits {
+            let title = "Set `type` to \"HUMAN\"";
+            // Turning a BOT into a HUMAN changes who is added; leaving the type out was an omission.
+            d = d.with_fix(if ty == Some("BOT") { Fix::unsafe_(title, edits) } else { Fix::safe(title, edits) });
         }
         ctx.report(d);
     }
@@ -319,7 +335,7 @@ fn group(ctx: &mut Ctx, gptr: &str, seen: &mut HashMap<String, usize>) {
 fn request_id(ctx: &mut Ctx) {
     match ctx.str_at("/requestId") {
         None => {
-            let d = ctx
+            let mut d = ctx
                 .at_value(
                     "request-id-not-uuid",
                     "/requestId",
@@ -328,6 +344,11 @@ fn request_id(ctx: &mut Ctx) {
                 .with_help(
                     "add `\"requestId\"` with a random UUID; a repeated request then returns the existing space",
                 );
+            // Derived from the body, so the same request always gets the same id.
+            let id = uuid::Uuid::new_v5(&uuid::Uuid::NAMESPACE_URL, ctx.doc.value.to_string().as_bytes());
+            if let Some(edit) = ctx.insert("", "requestId", &format!("\"{id}\"")) {
+                d = d.with_fix(Fix::unsafe_("Add a requestId", vec![edit]));
+            }
             ctx.report(d);
         }
         Some(id) if !is_uuid(id) => {

@@ -17,6 +17,8 @@ use serde_json::Value;
 
 /// What a check can see, and where it reports.
 pub struct Ctx<'a> {
+    /// The file's text (for edits that copy its layout).
+    pub text: &'a str,
     pub doc: &'a Document,
     pub model: &'a Model,
     pub method: Method,
@@ -63,11 +65,16 @@ impl<'a> Ctx<'a> {
     pub fn range(&self, pointer: &str) -> TextRange {
         self.doc.value_range(pointer)
     }
+    /// An edit that adds a member to the object at `object`.
+    pub fn insert(&self, object: &str, key: &str, value_json: &str) -> Option<Edit> {
+        self.doc.insertion(self.text, object, key, value_json)
+    }
 }
 
 /// Runs every semantic check over a document.
-pub fn check(doc: &Document, model: &Model, settings: &Settings) -> Vec<Diagnostic> {
+pub fn check(text: &str, doc: &Document, model: &Model, settings: &Settings) -> Vec<Diagnostic> {
     let mut ctx = Ctx {
+        text,
         doc,
         model,
         method: model.method,

@@ -1,0 +1,23 @@
+//! `--format concise`: one line per finding, `path:line:col: severity[rule] message`.
+
+use super::Summary;
+use crate::runner::FileResult;
+use crate::source::LineIndex;
+use std::fmt::Write;
+
+pub fn render(results: &[FileResult]) -> String {
+    let mut out = String::new();
+    for r in results {
+        if let Some(e) = &r.error {
+            let _ = writeln!(out, "{}: error[io] {e}", r.name);
+            continue;
+        }
+        let index = LineIndex::new(&r.text);
+        for d in &r.diagnostics {
+            let p = index.line_col(&r.text, d.range.start);
+            let _ = writeln!(out, "{}:{}:{}: {}[{}] {}", r.name, p.line, p.column, d.severity.as_str(), d.rule, d.message);
+        }
+    }
+    out.push_str(&super::human::summary_line(&Summary::of(results)));
+    out
+}
