@@ -11,6 +11,7 @@ use globset::{Glob, GlobSet, GlobSetBuilder};
 use serde::Deserialize;
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
 pub const FILE_NAME: &str = "chatlint.toml";
@@ -35,6 +36,48 @@ struct ConfigFile {
     include: Vec<String>,
     #[serde(default)]
     exclude: Vec<String>,
+    /// Accepted findings: `[[ignore]]` tables.
+    #[serde(default)]
+    ignore: Vec<toml::Spanned<IgnoreEntry>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct IgnoreEntry {
+    /// Glob of the files it applies to, relative to the config's folder.
+    path: String,
+    rule: String,
+    /// Only the finding at this JSON pointer (all of the rule's findings when absent).
+    pointer: Option<String>,
+    /// Why the finding is accepted; required.
+    reason: String,
+}
+
+/// One `[[ignore]]` entry, with what the run made of it.
+#[derive(Debug)]
+pub struct Ignore {
+    pub path: String,
+    pub rule: String,
+    pub pointer: Option<String>,
+    pub reason: String,
+    /// Where the entry is in the config file (bytes).
+    pub span: std::ops::Range<usize>,
+    glob: globset::GlobMatcher,
+    /// A checked file matched `path`.
+    seen: AtomicBool,
+    /// Findings it silenced.
+    used: AtomicUsize,
+}
+
+/// An `[[ignore]]` entry that matched checked files but silenced nothing.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct UnusedIgnore {
+    pub config: String,
+    pub line: usize,
+    pub column: usize,
+    pub path: String,
+    pub rule: String,
+    pub pointer: Option<String>,
 }
 
 /// Command-line options that win over the config file.
@@ -55,12 +98,15 @@ pub struct Config {
     methods: Vec<(GlobSet, Method)>,
     include: GlobSet,
     exclude: GlobSet,
+    pub ignores: Vec<Ignore>,
+    /// The config file's text, to locate `[[ignore]]` entries.
+    text: String,
 }
 
 impl Config {
     /// The built-in defaults, for a run with no config file.
     pub fn defaults(root: PathBuf, overrides: &Overrides) -> Result<Config, String> {
-        Config::build(None, root, ConfigFile::default(), overrides)
+        Config::build(None, root, ConfigFile::default(), String::new(), overrides)
     }
 
     pub fn load(path: &Path, overrides: &Overrides) -> Result<Config, String> {
@@ -68,10 +114,17 @@ impl Config {
         let file: ConfigFile =
             toml::from_str(&text).map_err(|e| format!("{}: {}", path.display(), e.to_string().trim_end()))?;
         let root = path.parent().map(Path::to_path_buf).unwrap_or_default();
-        Config::build(Some(path.to_path_buf()), root, file, overrides).map_err(|e| format!("{}: {e}", path.display()))
+        Config::build(Some(path.to_path_buf()), root, file, text, overrides)
+            .map_err(|e| format!("{}: {e}", path.display()))
     }
 
-    fn build(path: Option<PathBuf>, root: PathBuf, file: ConfigFile, overrides: &Overrides) -> Result<Config, String> {
+    fn build(
+        path: Option<PathBuf>,
+        root: PathBuf,
+        file: ConfigFile,
+        text: String,
+        overrides: &Overrides,
+    ) -> Result<Config, String> {
         let profile_name = overrides.profile.as_deref().or(file.profile.as_deref());
         let profile = match profile_name {
             Some(name) => Profile::by_name(name)?,
@@ -84,6 +137,29 @@ impl Config {
                     .unwrap_or_default();
                 return Err(format!("[rules] names an unknown rule `{id}`{hint}"));
             }
+        }
+        let mut ignores = Vec::new();
+        for entry in file.ignore {
+            let span = entry.span();
+            let entry = entry.into_inner();
+            if entry.reason.trim().is_empty() {
+                return Err(format!("[[ignore]] for `{}` on `{}` needs a `reason`", entry.rule, entry.path));
+            }
+            if catalogue::get(&entry.rule).is_none() {
+                return Err(format!("[[ignore]] names an unknown rule `{}`", entry.rule));
+            }
+            let glob =
+                Glob::new(&entry.path).map_err(|e| format!("bad pattern `{}`: {e}", entry.path))?.compile_matcher();
+            ignores.push(Ignore {
+                path: entry.path,
+                rule: entry.rule,
+                pointer: entry.pointer,
+                reason: entry.reason,
+                span,
+                glob,
+                seen: AtomicBool::new(false),
+                used: AtomicUsize::new(0),
+            });
         }
         let mut methods = Vec::new();
         for (name, patterns) in &file.methods {
@@ -98,7 +174,48 @@ impl Config {
             methods,
             include: glob_set(&file.include)?,
             exclude: glob_set(&file.exclude)?,
+            ignores,
+            text,
         })
+    }
+
+    /// Drops the findings an `[[ignore]]` entry accepts for this file.
+    pub fn suppress(&self, file: &Path, diags: &mut Vec<crate::diagnostic::Diagnostic>) {
+        let rel = self.relative(file);
+        for ig in self.ignores.iter().filter(|ig| ig.glob.is_match(rel)) {
+            ig.seen.store(true, Ordering::Relaxed);
+            let before = diags.len();
+            diags.retain(|d| d.rule != ig.rule || ig.pointer.as_ref().is_some_and(|p| *p != d.pointer));
+            ig.used.fetch_add(before - diags.len(), Ordering::Relaxed);
+        }
+    }
+
+    /// Entries that applied to a checked file but silenced nothing.
+    pub fn unused_ignores(&self) -> Vec<UnusedIgnore> {
+        let index = crate::source::LineIndex::new(&self.text);
+        let cwd = std::env::current_dir().unwrap_or_default();
+        let name =
+            self.path.as_ref().map_or_else(String::new, |p| p.strip_prefix(&cwd).unwrap_or(p).display().to_string());
+        self.ignores
+            .iter()
+            .filter(|ig| ig.seen.load(Ordering::Relaxed) && ig.used.load(Ordering::Relaxed) == 0)
+            .map(|ig| {
+                let at = index.line_col(&self.text, ig.span.start);
+                UnusedIgnore {
+                    config: name.clone(),
+                    line: at.line,
+                    column: at.column,
+                    path: ig.path.clone(),
+                    rule: ig.rule.clone(),
+                    pointer: ig.pointer.clone(),
+                }
+            })
+            .collect()
+    }
+
+    /// The path of `file` as `[[ignore]]` patterns see it.
+    pub fn pattern_path(&self, file: &Path) -> String {
+        self.relative(file).to_string_lossy().replace('\\', "/")
     }
 
     fn relative<'p>(&self, file: &'p Path) -> &'p Path {
@@ -150,6 +267,17 @@ impl ConfigCache {
         let abs = std::path::absolute(file).unwrap_or_else(|_| file.to_path_buf());
         let dir = abs.parent().map(Path::to_path_buf).unwrap_or_default();
         self.for_dir(&dir)
+    }
+
+    /// Every config this run loaded (for unused `[[ignore]]` entries).
+    pub fn loaded(&self) -> Vec<Arc<Config>> {
+        let mut all: Vec<Arc<Config>> = self.explicit.iter().cloned().collect();
+        for c in self.by_dir.lock().expect("config cache lock").values().flatten() {
+            if !all.iter().any(|a| Arc::ptr_eq(a, c)) {
+                all.push(c.clone());
+            }
+        }
+        all
     }
 
     fn for_dir(&self, dir: &Path) -> Result<Arc<Config>, String> {

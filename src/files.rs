@@ -62,7 +62,9 @@ fn walk(dir: &Path, targets: &mut Vec<Target>, errors: &mut Vec<InputError>) {
             Ok(e) => {
                 let is_file = e.file_type().is_some_and(|t| t.is_file());
                 if is_file && e.path().extension().is_some_and(|x| x.eq_ignore_ascii_case("json")) {
-                    found.push(e.into_path());
+                    // `chatlint check .` shows `a.json`, not `./a.json`.
+                    let p = e.into_path();
+                    found.push(p.strip_prefix("./").map(Path::to_path_buf).unwrap_or(p));
                 }
             }
             Err(e) => errors.push(InputError { path: dir.display().to_string(), message: walk_error(&e) }),

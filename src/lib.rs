@@ -9,10 +9,12 @@
 //! → `Vec<Diagnostic>`. The CLI, the renderers and (later) the language
 //! server are adapters around it.
 
+pub mod baseline;
 pub mod config;
 pub mod diagnostic;
 pub mod explain;
 pub mod files;
+pub mod fix;
 pub mod lsp;
 pub mod method;
 pub mod model;

@@ -6,14 +6,15 @@ use crate::config::Config;
 use crate::config::ConfigCache;
 use crate::diagnostic::{Diagnostic, TextRange};
 use crate::files::{self, ReadError, Target};
+use crate::fix;
 use crate::method::Method;
 use crate::rules::{self, cross_file};
 use rayon::prelude::*;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 /// One checked file.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct FileResult {
     pub name: String,
     /// The text, for snippets; empty when the file could not be read.
@@ -24,15 +25,34 @@ pub struct FileResult {
     pub error: Option<String>,
     /// What `--send` did with it, when sending ran.
     pub sent: Option<crate::send::Outcome>,
+    /// How many fixes `--fix` applied (or `--diff` would apply).
+    pub fixed: usize,
+    /// With `--diff`: the change the fixes would make.
+    pub diff: Option<String>,
+}
+
+/// What to do with fixes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum FixMode {
+    #[default]
+    Off,
+    /// Apply them and write the files.
+    Apply { unsafe_fixes: bool },
+    /// Only show what applying them would change.
+    Diff { unsafe_fixes: bool },
 }
 
 pub struct RunOptions<'a> {
     pub method: Option<Method>,
     pub configs: &'a ConfigCache,
+    /// Report every finding, ignoring `[[ignore]]` entries.
+    pub strict: bool,
+    pub fix: FixMode,
 }
 
-/// A checked file plus what the cross-file pass needs.
-type Checked = (FileResult, cross_file::Facts, Option<Arc<Config>>);
+/// A checked file plus what the cross-file pass needs: its facts, config
+/// and absolute path.
+type Checked = (FileResult, cross_file::Facts, Option<(Arc<Config>, PathBuf)>);
 
 /// Checks every target; files that are not Chat requests are left out.
 pub fn run(targets: &[Target], opts: &RunOptions) -> Vec<FileResult> {
@@ -43,10 +63,15 @@ pub fn run(targets: &[Target], opts: &RunOptions) -> Vec<FileResult> {
         .into_iter()
         .zip(found)
         .map(|((mut res, _, config), extra)| {
-            if let (Some(method), Some(config), false) = (res.method, config, extra.is_empty()) {
+            if let (Some(method), Some((config, abs)), false) = (res.method, config, extra.is_empty()) {
+                let mut extra = rules::apply_settings(extra, method, &config.settings);
+                if !opts.strict {
+                    config.suppress(&abs, &mut extra);
+                }
                 let mut all = std::mem::take(&mut res.diagnostics);
                 all.extend(extra);
-                res.diagnostics = rules::apply_settings(all, method, &config.settings);
+                all.sort_by_key(|d| (d.range.start, d.range.end));
+                res.diagnostics = all;
             }
             res
         })
@@ -62,7 +87,7 @@ fn check_one(target: &Target, opts: &RunOptions) -> Option<Checked> {
             method: None,
             diagnostics: Vec::new(),
             error: Some(error),
-            sent: None,
+            ..Default::default()
         };
         Some((res, cross_file::Facts::default(), None))
     };
@@ -94,13 +119,47 @@ fn check_one(target: &Target, opts: &RunOptions) -> Option<Checked> {
                 TextRange::new(offset, end),
                 format!("the file is not valid UTF-8 (first bad byte at offset {offset}); JSON text must be UTF-8"),
             );
-            let res =
-                FileResult { name, text: lossy, method: Some(method), diagnostics: vec![d], error: None, sent: None };
+            let res = FileResult {
+                name,
+                text: lossy,
+                method: Some(method),
+                diagnostics: vec![d],
+                error: None,
+                ..FileResult::default()
+            };
             return Some((res, cross_file::Facts::default(), None));
         }
     };
-    let report = analyze(&text, named, fallback, &config.settings);
+    let mut res = FileResult { name, ..FileResult::default() };
+    let report = match (opts.fix, target) {
+        (FixMode::Apply { unsafe_fixes } | FixMode::Diff { unsafe_fixes }, Target::File { path, .. }) => {
+            let fixed = fix::fix_text(&text, named, fallback, &config.settings, unsafe_fixes);
+            if fixed.text != text {
+                res.fixed = fixed.applied;
+                if matches!(opts.fix, FixMode::Diff { .. }) {
+                    res.diff = Some(fix::unified_diff(&res.name, &text, &fixed.text));
+                    analyze(&text, named, fallback, &config.settings)
+                } else if let Err(e) = fix::write_atomically(path, &fixed.text) {
+                    res.error = Some(format!("could not write the fixed file: {}", files::describe_io(&e)));
+                    analyze(&text, named, fallback, &config.settings)
+                } else {
+                    res.text = fixed.text;
+                    fixed.report
+                }
+            } else {
+                fixed.report
+            }
+        }
+        _ => analyze(&text, named, fallback, &config.settings),
+    };
     let method = report.method?;
-    let res = FileResult { name, text, method: Some(method), diagnostics: report.diagnostics, error: None, sent: None };
-    Some((res, report.facts, Some(config)))
+    if res.text.is_empty() {
+        res.text = text;
+    }
+    res.method = Some(method);
+    res.diagnostics = report.diagnostics;
+    if !opts.strict {
+        config.suppress(&abs, &mut res.diagnostics);
+    }
+    Some((res, report.facts, Some((config, abs))))
 }

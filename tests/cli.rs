@@ -200,3 +200,18 @@ fn rule_lists_every_rule_and_explains_one() {
         .code(2)
         .stderr(predicate::str::contains("did you mean"));
 }
+
+#[test]
+fn skip_non_requests_treats_named_files_like_walked_ones() {
+    let dir = tempfile::tempdir().unwrap();
+    let pkg = dir.path().join("package.json");
+    let req = dir.path().join("team.json");
+    fs::write(&pkg, r#"{"name": "x", "version": "1.0.0"}"#).unwrap();
+    fs::write(&req, r#"{"space": {"spaceType": "GROUP_CHAT", "displayName": "x"}}"#).unwrap();
+    // Named plainly, package.json is checked (as spaces.setup) and fails.
+    chatlint().arg("check").arg(&pkg).assert().code(1);
+    let out = stdout_of(chatlint().arg("check").arg(&pkg).arg(&req).args(["--skip-non-requests", "--format", "json"]));
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let paths: Vec<&str> = v["files"].as_array().unwrap().iter().map(|f| f["path"].as_str().unwrap()).collect();
+    assert_eq!(paths, [req.to_str().unwrap()]);
+}

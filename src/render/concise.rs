@@ -1,11 +1,11 @@
 //! `--format concise`: one line per finding, `path:line:col: severity[rule] message`.
 
 use super::Summary;
-use crate::runner::FileResult;
 use crate::source::LineIndex;
 use std::fmt::Write;
 
-pub fn render(results: &[FileResult]) -> String {
+pub fn render(run: &super::Run) -> String {
+    let results = run.results;
     let mut out = String::new();
     for r in results {
         if let Some(e) = &r.error {
@@ -15,9 +15,12 @@ pub fn render(results: &[FileResult]) -> String {
         let index = LineIndex::new(&r.text);
         for d in &r.diagnostics {
             let p = index.line_col(&r.text, d.range.start);
-            let _ = writeln!(out, "{}:{}:{}: {}[{}] {}", r.name, p.line, p.column, d.severity.as_str(), d.rule, d.message);
+            let _ =
+                writeln!(out, "{}:{}:{}: {}[{}] {}", r.name, p.line, p.column, d.severity.as_str(), d.rule, d.message);
         }
     }
+    out.push_str(&super::diffs(results));
+    out.push_str(&super::unused_ignore_lines(run.unused_ignores));
     out.push_str(&super::human::summary_line(&Summary::of(results)));
     out
 }

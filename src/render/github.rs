@@ -2,7 +2,6 @@
 //! annotations on the pull request's changed lines.
 
 use crate::diagnostic::Severity;
-use crate::runner::FileResult;
 use crate::source::LineIndex;
 use std::fmt::Write;
 
@@ -16,7 +15,8 @@ fn property(s: &str) -> String {
     data(s).replace(':', "%3A").replace(',', "%2C")
 }
 
-pub fn render(results: &[FileResult]) -> String {
+pub fn render(run: &super::Run) -> String {
+    let results = run.results;
     let mut out = String::new();
     for r in results {
         if let Some(e) = &r.error {
@@ -49,6 +49,16 @@ pub fn render(results: &[FileResult]) -> String {
                 data(&message)
             );
         }
+    }
+    for u in run.unused_ignores {
+        let _ = writeln!(
+            out,
+            "::warning file={},line={},col={},title=chatlint unused-ignore::{}",
+            property(&u.config),
+            u.line,
+            u.column,
+            data(&format!("unused [[ignore]] for `{}` on `{}`: it matched no finding; remove it", u.rule, u.path))
+        );
     }
     out
 }

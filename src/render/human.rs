@@ -3,7 +3,6 @@
 
 use super::Summary;
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::runner::FileResult;
 use crate::source::LineIndex;
 use miette::{
     GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteError, MietteSpanContents, SourceCode, SourceSpan,
@@ -97,7 +96,8 @@ impl Style {
     }
 }
 
-pub fn render(results: &[FileResult], style: &Style) -> String {
+pub fn render(run: &super::Run, style: &Style) -> String {
+    let results = run.results;
     let theme = if style.color { GraphicalTheme::unicode() } else { GraphicalTheme::unicode_nocolor() };
     let handler = GraphicalReportHandler::new_themed(theme).with_width(style.width).with_links(false);
     let mut out = String::new();
@@ -125,6 +125,8 @@ pub fn render(results: &[FileResult], style: &Style) -> String {
             out.push('\n');
         }
     }
+    out.push_str(&super::diffs(results));
+    out.push_str(&super::unused_ignore_lines(run.unused_ignores));
     for r in results {
         if let Some(sent) = &r.sent {
             let _ = writeln!(out, "{}: {}", r.name, sent.human_line());
@@ -136,7 +138,15 @@ pub fn render(results: &[FileResult], style: &Style) -> String {
 
 pub fn summary_line(s: &Summary) -> String {
     let plural = |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
-    let mut line = format!(
+    let mut line = String::new();
+    if s.fixed > 0 {
+        let _ = write!(line, "Fixed {}. ", plural(s.fixed, "problem", "problems"));
+    }
+    if s.would_fix > 0 {
+        let _ = write!(line, "Fixes would change {}. ", plural(s.would_fix, "problem", "problems"));
+    }
+    let _ = write!(
+        line,
         "Checked {}: {}, {}, {}",
         plural(s.files, "file", "files"),
         plural(s.errors, "error", "errors"),

@@ -2,7 +2,6 @@
 
 use super::Summary;
 use crate::diagnostic::{Applicability, Diagnostic, TextRange};
-use crate::runner::FileResult;
 use crate::source::LineIndex;
 use serde::Serialize;
 
@@ -13,6 +12,7 @@ pub const FORMAT_VERSION: u32 = 1;
 struct Output<'a> {
     version: u32,
     files: Vec<File<'a>>,
+    unused_ignores: &'a [crate::config::UnusedIgnore],
     summary: Summary,
 }
 
@@ -99,7 +99,8 @@ fn item<'a>(index: &LineIndex, text: &str, d: &'a Diagnostic) -> Item<'a> {
     }
 }
 
-pub fn render(results: &[FileResult]) -> String {
+pub fn render(run: &super::Run) -> String {
+    let results = run.results;
     let files = results
         .iter()
         .map(|r| {
@@ -113,6 +114,7 @@ pub fn render(results: &[FileResult]) -> String {
             }
         })
         .collect();
-    let out = Output { version: FORMAT_VERSION, files, summary: Summary::of(results) };
+    let out =
+        Output { version: FORMAT_VERSION, files, unused_ignores: run.unused_ignores, summary: Summary::of(results) };
     serde_json::to_string_pretty(&out).expect("serialisable") + "\n"
 }

@@ -26,7 +26,8 @@ fn xml(s: &str) -> String {
 /// `fail_at`: the severity from which a finding fails its file's test case
 /// (`None`: nothing fails, findings are listed as output).
 pub fn render(results: &[FileResult], fail_at: Option<Severity>) -> String {
-    let failing = |r: &FileResult| r.error.is_some() || r.diagnostics.iter().any(|d| fail_at.is_some_and(|t| d.severity >= t));
+    let failing =
+        |r: &FileResult| r.error.is_some() || r.diagnostics.iter().any(|d| fail_at.is_some_and(|t| d.severity >= t));
     let failures = results.iter().filter(|r| failing(r)).count();
     let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
     let _ = writeln!(out, "<testsuites name=\"chatlint\" tests=\"{}\" failures=\"{failures}\">", results.len());
@@ -45,13 +46,19 @@ pub fn render(results: &[FileResult], fail_at: Option<Severity>) -> String {
         let mut body = String::new();
         for d in &r.diagnostics {
             let p = index.line_col(&r.text, d.range.start);
-            let _ = writeln!(body, "{}:{}:{}: {}[{}] {}", r.name, p.line, p.column, d.severity.as_str(), d.rule, d.message);
+            let _ =
+                writeln!(body, "{}:{}:{}: {}[{}] {}", r.name, p.line, p.column, d.severity.as_str(), d.rule, d.message);
         }
         let tag = if failing(r) { "failure" } else { "system-out" };
         out.push_str(">\n");
         if tag == "failure" {
             let n = r.diagnostics.len();
-            let _ = writeln!(out, "      <failure message=\"{n} finding{}\" type=\"chatlint\">{}</failure>", if n == 1 { "" } else { "s" }, xml(&body));
+            let _ = writeln!(
+                out,
+                "      <failure message=\"{n} finding{}\" type=\"chatlint\">{}</failure>",
+                if n == 1 { "" } else { "s" },
+                xml(&body)
+            );
         } else {
             let _ = writeln!(out, "      <system-out>{}</system-out>", xml(&body));
         }

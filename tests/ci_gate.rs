@@ -1,0 +1,275 @@
+//! What unattended users rely on: report formats (SARIF validated with
+//! Microsoft's own validator, GitHub and JUnit snapshotted), several
+//! reports from one run, `--fix`/`--diff`, and `[[ignore]]` suppressions.
+
+use assert_cmd::Command;
+use chatlint::diagnostic::Applicability;
+use chatlint::fix::fix_text;
+use chatlint::rules::catalogue::{self, FixKind};
+use chatlint::settings::{RequestContext, Settings};
+use chatlint::{Method, analyze};
+use predicates::prelude::*;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+fn chatlint() -> Command {
+    let mut c = Command::cargo_bin("chatlint").unwrap();
+    c.env("NO_COLOR", "1").current_dir(env!("CARGO_MANIFEST_DIR"));
+    c
+}
+
+fn stdout_of(c: &mut Command) -> String {
+    String::from_utf8(c.output().unwrap().stdout).unwrap()
+}
+
+#[test]
+fn github_annotations() {
+    insta::assert_snapshot!(
+        "github_invalid_examples",
+        stdout_of(chatlint().args(["check", "examples/invalid", "--format", "github"]))
+    );
+}
+
+#[test]
+fn junit_report() {
+    insta::assert_snapshot!(
+        "junit_invalid_examples",
+        stdout_of(chatlint().args(["check", "examples/invalid", "--format", "junit"]))
+    );
+}
+
+#[test]
+fn concise_lines() {
+    let out = stdout_of(chatlint().args(["check", "examples/invalid/typos.setup.json", "--format", "concise"]));
+    assert!(
+        out.contains(
+            "examples/invalid/typos.setup.json:5:5: error[unknown-field] unknown field `displayname` in Space"
+        ),
+        "{out}"
+    );
+}
+
+/// The SARIF validator from `@microsoft/sarif-multitool-linux` (npm), found
+/// through $SARIF_MULTITOOL; .ci/run installs it and sets the variable.
+fn sarif_multitool() -> Option<PathBuf> {
+    let found = std::env::var_os("SARIF_MULTITOOL").map(PathBuf::from).filter(|p| p.is_file());
+    if found.is_none() && std::env::var_os("CI").is_some() {
+        panic!("CI must provide the SARIF validator: set SARIF_MULTITOOL to Sarif.Multitool (see .ci/run)");
+    }
+    found
+}
+
+#[test]
+fn sarif_passes_microsofts_validator_with_no_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    let sarif = dir.path().join("chatlint.sarif");
+    // Written as a side report, while the terminal gets the human output.
+    chatlint()
+        .args(["check", "examples/", "--report"])
+        .arg(format!("sarif={}", sarif.display()))
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("Checked"));
+    let log: serde_json::Value = serde_json::from_str(&fs::read_to_string(&sarif).unwrap()).unwrap();
+    let run = &log["runs"][0];
+    assert_eq!(log["version"], "2.1.0");
+    assert_eq!(run["columnKind"], "unicodeCodePoints");
+    let results = run["results"].as_array().unwrap();
+    assert!(!results.is_empty());
+    let unknown = results
+        .iter()
+        .find(|r| r["ruleId"] == "unknown-field" && r["message"]["text"].as_str().unwrap().contains("displayname"))
+        .unwrap();
+    let loc = &unknown["locations"][0];
+    assert_eq!(loc["physicalLocation"]["artifactLocation"]["uri"], "examples/invalid/typos.setup.json");
+    assert_eq!(loc["physicalLocation"]["region"]["startLine"], 5);
+    assert_eq!(loc["physicalLocation"]["region"]["startColumn"], 5);
+    assert_eq!(loc["logicalLocations"][0]["fullyQualifiedName"], "/space/displayname");
+    let rule = &run["tool"]["driver"]["rules"][unknown["ruleIndex"].as_u64().unwrap() as usize];
+    assert_eq!(rule["id"], "unknown-field");
+    assert!(rule["help"]["text"].as_str().unwrap().contains("Source ("));
+
+    let Some(tool) = sarif_multitool() else {
+        eprintln!("skipped the validator: SARIF_MULTITOOL is not set");
+        return;
+    };
+    let out = dir.path().join("validation.sarif");
+    let status = std::process::Command::new(tool)
+        .arg("validate")
+        .arg(&sarif)
+        .arg("-o")
+        .arg(&out)
+        .env("DOTNET_SYSTEM_GLOBALIZATION_INVARIANT", "1")
+        .status()
+        .unwrap();
+    assert!(status.success(), "the validator failed to run");
+    let report: serde_json::Value = serde_json::from_str(&fs::read_to_string(&out).unwrap()).unwrap();
+    let problems: Vec<String> = report["runs"][0]["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| format!("{} {}: {}", r["level"], r["ruleId"], r["message"]))
+        .collect();
+    assert!(problems.is_empty(), "the SARIF validator reported: {problems:#?}");
+}
+
+/// Every rule whose doc says it has a fix: fixing each invalid example
+/// leaves no fixable finding, keeps CRLF line endings and tab indentation,
+/// and changes no byte before the first or after the last edit.
+#[test]
+fn fix_round_trips_every_fixable_rule() {
+    let mut checked = 0;
+    for rule in catalogue::all().filter(|r| r.fix != FixKind::None) {
+        for e in rule.examples.iter().filter(|e| !e.valid) {
+            let method: Method = e.method.parse().unwrap();
+            let mut settings = Settings::default();
+            if let Some(p) = &e.profile {
+                settings.profile = chatlint::profile::Profile::by_name(p).unwrap();
+            }
+            if let Some(c) = &e.context {
+                settings.context = c.clone().try_into::<RequestContext>().unwrap();
+            }
+            // Unusual but valid layout that fixes must not disturb.
+            let text = e.body.trim_end().replace("  ", "\t").replace('\n', "\r\n") + "\r\n";
+            let before = analyze(&text, Some(method), None, &settings);
+            let Some(fix) = before.diagnostics.iter().filter(|d| d.rule == rule.id).find_map(|d| d.fixes.first())
+            else {
+                continue;
+            };
+            let fixed = fix_text(&text, Some(method), None, &settings, true);
+            let left: Vec<_> =
+                fixed.report.diagnostics.iter().filter(|d| !d.fixes.is_empty()).map(|d| d.rule).collect();
+            assert!(left.is_empty(), "{}: fixable findings left after --fix: {left:?}\n{}", rule.id, fixed.text);
+            assert!(fixed.applied > 0, "{}: nothing applied", rule.id);
+            assert!(!fixed.text.replace("\r\n", "").contains('\n'), "{}: a fix broke the CRLF line endings", rule.id);
+            // The span of every edit the first pass offers: nothing outside it may change.
+            let edits: Vec<_> =
+                before.diagnostics.iter().filter_map(|d| d.fixes.first()).flat_map(|f| &f.edits).collect();
+            let first = edits.iter().map(|x| x.range.start).min().unwrap();
+            assert_eq!(
+                &fixed.text[..first.min(fixed.text.len())],
+                &text[..first],
+                "{}: bytes before the fix changed",
+                rule.id
+            );
+            let tail = text.len() - edits.iter().map(|x| x.range.end).max().unwrap();
+            let tail = tail.min(fixed.text.len());
+            assert_eq!(
+                &fixed.text[fixed.text.len() - tail..],
+                &text[text.len() - tail..],
+                "{}: bytes after the fix changed",
+                rule.id
+            );
+            if fix.applicability == Applicability::Safe {
+                let safe_only = fix_text(&text, Some(method), None, &settings, false);
+                assert!(safe_only.applied > 0, "{}: the safe fix was not applied without --unsafe-fixes", rule.id);
+            }
+            checked += 1;
+        }
+    }
+    assert!(checked >= 15, "only {checked} fixable examples were exercised");
+}
+
+fn temp_with(files: &[(&str, &str)]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    for (name, text) in files {
+        let p = dir.path().join(name);
+        fs::create_dir_all(p.parent().unwrap()).unwrap();
+        fs::write(p, text).unwrap();
+    }
+    dir
+}
+
+const GROUP_CHAT: &str = "{\n  \"requestId\": \"6f1c2d3e-4a5b-4c6d-8e7f-901a2b3c4d5e\",\n  \"space\": {\n    \"spaceType\": \"GROUP_CHAT\",\n    \"displayName\": \"Team\"\n  },\n  \"memberships\": [\n    { \"member\": { \"name\": \"people/1\", \"type\": \"HUMAN\" } },\n    { \"member\": { \"name\": \"users/2\", \"type\": \"HUMAN\" } }\n  ]\n}\n";
+
+fn run_in(dir: &Path, args: &[&str]) -> (i32, String) {
+    let out =
+        Command::cargo_bin("chatlint").unwrap().current_dir(dir).env("NO_COLOR", "1").args(args).output().unwrap();
+    (out.status.code().unwrap(), String::from_utf8(out.stdout).unwrap())
+}
+
+#[test]
+fn fix_writes_in_place_and_diff_only_shows() {
+    let dir = temp_with(&[("team.setup.json", GROUP_CHAT)]);
+    let file = dir.path().join("team.setup.json");
+    let (code, out) = run_in(dir.path(), &["check", ".", "--diff"]);
+    assert_eq!(code, 1, "--diff exits 1 when fixes would change files");
+    assert!(
+        out.contains("-    \"displayName\": \"Team\"") && out.contains("+    { \"member\": { \"name\": \"users/1\""),
+        "{out}"
+    );
+    assert_eq!(fs::read_to_string(&file).unwrap(), GROUP_CHAT, "--diff must not write");
+
+    let (code, out) = run_in(dir.path(), &["check", ".", "--fix"]);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("Fixed 2 problems"), "{out}");
+    let fixed = fs::read_to_string(&file).unwrap();
+    assert!(!fixed.contains("displayName") && fixed.contains("\"users/1\""));
+    let (code, out) = run_in(dir.path(), &["check", ".", "--fix"]);
+    assert_eq!((code, out.contains("Fixed")), (0, false), "a second --fix has nothing left to do: {out}");
+    let leftovers: Vec<_> = fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
+    assert_eq!(leftovers.len(), 1, "no temporary file is left behind: {leftovers:?}");
+}
+
+#[test]
+fn an_ignore_silences_exactly_its_finding_and_an_unused_one_is_reported() {
+    let two_bad_names = GROUP_CHAT.replace("users/2", "people/2");
+    let config = r#"
+[[ignore]]
+path = "team.setup.json"
+rule = "user-name-format"
+pointer = "/memberships/0/member/name"
+reason = "people/1 is migrated by the provisioning script"
+
+[[ignore]]
+path = "*.setup.json"
+rule = "group-email"
+reason = "no groups here"
+"#;
+    let dir = temp_with(&[("team.setup.json", &two_bad_names), ("chatlint.toml", config)]);
+    let (code, out) = run_in(dir.path(), &["check", ".", "--format", "json"]);
+    assert_eq!(code, 1);
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let found: Vec<(String, String)> = v["files"][0]["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| (d["rule"].as_str().unwrap().to_string(), d["pointer"].as_str().unwrap().to_string()))
+        .collect();
+    assert!(found.contains(&("user-name-format".into(), "/memberships/1/member/name".into())), "{found:?}");
+    assert!(!found.contains(&("user-name-format".into(), "/memberships/0/member/name".into())), "{found:?}");
+    let unused = v["unused_ignores"].as_array().unwrap();
+    assert_eq!(unused.len(), 1, "{unused:?}");
+    assert_eq!((&unused[0]["rule"], &unused[0]["line"]), (&"group-email".into(), &8.into()));
+
+    // --strict reports everything, the accepted finding included.
+    let (_, out) = run_in(dir.path(), &["check", ".", "--format", "json", "--strict"]);
+    assert_eq!(out.matches("\"user-name-format\"").count(), 2, "{out}");
+}
+
+#[test]
+fn an_ignore_without_a_reason_is_refused() {
+    let dir = temp_with(&[
+        ("team.setup.json", GROUP_CHAT),
+        ("chatlint.toml", "[[ignore]]\npath = \"*.json\"\nrule = \"user-name-format\"\nreason = \"\"\n"),
+    ]);
+    let (code, out) = run_in(dir.path(), &["check", "."]);
+    assert_eq!(code, 2);
+    assert!(out.contains("needs a `reason`"), "{out}");
+}
+
+#[test]
+fn add_ignores_baselines_every_finding() {
+    let dir = temp_with(&[("requests/team.setup.json", GROUP_CHAT), ("chatlint.toml", "profile = \"current\"\n")]);
+    let (code, out) = run_in(dir.path(), &["check", ".", "--add-ignores", "accepted in the 2026 audit"]);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("Added 2 [[ignore]] entries"), "{out}");
+    let config = fs::read_to_string(dir.path().join("chatlint.toml")).unwrap();
+    assert!(
+        config.starts_with("profile = \"current\"\n") && config.contains("path = \"requests/team.setup.json\""),
+        "{config}"
+    );
+    let (code, out) = run_in(dir.path(), &["check", "."]);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("0 errors") && !out.contains("unused"), "{out}");
+}
