@@ -215,3 +215,15 @@ fn skip_non_requests_treats_named_files_like_walked_ones() {
     let paths: Vec<&str> = v["files"].as_array().unwrap().iter().map(|f| f["path"].as_str().unwrap()).collect();
     assert_eq!(paths, [req.to_str().unwrap()]);
 }
+
+#[test]
+fn the_readme_config_example_is_a_valid_config() {
+    let readme = fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")).unwrap();
+    let section = &readme[readme.find("## Configuration: `chatlint.toml`").unwrap()..];
+    let start = section.find("```toml\n").unwrap() + "```toml\n".len();
+    let example = &section[start..start + section[start..].find("```").unwrap()];
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(dir.path().join("chatlint.toml"), example).unwrap();
+    let config = chatlint::config::Config::load(&dir.path().join("chatlint.toml"), &Default::default());
+    assert!(config.is_ok(), "{:?}", config.err());
+}
