@@ -126,7 +126,7 @@ fn membership(ctx: &mut Ctx, i: usize, seen: &mut HashMap<String, usize>) {
                 .with_help("add the people as `member`s, or set `spaceType` to `SPACE`");
             ctx.report(d);
         }
-        group(ctx, &gptr, seen);
+        group(ctx, &gptr, i, seen);
     }
 
     for field in ["name", "role", "createTime", "deleteTime"] {
@@ -222,19 +222,7 @@ fn member(ctx: &mut Ctx, base: &str, i: usize, seen: &mut HashMap<String, usize>
                     ctx.report(d);
                 }
             }
-            if let Some(first) = seen.insert(n.to_string(), i) {
-                let mut d = ctx
-                    .at_value(
-                        "duplicate-membership",
-                        &name_ptr,
-                        format!("\"{n}\" is already listed at memberships[{first}]"),
-                    )
-                    .with_help("remove the repeated membership");
-                if let Some(fix) = ctx.remove_fix(base, "Remove the repeated membership") {
-                    d = d.with_fix(fix);
-                }
-                ctx.report(d);
-            }
+            note_duplicate(ctx, seen, n, i, &name_ptr);
         }
     }
     let ty = ctx.str_at(&type_ptr);
@@ -282,7 +270,7 @@ fn external_user(ctx: &mut Ctx, name_ptr: &str, email: &str) {
     }
 }
 
-fn group(ctx: &mut Ctx, gptr: &str, seen: &mut HashMap<String, usize>) {
+fn group(ctx: &mut Ctx, gptr: &str, i: usize, seen: &mut HashMap<String, usize>) {
     let name_ptr = format!("{gptr}/name");
     match ctx.str_at(&name_ptr) {
         None => {
@@ -312,24 +300,22 @@ fn group(ctx: &mut Ctx, gptr: &str, seen: &mut HashMap<String, usize>) {
                     .with_help("look the ID up with the Cloud Identity Groups API (groups.lookup)");
                 ctx.report(d);
             }
-            let base = gptr.trim_end_matches("/groupMember").to_string();
-            if let Some(first) =
-                seen.insert(n.to_string(), base.rsplit('/').next().and_then(|i| i.parse().ok()).unwrap_or(0))
-            {
-                let mut d = ctx
-                    .at_value(
-                        "duplicate-membership",
-                        &name_ptr,
-                        format!("\"{n}\" is already listed at memberships[{first}]"),
-                    )
-                    .with_help("remove the repeated membership");
-                if let Some(fix) = ctx.remove_fix(&base, "Remove the repeated membership") {
-                    d = d.with_fix(fix);
-                }
-                ctx.report(d);
-            }
+            note_duplicate(ctx, seen, n, i, &name_ptr);
         }
     }
+}
+
+/// Remembers membership `i`'s member or group name; reports it when an
+/// earlier membership named the same one.
+fn note_duplicate(ctx: &mut Ctx, seen: &mut HashMap<String, usize>, name: &str, i: usize, name_ptr: &str) {
+    let Some(first) = seen.insert(name.to_string(), i) else { return };
+    let mut d = ctx
+        .at_value("duplicate-membership", name_ptr, format!("\"{name}\" is already listed at memberships[{first}]"))
+        .with_help("remove the repeated membership");
+    if let Some(fix) = ctx.remove_fix(&format!("/memberships/{i}"), "Remove the repeated membership") {
+        d = d.with_fix(fix);
+    }
+    ctx.report(d);
 }
 
 fn request_id(ctx: &mut Ctx) {
