@@ -148,12 +148,10 @@ fn finish(diags: Vec<Diagnostic>, method: Method, facts: Facts, settings: &Setti
 
 fn facts(doc: &protojson::Document, method: Method) -> Facts {
     let mut facts = Facts::default();
-    if let Some(id) = doc.get("/requestId").and_then(|v| v.as_str()) {
-        let mut rest = doc.value.clone();
-        if let Some(o) = rest.as_object_mut() {
-            o.remove("requestId");
-        }
-        facts.request_id = Some((id.to_string(), doc.value_range("/requestId"), rest.to_string()));
+    if let (Some(id), Some(body)) = (doc.get("/requestId").and_then(|v| v.as_str()), doc.value.as_object()) {
+        // What the request asks for: the body without its id.
+        let rest: String = body.iter().filter(|(k, _)| *k != "requestId").map(|(k, v)| format!("{k}={v};")).collect();
+        facts.request_id = Some((id.to_string(), doc.value_range("/requestId"), rest));
     }
     let sp = method.space_pointer();
     if doc.get(&format!("{sp}/spaceType")).and_then(|v| v.as_str()) == Some("SPACE") {

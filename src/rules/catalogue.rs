@@ -65,6 +65,11 @@ pub struct Rule {
     #[serde(default)]
     pub needs_context: Vec<String>,
     pub fix: FixKind,
+    /// Set for findings that come from elsewhere than the linter (`send`:
+    /// the API's answer to `--send`); their examples illustrate, they are
+    /// not executed.
+    #[serde(default)]
+    pub reported_by: Option<String>,
     /// Rules this one replaces when both fire at the same pointer (it says
     /// the same thing more precisely).
     #[serde(default)]

@@ -325,13 +325,13 @@ fn request_id(ctx: &mut Ctx) {
                 .at_value(
                     "request-id-not-uuid",
                     "/requestId",
-                    "no `requestId`: sending this request twice creates two spaces",
+                    "no `requestId`: sending this request twice creates two spaces (unless the sender derives one, as `chatlint --send` does)",
                 )
                 .with_help(
                     "add `\"requestId\"` with a random UUID; a repeated request then returns the existing space",
                 );
             // Derived from the body, so the same request always gets the same id.
-            let id = uuid::Uuid::new_v5(&uuid::Uuid::NAMESPACE_URL, ctx.doc.value.to_string().as_bytes());
+            let id = ctx.doc.derived_request_id();
             if let Some(edit) = ctx.insert("", "requestId", &format!("\"{id}\"")) {
                 d = d.with_fix(Fix::unsafe_("Add a requestId", vec![edit]));
             }

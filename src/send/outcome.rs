@@ -1,0 +1,152 @@
+//! What sending did with one file, as both renderers show it (the JSON
+//! output's `sent` field; one block in the human output).
+
+use serde::Serialize;
+
+/// What happened to a file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    /// The API answered with a space: created now, or created earlier by a
+    /// request with the same requestId (the API does not say which).
+    Sent,
+    /// The API refused the request, or it never got an answer.
+    Failed,
+    /// Nothing was sent because some file has errors (the gate).
+    Blocked,
+    /// This file has errors and was left out (`--send-passing`).
+    Skipped,
+    /// Nothing was sent because of a problem before sending (credentials,
+    /// endpoint, results file).
+    NotSent,
+    /// `--dry-run`: shown, not sent.
+    DryRun,
+}
+
+/// The space the API returned.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Space {
+    /// `spaces/{space}`.
+    pub name: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub space_uri: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub display_name: Option<String>,
+}
+
+/// Why a request failed.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Problem {
+    /// The HTTP status, when the server answered.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub http_status: Option<u16>,
+    /// Google's status name, e.g. `ALREADY_EXISTS`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status: Option<String>,
+    pub message: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub help: Option<String>,
+}
+
+/// The request as it is (or would be) sent.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Request {
+    /// `POST`.
+    pub http_method: &'static str,
+    pub url: String,
+    pub body: serde_json::Value,
+}
+
+/// What sending did with one file.
+#[derive(Debug, Clone, Serialize)]
+pub struct Outcome {
+    pub status: Status,
+    /// The requestId sent (or that would be sent).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub request_id: Option<String>,
+    /// `file` when the file sets it, `derived` when chatlint derived it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub request_id_source: Option<&'static str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub space: Option<Space>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<Problem>,
+    /// Attempts made (1 unless retried); absent when nothing was sent.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub attempts: Option<u32>,
+    /// For `--dry-run`: the exact request.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub request: Option<Request>,
+    /// Why the file was not sent (blocked, skipped, not sent).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+}
+
+impl Outcome {
+    pub fn new(status: Status) -> Outcome {
+        Outcome {
+            status,
+            request_id: None,
+            request_id_source: None,
+            space: None,
+            error: None,
+            attempts: None,
+            request: None,
+            reason: None,
+        }
+    }
+
+    pub fn because(status: Status, reason: impl Into<String>) -> Outcome {
+        Outcome { reason: Some(reason.into()), ..Outcome::new(status) }
+    }
+
+    /// The human output's text for this file (may span lines; later lines
+    /// are indented).
+    pub fn human_line(&self) -> String {
+        let rid = match (&self.request_id, self.request_id_source) {
+            (Some(id), Some("derived")) => format!(" [requestId {id}, derived]"),
+            (Some(id), _) => format!(" [requestId {id}]"),
+            _ => String::new(),
+        };
+        let retried = match self.attempts {
+            Some(n) if n > 1 => format!(" after {n} attempts"),
+            _ => String::new(),
+        };
+        match self.status {
+            Status::Sent => {
+                let space = self.space.as_ref();
+                let name = space.map_or("a space", |s| s.name.as_str());
+                let uri = space.and_then(|s| s.space_uri.as_deref()).map(|u| format!(" {u}")).unwrap_or_default();
+                format!("sent: {name}{uri}{retried}{rid}")
+            }
+            Status::Failed => {
+                let Some(e) = &self.error else { return format!("failed{retried}{rid}") };
+                let code = match (e.http_status, &e.status) {
+                    (Some(h), Some(s)) => format!("{h} {s}: "),
+                    (Some(h), None) => format!("HTTP {h}: "),
+                    (None, Some(s)) => format!("{s}: "),
+                    (None, None) => String::new(),
+                };
+                let help = e.help.as_deref().map(|h| format!("\n  help: {h}")).unwrap_or_default();
+                format!("failed{retried}: {code}{}{rid}{help}", e.message)
+            }
+            Status::Blocked | Status::Skipped | Status::NotSent => {
+                format!("not sent: {}", self.reason.as_deref().unwrap_or("nothing was sent"))
+            }
+            Status::DryRun => {
+                let Some(r) = &self.request else { return "dry run".into() };
+                let how = match self.request_id_source {
+                    Some("derived") => " (derived: see docs/send.md)",
+                    _ => " (from the file)",
+                };
+                let body = serde_json::to_string_pretty(&r.body).unwrap_or_default().replace('\n', "\n    ");
+                format!(
+                    "would send {} {}\n  requestId: {}{how}\n  body:\n    {body}",
+                    r.http_method,
+                    r.url,
+                    self.request_id.as_deref().unwrap_or("")
+                )
+            }
+        }
+    }
+}

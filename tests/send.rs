@@ -1,0 +1,1085 @@
+//! `chatlint check --send` against a fake Chat API and a fake OAuth token
+//! endpoint that the tests start on 127.0.0.1 (wiremock). No test touches
+//! the internet: every run gets an endpoint on 127.0.0.1, or sends nothing.
+
+use assert_cmd::Command;
+use serde_json::{Value, json};
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+use tempfile::TempDir;
+use wiremock::matchers::{method, path, path_regex};
+use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
+
+/// The access token the fake API accepts. Never to be seen in any output.
+const TOKEN: &str = "ya29.TEST_ACCESS_TOKEN_d0n0tprint";
+const REFRESH_TOKEN: &str = "1//TEST_REFRESH_TOKEN_d0n0tprint";
+const CLIENT_SECRET: &str = "GOCSPX_TEST_CLIENT_SECRET_d0n0tprint";
+const SECRETS: [&str; 3] = [TOKEN, REFRESH_TOKEN, CLIENT_SECRET];
+
+// ---------------------------------------------------------------- fake Chat API
+
+#[derive(Default)]
+struct State {
+    /// requestId → the space created for it.
+    by_request_id: HashMap<String, Value>,
+    /// displayName → the requestId that created it.
+    names: HashMap<String, String>,
+    /// Spaces created so far.
+    created: usize,
+    /// displayNames the caller may not create (403).
+    denied: Vec<String>,
+    /// displayNames whose request never gets an answer.
+    hang: Vec<String>,
+    /// How long every answer takes.
+    delay: Duration,
+}
+
+/// A stateful Chat API: spaces.setup and spaces.create with the documented
+/// requestId semantics (the same id returns the same space and creates
+/// nothing) and ALREADY_EXISTS for a named space's displayName in use.
+#[derive(Clone)]
+struct FakeChat {
+    state: Arc<Mutex<State>>,
+    token: String,
+}
+
+fn google_error(code: u16, status: &str, message: &str) -> ResponseTemplate {
+    ResponseTemplate::new(code).set_body_json(json!({"error": {"code": code, "message": message, "status": status}}))
+}
+
+impl Respond for FakeChat {
+    fn respond(&self, req: &Request) -> ResponseTemplate {
+        let delay = self.state.lock().unwrap().delay;
+        let answer = self.answer(req);
+        if delay.is_zero() { answer } else { answer.set_delay(delay) }
+    }
+}
+
+impl FakeChat {
+    fn answer(&self, req: &Request) -> ResponseTemplate {
+        let auth = req.headers.get("authorization").and_then(|v| v.to_str().ok()).unwrap_or("");
+        if auth != format!("Bearer {}", self.token) {
+            return google_error(
+                401,
+                "UNAUTHENTICATED",
+                "Request had invalid authentication credentials. Expected OAuth 2 access token.",
+            );
+        }
+        let Ok(body) = serde_json::from_slice::<Value>(&req.body) else {
+            return google_error(400, "INVALID_ARGUMENT", "Invalid JSON payload received.");
+        };
+        let (request_id, space) = match req.url.path() {
+            "/v1/spaces:setup" => (body["requestId"].as_str().map(str::to_string), body["space"].clone()),
+            "/v1/spaces" => {
+                (req.url.query_pairs().find(|(k, _)| k == "requestId").map(|(_, v)| v.into_owned()), body.clone())
+            }
+            _ => return google_error(404, "NOT_FOUND", "no such method"),
+        };
+        let mut st = self.state.lock().unwrap();
+        let display_name = space["displayName"].as_str().unwrap_or("").to_string();
+        if st.hang.contains(&display_name) {
+            return ResponseTemplate::new(200).set_delay(Duration::from_secs(120));
+        }
+        if st.denied.contains(&display_name) {
+            return google_error(403, "PERMISSION_DENIED", "The caller does not have permission");
+        }
+        if let Some(existing) = request_id.as_ref().and_then(|id| st.by_request_id.get(id)) {
+            return ResponseTemplate::new(200).set_body_json(existing.clone());
+        }
+        if !display_name.is_empty() && st.names.contains_key(&display_name) {
+            return google_error(409, "ALREADY_EXISTS", "A space with the same name already exists.");
+        }
+        st.created += 1;
+        let id = format!("AAAA{:04}", st.created);
+        let created = json!({
+            "name": format!("spaces/{id}"),
+            "spaceUri": format!("https://chat.google.com/room/{id}?cls=7"),
+            "displayName": display_name,
+            "spaceType": space["spaceType"],
+        });
+        if let Some(rid) = request_id {
+            st.by_request_id.insert(rid.clone(), created.clone());
+            if !display_name.is_empty() {
+                st.names.insert(display_name, rid);
+            }
+        }
+        ResponseTemplate::new(200).set_body_json(created)
+    }
+}
+
+struct Fake {
+    server: MockServer,
+    state: Arc<Mutex<State>>,
+}
+
+impl Fake {
+    async fn start() -> Fake {
+        Fake::accepting(TOKEN).await
+    }
+
+    async fn accepting(token: &str) -> Fake {
+        let server = MockServer::start().await;
+        let state = Arc::new(Mutex::new(State::default()));
+        Mock::given(method("POST"))
+            .and(path_regex("^/v1/spaces"))
+            .respond_with(FakeChat { state: state.clone(), token: token.to_string() })
+            .mount(&server)
+            .await;
+        Fake { server, state }
+    }
+
+    fn url(&self) -> String {
+        self.server.uri()
+    }
+
+    /// Answers the next `times` Chat requests with `answer` (before the fake).
+    async fn first(&self, times: u64, answer: ResponseTemplate) {
+        Mock::given(method("POST"))
+            .and(path_regex("^/v1/spaces"))
+            .respond_with(answer)
+            .up_to_n_times(times)
+            .with_priority(1)
+            .mount(&self.server)
+            .await;
+    }
+
+    /// The Chat API requests received so far.
+    async fn chat_requests(&self) -> Vec<Request> {
+        let all = self.server.received_requests().await.unwrap_or_default();
+        all.into_iter().filter(|r| r.url.path().starts_with("/v1/spaces")).collect()
+    }
+
+    fn created(&self) -> usize {
+        self.state.lock().unwrap().created
+    }
+}
+
+/// The requestId a recorded Chat request carried (body or query).
+fn request_id_of(r: &Request) -> String {
+    if r.url.path() == "/v1/spaces" {
+        return r.url.query_pairs().find(|(k, _)| k == "requestId").map(|(_, v)| v.into_owned()).unwrap_or_default();
+    }
+    let body: Value = serde_json::from_slice(&r.body).unwrap();
+    body["requestId"].as_str().unwrap_or_default().to_string()
+}
+
+// ---------------------------------------------------------------- files and runs
+
+fn setup_body(display_name: &str) -> String {
+    format!(
+        "{{\n  \"space\": {{\n    \"spaceType\": \"SPACE\",\n    \"displayName\": \"{display_name}\"\n  }},\n  \
+         \"memberships\": [\n    {{ \"member\": {{ \"name\": \"users/123456789\", \"type\": \"HUMAN\" }} }}\n  ]\n}}\n"
+    )
+}
+
+fn create_body(display_name: &str) -> String {
+    format!("{{\n  \"spaceType\": \"SPACE\",\n  \"displayName\": \"{display_name}\"\n}}\n")
+}
+
+/// Errors: a group chat must not have a displayName and needs members.
+const INVALID_SETUP: &str =
+    "{\n  \"space\": {\n    \"spaceType\": \"GROUP_CHAT\",\n    \"displayName\": \"Bad\"\n  }\n}\n";
+
+/// A folder of request files.
+fn project(files: &[(&str, &str)]) -> TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("chatlint.toml"), "").unwrap();
+    for (name, text) in files {
+        std::fs::write(dir.path().join(name), text).unwrap();
+    }
+    dir
+}
+
+/// chatlint, run in `dir`, with no credentials from the environment (HOME and
+/// gcloud's folder are the empty `home` folder in `dir`).
+fn chatlint(dir: &Path) -> Command {
+    let home = dir.join("home");
+    std::fs::create_dir_all(&home).unwrap();
+    let mut c = Command::cargo_bin("chatlint").unwrap();
+    c.current_dir(dir)
+        .env("NO_COLOR", "1")
+        .env("HOME", &home)
+        .env("CLOUDSDK_CONFIG", home.join("gcloud"))
+        .env_remove("GOOGLE_APPLICATION_CREDENTIALS")
+        .env_remove("CHATLINT_ACCESS_TOKEN")
+        .env_remove("HTTPS_PROXY")
+        .env_remove("HTTP_PROXY")
+        .env_remove("ALL_PROXY")
+        .env_remove("https_proxy")
+        .env_remove("http_proxy")
+        .env_remove("all_proxy")
+        .env("NO_PROXY", "*");
+    c
+}
+
+/// chatlint with the access token in CHATLINT_ACCESS_TOKEN, sending to `fake`
+/// with tiny retry delays.
+fn sender(dir: &Path, fake: &Fake) -> Command {
+    sender_waiting(dir, fake, "0.01")
+}
+
+fn sender_waiting(dir: &Path, fake: &Fake, retry_delay: &str) -> Command {
+    let mut c = chatlint(dir);
+    c.env("CHATLINT_ACCESS_TOKEN", TOKEN).args([
+        "check",
+        "--send",
+        "--endpoint",
+        &fake.url(),
+        "--retry-delay",
+        retry_delay,
+    ]);
+    c
+}
+
+struct Ran {
+    code: i32,
+    stdout: String,
+    stderr: String,
+}
+
+impl Ran {
+    fn json(&self) -> Value {
+        serde_json::from_str(&self.stdout).unwrap_or_else(|e| panic!("{e}: {}", self.stdout))
+    }
+}
+
+/// Runs and checks that no secret appears in the output.
+fn run(c: &mut Command) -> Ran {
+    let out = c.timeout(Duration::from_secs(120)).output().unwrap();
+    let ran = Ran {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8(out.stdout).unwrap(),
+        stderr: String::from_utf8(out.stderr).unwrap(),
+    };
+    for s in SECRETS {
+        assert!(
+            !ran.stdout.contains(s) && !ran.stderr.contains(s),
+            "a secret was printed:\n{}\n{}",
+            ran.stdout,
+            ran.stderr
+        );
+    }
+    ran
+}
+
+/// The JSON output's file entry named `name`.
+fn file<'a>(out: &'a Value, name: &str) -> &'a Value {
+    out["files"].as_array().unwrap().iter().find(|f| f["path"] == name).unwrap_or_else(|| panic!("no {name} in {out}"))
+}
+
+fn results_lines(path: &Path) -> Vec<Value> {
+    let text = std::fs::read_to_string(path).unwrap_or_default();
+    for s in SECRETS {
+        assert!(!text.contains(s), "a secret is in the results file");
+    }
+    text.lines().map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l}"))).collect()
+}
+
+// ---------------------------------------------------------------- the cases
+
+#[tokio::test]
+async fn success_reports_the_space_and_sends_the_token_and_request_id() {
+    let fake = Fake::start().await;
+    let dir = project(&[("eng.setup.json", &setup_body("Eng")), ("news.create.json", &create_body("News"))]);
+    let ran = run(sender(dir.path(), &fake).args(["eng.setup.json", "news.create.json", "--format", "json"]));
+    assert_eq!(ran.code, 0, "{}{}", ran.stdout, ran.stderr);
+    let out = ran.json();
+    for name in ["eng.setup.json", "news.create.json"] {
+        let sent = &file(&out, name)["sent"];
+        assert_eq!(sent["status"], "sent", "{sent}");
+        assert!(sent["space"]["name"].as_str().unwrap().starts_with("spaces/AAAA"), "{sent}");
+        assert!(sent["space"]["space_uri"].as_str().unwrap().starts_with("https://chat.google.com/room/"), "{sent}");
+        assert_eq!(sent["request_id_source"], "derived");
+        assert_eq!(sent["attempts"], 1);
+        let id = sent["request_id"].as_str().unwrap();
+        assert_eq!(uuid::Uuid::parse_str(id).unwrap().get_version_num(), 5);
+    }
+    let reqs = fake.chat_requests().await;
+    assert_eq!(reqs.len(), 2);
+    for r in &reqs {
+        assert_eq!(r.headers.get("authorization").unwrap().to_str().unwrap(), format!("Bearer {TOKEN}"));
+        let expect = if r.url.path() == "/v1/spaces" { "news.create.json" } else { "eng.setup.json" };
+        assert_eq!(request_id_of(r), file(&out, expect)["sent"]["request_id"].as_str().unwrap());
+    }
+    // setup carries the id in the body, create in the query; the body is the file's.
+    let setup = reqs.iter().find(|r| r.url.path() == "/v1/spaces:setup").unwrap();
+    let body: Value = serde_json::from_slice(&setup.body).unwrap();
+    assert_eq!(body["space"]["displayName"], "Eng");
+    let create = reqs.iter().find(|r| r.url.path() == "/v1/spaces").unwrap();
+    let body: Value = serde_json::from_slice(&create.body).unwrap();
+    assert_eq!(body, serde_json::from_str::<Value>(&create_body("News")).unwrap());
+
+    let human = run(sender(dir.path(), &fake).args(["eng.setup.json"]));
+    assert_eq!(human.code, 0);
+    assert!(
+        human.stdout.contains("eng.setup.json: sent: spaces/AAAA0001 https://chat.google.com/room/"),
+        "{}",
+        human.stdout
+    );
+}
+
+#[tokio::test]
+async fn already_exists_says_to_choose_another_display_name() {
+    let fake = Fake::start().await;
+    fake.state.lock().unwrap().names.insert("Eng".into(), "someone-elses-request".into());
+    let dir = project(&[("eng.setup.json", &setup_body("Eng"))]);
+    let ran = run(sender(dir.path(), &fake).arg("eng.setup.json"));
+    assert_eq!(ran.code, 1);
+    assert!(
+        ran.stdout.contains("failed: 409 ALREADY_EXISTS: A space with the same name already exists."),
+        "{}",
+        ran.stdout
+    );
+    assert!(ran.stdout.contains("choose another displayName"), "{}", ran.stdout);
+    assert_eq!(fake.chat_requests().await.len(), 1, "a 409 is not retried");
+
+    let out = run(sender(dir.path(), &fake).args(["eng.setup.json", "--format", "json"])).json();
+    let f = file(&out, "eng.setup.json");
+    assert_eq!(f["sent"]["status"], "failed");
+    assert_eq!(f["sent"]["error"]["http_status"], 409);
+    assert_eq!(f["sent"]["error"]["status"], "ALREADY_EXISTS");
+    let d = f["diagnostics"].as_array().unwrap().iter().find(|d| d["rule"] == "server-rejected").unwrap();
+    assert_eq!(
+        (d["pointer"].as_str().unwrap(), d["line"].as_u64(), d["column"].as_u64()),
+        ("/space/displayName", Some(4), Some(20))
+    );
+    assert!(d["help"].as_str().unwrap().contains("choose another displayName"));
+}
+
+#[tokio::test]
+async fn field_violations_are_mapped_to_lines_and_columns() {
+    let fake = Fake::start().await;
+    fake.first(
+        1,
+        ResponseTemplate::new(400).set_body_json(json!({"error": {
+        "code": 400, "message": "Invalid space setup request.", "status": "INVALID_ARGUMENT",
+        "details": [{"@type": "type.googleapis.com/google.rpc.BadRequest", "fieldViolations": [
+            {"field": "space.display_name", "description": "Display name is reserved."},
+            {"field": "memberships[0].member.name", "description": "User not found."}
+        ]}]}})),
+    )
+    .await;
+    let dir = project(&[("eng.setup.json", &setup_body("Eng"))]);
+    let ran = run(sender(dir.path(), &fake).args(["eng.setup.json", "--format", "json"]));
+    assert_eq!(ran.code, 1);
+    let out = ran.json();
+    let f = file(&out, "eng.setup.json");
+    assert_eq!(f["sent"]["error"]["status"], "INVALID_ARGUMENT");
+    let found: Vec<(String, u64, u64, String)> = f["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["rule"] == "server-rejected")
+        .map(|d| {
+            assert_eq!(d["severity"], "error");
+            assert_eq!(d["help"], "Google answered 400 INVALID_ARGUMENT: Invalid space setup request.");
+            (
+                d["pointer"].as_str().unwrap().into(),
+                d["line"].as_u64().unwrap(),
+                d["column"].as_u64().unwrap(),
+                d["message"].as_str().unwrap().into(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        found,
+        [
+            (
+                "/space/displayName".into(),
+                4,
+                20,
+                "the Chat API rejected `space.display_name`: Display name is reserved.".into()
+            ),
+            (
+                "/memberships/0/member/name".into(),
+                7,
+                27,
+                "the Chat API rejected `memberships[0].member.name`: User not found.".into()
+            ),
+        ]
+    );
+    assert_eq!(fake.chat_requests().await.len(), 1, "a 400 is not retried");
+    // The human output shows them as findings with a snippet.
+    fake.first(
+        1,
+        ResponseTemplate::new(400).set_body_json(json!({"error": {"code": 400, "message": "m", "status": "INVALID_ARGUMENT",
+            "details": [{"fieldViolations": [{"field": "space.display_name", "description": "Display name is reserved."}]}]}})),
+    )
+    .await;
+    let human = run(sender(dir.path(), &fake).arg("eng.setup.json"));
+    assert!(
+        human.stdout.contains("server-rejected") && human.stdout.contains("eng.setup.json:4:20"),
+        "{}",
+        human.stdout
+    );
+}
+
+#[tokio::test]
+async fn unauthenticated_is_shown_and_not_retried() {
+    let fake = Fake::accepting("some-other-token").await;
+    let dir = project(&[("eng.setup.json", &setup_body("Eng"))]);
+    let results = dir.path().join("results.jsonl");
+    let ran = run(sender(dir.path(), &fake).args(["eng.setup.json", "--results"]).arg(&results));
+    assert_eq!(ran.code, 1);
+    assert!(
+        ran.stdout.contains("failed: 401 UNAUTHENTICATED: Request had invalid authentication credentials."),
+        "{}",
+        ran.stdout
+    );
+    assert!(ran.stdout.contains("access token was refused"), "{}", ran.stdout);
+    assert_eq!(fake.chat_requests().await.len(), 1);
+    let lines = results_lines(&results);
+    assert_eq!(lines.len(), 1);
+    assert_eq!(lines[0]["status"], "failed");
+    assert_eq!(lines[0]["http_status"], 401);
+    assert_eq!(lines[0]["error"]["status"], "UNAUTHENTICATED");
+}
+
+#[tokio::test]
+async fn permission_denied_is_shown_and_not_retried() {
+    let fake = Fake::start().await;
+    fake.first(1, google_error(403, "PERMISSION_DENIED", "Request had insufficient authentication scopes.")).await;
+    let dir = project(&[("eng.setup.json", &setup_body("Eng"))]);
+    let ran = run(sender(dir.path(), &fake).arg("eng.setup.json"));
+    assert_eq!(ran.code, 1);
+    assert!(
+        ran.stdout.contains("failed: 403 PERMISSION_DENIED: Request had insufficient authentication scopes."),
+        "{}",
+        ran.stdout
+    );
+    assert!(ran.stdout.contains("chat.spaces.create"), "the help names the scopes: {}", ran.stdout);
+    assert_eq!(fake.chat_requests().await.len(), 1);
+    assert_eq!(fake.created(), 0);
+}
+
+#[tokio::test]
+async fn too_many_requests_waits_for_retry_after_then_succeeds_with_the_same_request_id() {
+    let fake = Fake::start().await;
+    fake.first(1, google_error(429, "RESOURCE_EXHAUSTED", "Quota exceeded").insert_header("Retry-After", "1")).await;
+    let dir = project(&[("news.create.json", &create_body("News"))]);
+    let started = Instant::now();
+    // A long base delay: only Retry-After can make the retry come this soon.
+    let ran = run(sender_waiting(dir.path(), &fake, "6").args(["news.create.json", "--format", "json"]));
+    let took = started.elapsed();
+    assert_eq!(ran.code, 0, "{}{}", ran.stdout, ran.stderr);
+    assert!(took >= Duration::from_secs(1) && took < Duration::from_secs(3), "{took:?}");
+    assert!(ran.stderr.contains("HTTP 429; retrying in 1.0 s (attempt 2 of 5)"), "{}", ran.stderr);
+    let out = ran.json();
+    let sent = &file(&out, "news.create.json")["sent"];
+    assert_eq!(sent["status"], "sent");
+    assert_eq!(sent["attempts"], 2);
+    let reqs = fake.chat_requests().await;
+    assert_eq!(reqs.len(), 2);
+    assert_eq!(request_id_of(&reqs[0]), request_id_of(&reqs[1]));
+    assert_eq!(request_id_of(&reqs[0]), sent["request_id"].as_str().unwrap());
+    assert_eq!(reqs[0].body, reqs[1].body);
+}
+
+#[tokio::test]
+async fn unavailable_twice_then_success_with_the_same_request_id() {
+    let fake = Fake::start().await;
+    fake.first(2, google_error(503, "UNAVAILABLE", "The service is currently unavailable.")).await;
+    let dir = project(&[("eng.setup.json", &setup_body("Eng"))]);
+    let ran = run(sender(dir.path(), &fake).args(["eng.setup.json", "--format", "json"]));
+    assert_eq!(ran.code, 0, "{}{}", ran.stdout, ran.stderr);
+    let out = ran.json();
+    let sent = &file(&out, "eng.setup.json")["sent"];
+    assert_eq!(sent["status"], "sent");
+    assert_eq!(sent["attempts"], 3);
+    let reqs = fake.chat_requests().await;
+    assert_eq!(reqs.len(), 3);
+    let ids: Vec<String> = reqs.iter().map(request_id_of).collect();
+    assert!(ids.iter().all(|id| id == sent["request_id"].as_str().unwrap()), "{ids:?}");
+    assert_eq!(fake.created(), 1);
+}
+
+#[tokio::test]
+async fn retries_are_bounded() {
+    let fake = Fake::start().await;
+    fake.first(100, google_error(500, "INTERNAL", "boom")).await;
+    let dir = project(&[("eng.setup.json", &setup_body("Eng"))]);
+    let ran = run(sender(dir.path(), &fake).args(["eng.setup.json", "--max-attempts", "3"]));
+    assert_eq!(ran.code, 1);
+    assert!(ran.stdout.contains("failed after 3 attempts: 500 INTERNAL: boom"), "{}", ran.stdout);
+    assert_eq!(fake.chat_requests().await.len(), 3);
+}
+
+#[tokio::test]
+async fn concurrency_is_bounded() {
+    let fake = Fake::start().await;
+    fake.state.lock().unwrap().delay = Duration::from_millis(500);
+    let names = ["a", "b", "c", "d"];
+    let files: Vec<(String, String)> =
+        names.iter().map(|n| (format!("{n}.create.json"), create_body(&n.to_uppercase()))).collect();
+    let refs: Vec<(&str, &str)> = files.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect();
+    let dir = project(&refs);
+    let timed = |concurrency: &str| {
+        let started = Instant::now();
+        let ran = run(sender(dir.path(), &fake).args([".", "--concurrency", concurrency]));
+        assert_eq!(ran.code, 0, "{}{}", ran.stdout, ran.stderr);
+        started.elapsed()
+    };
+    let one = timed("1");
+    assert!(one >= Duration::from_millis(2000), "one at a time: {one:?}");
+    let four = timed("4");
+    assert!(four < Duration::from_millis(1500), "four at once: {four:?}");
+    assert_eq!(fake.created(), 4);
+}
+
+#[tokio::test]
+async fn a_hanging_server_times_out() {
+    let fake = Fake::start().await;
+    fake.state.lock().unwrap().hang.push("Eng".into());
+    let dir = project(&[("eng.setup.json", &setup_body("Eng"))]);
+    let started = Instant::now();
+    let ran = run(sender(dir.path(), &fake).args([
+        "eng.setup.json",
+        "--timeout",
+        "0.5",
+        "--max-attempts",
+        "2",
+        "--format",
+        "json",
+    ]));
+    assert!(started.elapsed() < Duration::from_secs(15), "{:?}", started.elapsed());
+    assert_eq!(ran.code, 1);
+    let out = ran.json();
+    let sent = &file(&out, "eng.setup.json")["sent"];
+    assert_eq!(sent["status"], "failed");
+    assert_eq!(sent["attempts"], 2);
+    assert!(sent["error"]["message"].as_str().unwrap().starts_with("timed out"), "{sent}");
+    assert_eq!(fake.chat_requests().await.len(), 2, "a timeout is retried (same requestId)");
+}
+
+#[tokio::test]
+async fn the_same_request_id_twice_returns_the_same_space() {
+    let fake = Fake::start().await;
+    let dir = project(&[("eng.setup.json", &setup_body("Eng")), ("news.create.json", &create_body("News"))]);
+    let names = |ran: &Ran| -> Vec<String> {
+        let out = ran.json();
+        ["eng.setup.json", "news.create.json"]
+            .iter()
+            .map(|f| file(&out, f)["sent"]["space"]["name"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let first = run(sender(dir.path(), &fake).args(["eng.setup.json", "news.create.json", "--format", "json"]));
+    let second = run(sender(dir.path(), &fake).args(["eng.setup.json", "news.create.json", "--format", "json"]));
+    assert_eq!((first.code, second.code), (0, 0));
+    assert_eq!(names(&first), names(&second));
+    assert_eq!(fake.created(), 2);
+    // The id is the request's: from another folder, or moved and reformatted, the file gets the same space.
+    std::fs::create_dir_all(dir.path().join("sub")).unwrap();
+    let third = run(sender(&dir.path().join("sub"), &fake).args(["../eng.setup.json", "--format", "json"]));
+    assert_eq!(file(&third.json(), "../eng.setup.json")["sent"]["space"]["name"], names(&first)[0].as_str());
+    assert_eq!(fake.created(), 2);
+    let moved = setup_body("Eng").replace("\n", "").replace("displayName", "display_name");
+    std::fs::write(dir.path().join("sub").join("renamed.setup.json"), moved).unwrap();
+    let fourth = run(sender(dir.path(), &fake).args(["sub/renamed.setup.json", "--format", "json"]));
+    assert_eq!(file(&fourth.json(), "sub/renamed.setup.json")["sent"]["space"]["name"], names(&first)[0].as_str());
+    assert_eq!(fake.created(), 2);
+    let reqs = fake.chat_requests().await;
+    assert_eq!(reqs.len(), 6);
+    // An id set in the file is sent as it is.
+    let pinned = setup_body("Ops").replacen('{', "{\n  \"requestId\": \"1b4e28ba-2fa1-4d3b-a3f5-ef19b5a7633b\",", 1);
+    std::fs::write(dir.path().join("ops.setup.json"), pinned).unwrap();
+    let ran = run(sender(dir.path(), &fake).args(["ops.setup.json", "--format", "json"]));
+    let out = ran.json();
+    let sent = &file(&out, "ops.setup.json")["sent"];
+    assert_eq!(
+        (sent["request_id"].as_str(), sent["request_id_source"].as_str()),
+        (Some("1b4e28ba-2fa1-4d3b-a3f5-ef19b5a7633b"), Some("file"))
+    );
+}
+
+#[tokio::test]
+async fn invalid_files_never_reach_the_server() {
+    let fake = Fake::start().await;
+    let dir = project(&[("eng.setup.json", &setup_body("Eng")), ("bad.setup.json", INVALID_SETUP)]);
+    let results = dir.path().join("results.jsonl");
+    let ran = run(sender(dir.path(), &fake).args([".", "--format", "json", "--results"]).arg(&results));
+    assert_eq!(ran.code, 1);
+    assert!(ran.stderr.contains("nothing sent: 1 file has errors"), "{}", ran.stderr);
+    let out = ran.json();
+    assert_eq!(file(&out, "bad.setup.json")["sent"]["status"], "blocked");
+    assert_eq!(file(&out, "eng.setup.json")["sent"]["status"], "blocked");
+    assert!(fake.chat_requests().await.is_empty(), "the gate let a request through");
+    assert!(results_lines(&results).is_empty());
+    // --fail-on never does not open the gate.
+    let ran = run(sender(dir.path(), &fake).args([".", "--fail-on", "never"]));
+    assert_eq!(ran.code, 1);
+    assert!(fake.chat_requests().await.is_empty());
+
+    // Opting in sends the file that passes, and only it.
+    let ran = run(sender(dir.path(), &fake).args([".", "--send-passing", "--format", "json"]));
+    assert_eq!(ran.code, 1, "a file still has errors");
+    let out = ran.json();
+    assert_eq!(file(&out, "bad.setup.json")["sent"]["status"], "skipped");
+    assert_eq!(file(&out, "eng.setup.json")["sent"]["status"], "sent");
+    let reqs = fake.chat_requests().await;
+    assert_eq!(reqs.len(), 1);
+    let body: Value = serde_json::from_slice(&reqs[0].body).unwrap();
+    assert_eq!(body["space"]["displayName"], "Eng");
+}
+
+#[tokio::test]
+async fn results_file_is_complete_after_a_failure_mid_run() {
+    let fake = Fake::start().await;
+    fake.state.lock().unwrap().denied.push("Bravo".into());
+    let dir = project(&[
+        ("a.setup.json", &setup_body("Alpha")),
+        ("b.setup.json", &setup_body("Bravo")),
+        ("c.create.json", &create_body("Charlie")),
+    ]);
+    let results = dir.path().join("out").join("results.jsonl");
+    std::fs::create_dir_all(results.parent().unwrap()).unwrap();
+    std::fs::write(&results, "{\"earlier\":true}\n").unwrap();
+    let ran = run(sender(dir.path(), &fake)
+        .args(["a.setup.json", "b.setup.json", "c.create.json", "--concurrency", "1", "--results"])
+        .arg(&results));
+    assert_eq!(ran.code, 1);
+    let lines = results_lines(&results);
+    assert_eq!(lines.len(), 4, "appended, one line per request: {lines:?}");
+    assert_eq!(lines[0]["earlier"], true);
+    let by_file: HashMap<&str, &Value> = lines[1..].iter().map(|l| (l["file"].as_str().unwrap(), l)).collect();
+    assert_eq!(by_file["a.setup.json"]["status"], "sent");
+    assert!(by_file["a.setup.json"]["space"].as_str().unwrap().starts_with("spaces/"));
+    assert!(by_file["a.setup.json"]["space_uri"].as_str().unwrap().starts_with("https://"));
+    assert_eq!(by_file["b.setup.json"]["status"], "failed");
+    assert_eq!(by_file["b.setup.json"]["http_status"], 403);
+    assert_eq!(by_file["b.setup.json"]["error"]["status"], "PERMISSION_DENIED");
+    assert_eq!(by_file["b.setup.json"]["error"]["message"], "The caller does not have permission");
+    assert_eq!(by_file["c.create.json"]["status"], "sent");
+    assert_eq!(by_file["c.create.json"]["method"], "spaces.create");
+    for l in &lines[1..] {
+        assert!(uuid::Uuid::parse_str(l["request_id"].as_str().unwrap()).is_ok(), "{l}");
+        assert!(l["time"].as_str().unwrap().ends_with('Z'), "{l}");
+    }
+}
+
+#[tokio::test]
+async fn an_interrupted_run_keeps_the_lines_of_finished_requests() {
+    let fake = Fake::start().await;
+    fake.state.lock().unwrap().hang.push("Hangs".into());
+    let dir = project(&[
+        ("a.setup.json", &setup_body("Alpha")),
+        ("b.create.json", &create_body("Bravo")),
+        ("h.setup.json", &setup_body("Hangs")),
+    ]);
+    let results = dir.path().join("results.jsonl");
+    let bin = assert_cmd::cargo::cargo_bin("chatlint");
+    let home = dir.path().join("home");
+    let mut child = std::process::Command::new(bin)
+        .current_dir(dir.path())
+        .env("HOME", &home)
+        .env("CLOUDSDK_CONFIG", home.join("gcloud"))
+        .env_remove("GOOGLE_APPLICATION_CREDENTIALS")
+        .env("CHATLINT_ACCESS_TOKEN", TOKEN)
+        .env("NO_PROXY", "*")
+        .args(["check", "--send", "--endpoint", &fake.url(), "--concurrency", "2", "--timeout", "100", "--results"])
+        .arg(&results)
+        .args(["a.setup.json", "b.create.json", "h.setup.json"])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while results_lines(&results).len() < 2 && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    assert!(child.try_wait().unwrap().is_none(), "the hanging request should still be waiting");
+    child.kill().unwrap();
+    child.wait().unwrap();
+    let lines = results_lines(&results);
+    let mut files: Vec<&str> = lines.iter().map(|l| l["file"].as_str().unwrap()).collect();
+    files.sort();
+    assert_eq!(files, ["a.setup.json", "b.create.json"]);
+    assert!(lines.iter().all(|l| l["status"] == "sent"));
+}
+
+#[tokio::test]
+async fn dry_run_needs_no_credentials_and_sends_nothing() {
+    let fake = Fake::start().await;
+    let dir = project(&[("eng.setup.json", &setup_body("Eng")), ("news.create.json", &create_body("News"))]);
+    // No token anywhere (chatlint() clears them) and no --send: --dry-run alone.
+    let ran = run(chatlint(dir.path()).args([
+        "check",
+        "--dry-run",
+        "--endpoint",
+        &fake.url(),
+        "eng.setup.json",
+        "news.create.json",
+    ]));
+    assert_eq!(ran.code, 0, "{}{}", ran.stdout, ran.stderr);
+    let base = fake.url();
+    assert!(ran.stdout.contains(&format!("eng.setup.json: would send POST {base}/v1/spaces:setup")), "{}", ran.stdout);
+    assert!(ran.stdout.contains(&format!("would send POST {base}/v1/spaces?requestId=")), "{}", ran.stdout);
+    assert!(ran.stdout.contains("  requestId: ") && ran.stdout.contains("\"displayName\": \"News\""), "{}", ran.stdout);
+    assert!(fake.chat_requests().await.is_empty());
+    assert!(fake.server.received_requests().await.unwrap().is_empty());
+
+    let out =
+        run(chatlint(dir.path()).args(["check", "--send", "--dry-run", "eng.setup.json", "--format", "json"])).json();
+    let sent = &file(&out, "eng.setup.json")["sent"];
+    assert_eq!(sent["status"], "dry_run");
+    assert_eq!(sent["request"]["http_method"], "POST");
+    assert_eq!(sent["request"]["url"], "https://chat.googleapis.com/v1/spaces:setup");
+    assert_eq!(sent["request"]["body"]["requestId"], sent["request_id"]);
+    assert_eq!(sent["request"]["body"]["space"]["displayName"], "Eng");
+
+    // The id shown is the one a real run sends.
+    let real = run(sender(dir.path(), &fake).args(["eng.setup.json", "--format", "json"])).json();
+    assert_eq!(file(&real, "eng.setup.json")["sent"]["request_id"], sent["request_id"]);
+}
+
+#[test]
+fn the_derived_id_is_the_one_the_request_id_fix_pins() {
+    let dir = project(&[("eng.setup.json", &setup_body("Eng"))]);
+    let checked = run(chatlint(dir.path()).args(["check", "eng.setup.json", "--format", "json"])).json();
+    let fix = file(&checked, "eng.setup.json")["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["rule"] == "request-id-not-uuid")
+        .and_then(|d| d["fixes"][0]["edits"][0]["new_text"].as_str())
+        .expect("a fix that adds the requestId")
+        .to_string();
+    let dry = run(chatlint(dir.path()).args(["check", "--dry-run", "eng.setup.json", "--format", "json"])).json();
+    let derived = file(&dry, "eng.setup.json")["sent"]["request_id"].as_str().unwrap().to_string();
+    assert!(fix.contains(&derived), "the fix pins {fix}, --send derives {derived}");
+}
+
+#[tokio::test]
+async fn without_credentials_nothing_is_sent() {
+    let fake = Fake::start().await;
+    let dir = project(&[("eng.setup.json", &setup_body("Eng"))]);
+    let ran = run(chatlint(dir.path()).args([
+        "check",
+        "--send",
+        "--endpoint",
+        &fake.url(),
+        "eng.setup.json",
+        "--format",
+        "json",
+    ]));
+    assert_eq!(ran.code, 2);
+    assert!(ran.stderr.contains("no credentials"), "{}", ran.stderr);
+    assert_eq!(file(&ran.json(), "eng.setup.json")["sent"]["status"], "not_sent");
+    assert!(fake.server.received_requests().await.unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn a_token_is_never_sent_over_plain_http_to_another_host() {
+    let dir = project(&[("eng.setup.json", &setup_body("Eng"))]);
+    let ran = run(chatlint(dir.path()).env("CHATLINT_ACCESS_TOKEN", TOKEN).args([
+        "check",
+        "--send",
+        "--endpoint",
+        "http://chat.example.invalid",
+        "eng.setup.json",
+    ]));
+    assert_eq!(ran.code, 2);
+    assert!(ran.stderr.contains("is plain http"), "{}", ran.stderr);
+    assert!(ran.stdout.contains("not sent"), "{}", ran.stdout);
+}
+
+// ---------------------------------------------------------------- credentials
+
+/// A fake OAuth token endpoint: the refresh-token grant (checks the client
+/// and refresh token) and the JWT bearer grant (checks the signature with
+/// `public_key` and the claims). Either way it issues [`TOKEN`].
+struct FakeTokenEndpoint {
+    public_key: Option<Vec<u8>>,
+    audience: String,
+}
+
+impl Respond for FakeTokenEndpoint {
+    fn respond(&self, req: &Request) -> ResponseTemplate {
+        let form: HashMap<String, String> =
+            reqwest::Url::parse(&format!("http://x/?{}", String::from_utf8_lossy(&req.body)))
+                .unwrap()
+                .query_pairs()
+                .into_owned()
+                .collect();
+        let ok = ResponseTemplate::new(200)
+            .set_body_json(json!({"access_token": TOKEN, "expires_in": 3599, "token_type": "Bearer"}));
+        let refused = |why: &str| {
+            // A careless server echoing the secret it got: chatlint must not repeat it.
+            let echo = form.get("refresh_token").cloned().unwrap_or_default();
+            ResponseTemplate::new(400)
+                .set_body_json(json!({"error": "invalid_grant", "error_description": format!("{why} {echo}")}))
+        };
+        match form.get("grant_type").map(String::as_str) {
+            Some("refresh_token") => {
+                if form.get("refresh_token").map(String::as_str) != Some(REFRESH_TOKEN) {
+                    return refused("Bad refresh token:");
+                }
+                if form.get("client_secret").map(String::as_str) != Some(CLIENT_SECRET)
+                    || !form.contains_key("client_id")
+                {
+                    return refused("Bad client:");
+                }
+                ok
+            }
+            Some("urn:ietf:params:oauth:grant-type:jwt-bearer") => {
+                let Some(jwt) = form.get("assertion") else { return refused("no assertion") };
+                let parts: Vec<&str> = jwt.split('.').collect();
+                let key = self.public_key.as_ref().unwrap();
+                let public = aws_lc_rs::signature::UnparsedPublicKey::new(
+                    &aws_lc_rs::signature::RSA_PKCS1_2048_8192_SHA256,
+                    key,
+                );
+                let signed = format!("{}.{}", parts[0], parts[1]);
+                if public.verify(signed.as_bytes(), &b64_decode(parts[2])).is_err() {
+                    return refused("bad signature");
+                }
+                let claims: Value = serde_json::from_slice(&b64_decode(parts[1])).unwrap();
+                if claims["sub"] != "alex@example.com"
+                    || claims["iss"] != "ci@project.iam.gserviceaccount.com"
+                    || claims["aud"] != self.audience.as_str()
+                    || claims["scope"] != "https://www.googleapis.com/auth/chat.spaces.create"
+                {
+                    return refused("bad claims");
+                }
+                ok
+            }
+            _ => refused("unsupported grant"),
+        }
+    }
+}
+
+fn b64_decode(s: &str) -> Vec<u8> {
+    let mut out = Vec::new();
+    let (mut acc, mut bits) = (0u32, 0);
+    for c in s.bytes().filter(|c| *c != b'=' && !c.is_ascii_whitespace()) {
+        let v = match c {
+            b'A'..=b'Z' => c - b'A',
+            b'a'..=b'z' => c - b'a' + 26,
+            b'0'..=b'9' => c - b'0' + 52,
+            b'+' | b'-' => 62,
+            _ => 63,
+        };
+        acc = acc << 6 | u32::from(v);
+        bits += 6;
+        if bits >= 8 {
+            bits -= 8;
+            out.push((acc >> bits) as u8);
+            acc &= (1 << bits) - 1;
+        }
+    }
+    out
+}
+
+fn b64_encode(bytes: &[u8]) -> String {
+    const A: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::new();
+    for chunk in bytes.chunks(3) {
+        let n = chunk.iter().enumerate().fold(0u32, |n, (i, &b)| n | u32::from(b) << (16 - 8 * i));
+        for i in 0..4 {
+            out.push(if i <= chunk.len() { A[(n >> (18 - 6 * i) & 63) as usize] as char } else { '=' });
+        }
+    }
+    out
+}
+
+async fn token_endpoint(fake: &Fake, public_key: Option<Vec<u8>>) -> String {
+    let uri = format!("{}/token", fake.url());
+    Mock::given(method("POST"))
+        .and(path("/token"))
+        .respond_with(FakeTokenEndpoint { public_key, audience: uri.clone() })
+        .mount(&fake.server)
+        .await;
+    uri
+}
+
+fn authorized_user(token_uri: Option<&str>, refresh_token: &str) -> String {
+    let mut v = json!({
+        "type": "authorized_user",
+        "client_id": "123.apps.googleusercontent.com",
+        "client_secret": CLIENT_SECRET,
+        "refresh_token": refresh_token,
+        "quota_project_id": "proj"
+    });
+    if let Some(uri) = token_uri {
+        v["token_uri"] = json!(uri);
+    }
+    v.to_string()
+}
+
+#[tokio::test]
+async fn authorized_user_from_google_application_credentials() {
+    let fake = Fake::start().await;
+    let token_uri = token_endpoint(&fake, None).await;
+    let dir = project(&[("eng.setup.json", &setup_body("Eng"))]);
+    let creds = dir.path().join("adc.json");
+    std::fs::write(&creds, authorized_user(Some(&token_uri), REFRESH_TOKEN)).unwrap();
+    let ran = run(chatlint(dir.path()).env("GOOGLE_APPLICATION_CREDENTIALS", &creds).args([
+        "check",
+        "--send",
+        "--endpoint",
+        &fake.url(),
+        "eng.setup.json",
+    ]));
+    assert_eq!(ran.code, 0, "{}{}", ran.stdout, ran.stderr);
+    assert!(ran.stdout.contains("sent: spaces/AAAA0001"), "{}", ran.stdout);
+    let chat = fake.chat_requests().await;
+    assert_eq!(chat[0].headers.get("authorization").unwrap().to_str().unwrap(), format!("Bearer {TOKEN}"));
+
+    // A refused refresh token: the error is shown, the secrets are not (run() checks).
+    std::fs::write(&creds, authorized_user(Some(&token_uri), "1//TEST_REFRESH_TOKEN_d0n0tprint_revoked")).unwrap();
+    let ran = run(chatlint(dir.path()).env("GOOGLE_APPLICATION_CREDENTIALS", &creds).args([
+        "check",
+        "--send",
+        "--endpoint",
+        &fake.url(),
+        "eng.setup.json",
+    ]));
+    assert_eq!(ran.code, 2);
+    assert!(ran.stderr.contains("refused the credentials") && ran.stderr.contains("invalid_grant"), "{}", ran.stderr);
+    assert!(!ran.stderr.contains("_revoked") && ran.stderr.contains("[redacted]"), "{}", ran.stderr);
+    assert_eq!(fake.chat_requests().await.len(), 1, "no Chat request without a token");
+}
+
+#[tokio::test]
+async fn gcloud_application_default_credentials_with_an_overridden_token_uri() {
+    let fake = Fake::start().await;
+    let token_uri = token_endpoint(&fake, None).await;
+    let dir = project(&[("news.create.json", &create_body("News"))]);
+    let gcloud = dir.path().join("home").join("gcloud");
+    std::fs::create_dir_all(&gcloud).unwrap();
+    // gcloud's file names no token URI.
+    std::fs::write(gcloud.join("application_default_credentials.json"), authorized_user(None, REFRESH_TOKEN)).unwrap();
+    let ran = run(chatlint(dir.path()).args([
+        "check",
+        "--send",
+        "--endpoint",
+        &fake.url(),
+        "--token-uri",
+        &token_uri,
+        "news.create.json",
+    ]));
+    assert_eq!(ran.code, 0, "{}{}", ran.stdout, ran.stderr);
+    assert_eq!(fake.created(), 1);
+}
+
+#[tokio::test]
+async fn token_file_and_token_env() {
+    let fake = Fake::start().await;
+    let dir = project(&[("eng.setup.json", &setup_body("Eng"))]);
+    let token_file = dir.path().join("token.txt");
+    std::fs::write(&token_file, format!("{TOKEN}\n")).unwrap();
+    let ran = run(chatlint(dir.path())
+        .args(["check", "--send", "--endpoint", &fake.url(), "--token-file"])
+        .arg(&token_file)
+        .arg("eng.setup.json"));
+    assert_eq!(ran.code, 0, "{}", ran.stderr);
+    let ran = run(chatlint(dir.path()).env("MY_TOKEN", TOKEN).args([
+        "check",
+        "--send",
+        "--endpoint",
+        &fake.url(),
+        "--token-env",
+        "MY_TOKEN",
+        "eng.setup.json",
+    ]));
+    assert_eq!(ran.code, 0, "{}", ran.stderr);
+    let ran = run(chatlint(dir.path()).args([
+        "check",
+        "--send",
+        "--endpoint",
+        &fake.url(),
+        "--token-env",
+        "UNSET_VAR_X",
+        "eng.setup.json",
+    ]));
+    assert_eq!(ran.code, 2);
+    assert!(ran.stderr.contains("UNSET_VAR_X"), "{}", ran.stderr);
+    assert_eq!(fake.created(), 1);
+}
+
+#[tokio::test]
+async fn service_account_with_a_subject_uses_the_jwt_bearer_grant() {
+    use aws_lc_rs::encoding::{AsDer, Pkcs8V1Der};
+    use aws_lc_rs::signature::{KeyPair, RsaKeyPair};
+    let key = RsaKeyPair::generate(aws_lc_rs::rsa::KeySize::Rsa2048).unwrap();
+    let der: Pkcs8V1Der = key.as_der().unwrap();
+    let b64 = b64_encode(der.as_ref());
+    let lines: Vec<&str> = b64.as_bytes().chunks(64).map(|c| std::str::from_utf8(c).unwrap()).collect();
+    let pem = format!("-----BEGIN PRIVATE KEY-----\n{}\n-----END PRIVATE KEY-----\n", lines.join("\n"));
+
+    let fake = Fake::start().await;
+    let token_uri = token_endpoint(&fake, Some(key.public_key().as_ref().to_vec())).await;
+    let dir = project(&[("eng.setup.json", &setup_body("Eng"))]);
+    let sa = dir.path().join("sa.json");
+    let key_file = json!({
+        "type": "service_account",
+        "project_id": "project",
+        "private_key_id": "abc123",
+        "private_key": pem,
+        "client_email": "ci@project.iam.gserviceaccount.com",
+        "client_id": "1234567890",
+        "token_uri": token_uri,
+    });
+    std::fs::write(&sa, key_file.to_string()).unwrap();
+    let ran = run(chatlint(dir.path())
+        .args(["check", "--send", "--endpoint", &fake.url(), "--subject", "alex@example.com", "--credentials"])
+        .arg(&sa)
+        .arg("eng.setup.json"));
+    assert_eq!(ran.code, 0, "{}{}", ran.stdout, ran.stderr);
+    let body_of_key = &lines[1];
+    assert!(!ran.stdout.contains(body_of_key) && !ran.stderr.contains(body_of_key));
+    assert_eq!(fake.created(), 1);
+
+    // Without --subject a service account is the app itself, which spaces.setup does not accept.
+    let ran = run(chatlint(dir.path())
+        .args(["check", "--send", "--endpoint", &fake.url(), "--credentials"])
+        .arg(&sa)
+        .arg("eng.setup.json"));
+    assert_eq!(ran.code, 2);
+    assert!(ran.stderr.contains("spaces.setup needs user authentication"), "{}", ran.stderr);
+}
+
+// ---------------------------------------------------------------- the examples
+
+#[tokio::test]
+async fn examples_are_created_once_and_a_second_run_creates_none() {
+    let fake = Fake::start().await;
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let home = tempfile::tempdir().unwrap();
+    let send = || {
+        let mut c = chatlint(home.path());
+        c.current_dir(&root).env("CHATLINT_ACCESS_TOKEN", TOKEN).args([
+            "check",
+            "--send",
+            "examples/valid",
+            "--endpoint",
+            &fake.url(),
+            "--format",
+            "json",
+        ]);
+        c
+    };
+    let spaces = |out: &Value| -> Vec<(String, String)> {
+        let mut v: Vec<(String, String)> = out["files"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| {
+                assert_eq!(f["sent"]["status"], "sent", "{f}");
+                (f["path"].as_str().unwrap().into(), f["sent"]["space"]["name"].as_str().unwrap().into())
+            })
+            .collect();
+        v.sort();
+        v
+    };
+    let first = run(&mut send());
+    assert_eq!(first.code, 0, "{}{}", first.stdout, first.stderr);
+    let n = std::fs::read_dir(root.join("examples/valid")).unwrap().count();
+    assert_eq!(fake.created(), n, "each example once");
+    let second = run(&mut send());
+    assert_eq!(second.code, 0);
+    assert_eq!(fake.created(), n, "the second run creates none");
+    assert_eq!(spaces(&first.json()), spaces(&second.json()));
+    assert_eq!(fake.chat_requests().await.len(), 2 * n);
+}
