@@ -5,6 +5,8 @@
 use super::secret::Secret;
 use aws_lc_rs::rand::SystemRandom;
 use aws_lc_rs::signature::{RSA_PKCS1_SHA256, RsaKeyPair};
+use base64::Engine;
+use base64::engine::general_purpose::{STANDARD_NO_PAD, URL_SAFE_NO_PAD};
 use serde_json::json;
 
 /// What the assertion claims.
@@ -68,47 +70,16 @@ fn parse_key(pem: &Secret) -> Result<RsaKeyPair, String> {
     }
 }
 
-const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-
 /// base64url without padding (RFC 4648 §5), as JWTs use.
 pub fn b64url(bytes: &[u8]) -> String {
-    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
-    for chunk in bytes.chunks(3) {
-        let n = chunk.iter().enumerate().fold(0u32, |n, (i, &b)| n | u32::from(b) << (16 - 8 * i));
-        for i in 0..=chunk.len() {
-            let c = ALPHABET[(n >> (18 - 6 * i) & 63) as usize];
-            out.push(match c {
-                b'+' => '-',
-                b'/' => '_',
-                c => c as char,
-            });
-        }
-    }
-    out
+    URL_SAFE_NO_PAD.encode(bytes)
 }
 
-/// Decodes base64 (standard or url alphabet), ignoring whitespace and padding.
+/// Decodes base64 (standard or url alphabet, padded or not), ignoring
+/// whitespace, as PEM bodies and JWT parts come.
 pub fn b64_decode(text: &str) -> Option<Vec<u8>> {
-    let mut out = Vec::with_capacity(text.len() * 3 / 4);
-    let (mut acc, mut bits) = (0u32, 0u32);
-    for c in text.bytes().filter(|c| !c.is_ascii_whitespace() && *c != b'=') {
-        let v = match c {
-            b'A'..=b'Z' => c - b'A',
-            b'a'..=b'z' => c - b'a' + 26,
-            b'0'..=b'9' => c - b'0' + 52,
-            b'+' | b'-' => 62,
-            b'/' | b'_' => 63,
-            _ => return None,
-        };
-        acc = acc << 6 | u32::from(v);
-        bits += 6;
-        if bits >= 8 {
-            bits -= 8;
-            out.push((acc >> bits) as u8);
-            acc &= (1 << bits) - 1;
-        }
-    }
-    Some(out)
+    let compact: String = text.chars().filter(|c| !c.is_whitespace() && *c != '=').collect();
+    if compact.contains(['-', '_']) { URL_SAFE_NO_PAD.decode(&compact) } else { STANDARD_NO_PAD.decode(&compact) }.ok()
 }
 
 #[cfg(test)]
