@@ -10,6 +10,9 @@ trap 'rm -rf "$work"' EXIT
 python3 -m venv "$work/venv"
 "$work/venv/bin/pip" install --quiet pre-commit
 export PRE_COMMIT_HOME="$work/cache"
+# Each try-repo installs the hook afresh; a shared target folder lets the
+# second `cargo install` reuse the first one's build.
+export CARGO_TARGET_DIR="$work/target"
 mkdir "$work/fixtures" && cd "$work/fixtures"
 git init --quiet .
 git config user.email ci@example.invalid
