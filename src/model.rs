@@ -232,7 +232,7 @@ fn kind_of(prop: &Value) -> Kind {
     }
     if let Some(numbers) = prop["x-enumNumbers"].as_object() {
         let descs = &prop["x-enumDescriptions"];
-        let values = numbers
+        let mut values: Vec<EnumValue> = numbers
             .iter()
             .map(|(name, n)| EnumValue {
                 name: name.clone(),
@@ -240,6 +240,7 @@ fn kind_of(prop: &Value) -> Kind {
                 description: descs[name].as_str().unwrap_or_default().to_string(),
             })
             .collect();
+        values.sort_by_key(|v| v.number);
         return Kind::Enum(EnumType { values });
     }
     if type_includes(prop, "boolean") {

@@ -17,7 +17,8 @@ use crate::source::range_of;
 use jsonc_parser::ast;
 use jsonc_parser::common::Ranged;
 use serde_json::{Map, Number, Value};
-use std::collections::HashMap;
+// A fast hash: the keys are short pointers built from the file itself.
+use rustc_hash::FxHashMap;
 
 /// Where a node sits in the source.
 #[derive(Debug, Clone, Copy)]
@@ -35,7 +36,7 @@ pub struct Document {
     pub value: Value,
     /// Every node of the source, by canonical pointer (the last one wins for
     /// duplicate keys, as in the parser).
-    pub nodes: HashMap<String, Node>,
+    pub nodes: FxHashMap<String, Node>,
     /// The range of the top-level value.
     pub root: TextRange,
 }
@@ -131,6 +132,19 @@ impl Document {
     }
 }
 
+/// `parent` extended by one escaped reference token, in one allocation.
+pub fn child_pointer(parent: &str, key: &str) -> String {
+    let mut out = String::with_capacity(parent.len() + 1 + key.len());
+    out.push_str(parent);
+    out.push('/');
+    if key.contains(['~', '/']) {
+        out.push_str(&escape_pointer(key));
+    } else {
+        out.push_str(key);
+    }
+    out
+}
+
 /// Escapes one RFC 6901 reference token.
 pub fn escape_pointer(key: &str) -> String {
     if key.contains(['~', '/']) { key.replace('~', "~0").replace('/', "~1") } else { key.to_string() }
@@ -139,7 +153,7 @@ pub fn escape_pointer(key: &str) -> String {
 /// Reads the top-level value against the method's model. The caller has
 /// checked it is an object.
 pub fn read(root: &ast::Object<'_>, model: &Model, diags: &mut Vec<Diagnostic>) -> Document {
-    let mut reader = Reader { nodes: HashMap::new(), diags, in_output_only: 0 };
+    let mut reader = Reader { nodes: FxHashMap::default(), diags, in_output_only: 0 };
     let root_range = range_of(root.range);
     reader.nodes.insert(String::new(), Node { key: None, value: root_range, removal: root_range });
     let value = Value::Object(reader.message(root, model.root_message(), model, ""));
@@ -147,7 +161,7 @@ pub fn read(root: &ast::Object<'_>, model: &Model, diags: &mut Vec<Diagnostic>) 
 }
 
 struct Reader<'d> {
-    nodes: HashMap<String, Node>,
+    nodes: FxHashMap<String, Node>,
     diags: &'d mut Vec<Diagnostic>,
     /// Inside an output-only field: its parts are not reported again.
     in_output_only: usize,
@@ -161,10 +175,10 @@ impl Reader<'_> {
     fn message(&mut self, obj: &ast::Object<'_>, msg: &Message, model: &Model, ptr: &str) -> Map<String, Value> {
         let mut out = Map::new();
         // canonical key → (raw key of its first occurrence)
-        let mut seen: HashMap<String, String> = HashMap::new();
+        let mut seen: FxHashMap<&str, &str> = FxHashMap::default();
         // Fields given a non-null value, set or not: a oneof member has
         // presence even when it holds its default.
-        let mut present: Vec<String> = Vec::new();
+        let mut present: Vec<&str> = Vec::new();
         let props = &obj.properties;
         for (i, prop) in props.iter().enumerate() {
             let raw_key = prop.name.as_str();
@@ -173,8 +187,8 @@ impl Reader<'_> {
                 ast::ObjectPropName::Word(w) => range_of(w.range),
             };
             let field = msg.field(raw_key);
-            let canon = field.map_or_else(|| raw_key.to_string(), |(f, _)| f.name.clone());
-            let child = format!("{ptr}/{}", escape_pointer(&canon));
+            let canon: &str = field.map_or(raw_key, |(f, _)| f.name.as_str());
+            let child = child_pointer(ptr, canon);
             let removal = if props.len() == 1 {
                 inner_range(range_of(obj.range))
             } else if i + 1 < props.len() {
@@ -185,7 +199,7 @@ impl Reader<'_> {
             let value_range = range_of(prop.value.range());
             self.nodes.insert(child.clone(), Node { key: Some(key_range), value: value_range, removal });
 
-            if let Some(first) = seen.insert(canon.clone(), raw_key.to_string()) {
+            if let Some(first) = seen.insert(canon, raw_key) {
                 let how = if first == raw_key {
                     format!("`{raw_key}` appears more than once in this object")
                 } else {
@@ -208,7 +222,7 @@ impl Reader<'_> {
 
             let Some((field, alias)) = field else {
                 // Unknown: the schema stage reports it with suggestions.
-                out.insert(canon, Value::Null);
+                out.insert(canon.to_string(), Value::Null);
                 continue;
             };
             if alias {
@@ -243,10 +257,10 @@ impl Reader<'_> {
                         )),
                     );
                 }
-                out.remove(&canon);
+                out.remove(canon);
                 continue;
             }
-            present.push(canon.clone());
+            present.push(canon);
             if field.read_only && self.in_output_only == 0 {
                 let what = if field.deprecated { "deprecated and output only" } else { "output only" };
                 self.diags.push(
@@ -272,10 +286,10 @@ impl Reader<'_> {
             self.in_output_only -= usize::from(field.read_only);
             match value {
                 Some(v) => {
-                    out.insert(canon, v);
+                    out.insert(canon.to_string(), v);
                 }
                 None => {
-                    out.remove(&canon);
+                    out.remove(canon);
                 }
             }
         }
@@ -283,9 +297,9 @@ impl Reader<'_> {
         out
     }
 
-    fn check_oneofs(&mut self, msg: &Message, present: &[String], ptr: &str) {
+    fn check_oneofs(&mut self, msg: &Message, present: &[&str], ptr: &str) {
         for (oneof, members) in &msg.oneofs {
-            let mut set: Vec<&String> = members.iter().filter(|m| present.contains(m)).collect();
+            let mut set: Vec<&String> = members.iter().filter(|m| present.contains(&m.as_str())).collect();
             if set.len() < 2 {
                 continue;
             }

@@ -4,7 +4,7 @@
 use super::Ctx;
 use super::space::is_resource_name;
 use crate::diagnostic::{Applicability, Diagnostic, Fix};
-use serde_json::Value;
+use serde_json::{Map, Value};
 use std::collections::HashMap;
 
 pub fn check(ctx: &mut Ctx) {
@@ -96,8 +96,8 @@ fn membership(ctx: &mut Ctx, i: usize, seen: &mut HashMap<String, usize>) {
         ctx.report(d);
     }
 
-    if has_member {
-        member(ctx, &base, i, seen);
+    if let Some(user) = m.get("member").and_then(Value::as_object) {
+        member(ctx, user, &base, i, seen);
     }
     if has_group {
         let gptr = format!("{base}/groupMember");
@@ -130,10 +130,10 @@ fn membership(ctx: &mut Ctx, i: usize, seen: &mut HashMap<String, usize>) {
     }
 
     for field in ["name", "role", "createTime", "deleteTime"] {
-        let ptr = format!("{base}/{field}");
-        if ctx.get(&ptr).is_none() {
+        if !m.contains_key(field) {
             continue;
         }
+        let ptr = format!("{base}/{field}");
         let why = match field {
             "name" => "the server assigns a membership's name",
             "role" => "`role` can only be set by spaces.members.patch",
@@ -149,10 +149,10 @@ fn membership(ctx: &mut Ctx, i: usize, seen: &mut HashMap<String, usize>) {
     }
 }
 
-fn member(ctx: &mut Ctx, base: &str, i: usize, seen: &mut HashMap<String, usize>) {
+fn member(ctx: &mut Ctx, user: &Map<String, Value>, base: &str, i: usize, seen: &mut HashMap<String, usize>) {
     let name_ptr = format!("{base}/member/name");
     let type_ptr = format!("{base}/member/type");
-    let name = ctx.str_at(&name_ptr);
+    let name = user.get("name").and_then(Value::as_str);
     match name {
         None => {
             let d = ctx
@@ -225,7 +225,7 @@ fn member(ctx: &mut Ctx, base: &str, i: usize, seen: &mut HashMap<String, usize>
             note_duplicate(ctx, seen, n, i, &name_ptr);
         }
     }
-    let ty = ctx.str_at(&type_ptr);
+    let ty = user.get("type").and_then(Value::as_str);
     if ty != Some("HUMAN") && name != Some("users/app") {
         let msg = match ty {
             None => "`member.type` is required and must be `HUMAN`".to_string(),

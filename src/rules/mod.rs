@@ -25,12 +25,15 @@ pub struct Ctx<'a> {
     pub profile: &'a Profile,
     pub context: &'a RequestContext,
     pub diags: Vec<Diagnostic>,
+    /// `spaceType`, read once: nearly every rule asks.
+    space_type: Option<&'a str>,
 }
 
 impl<'a> Ctx<'a> {
     /// The pointer of a Space field, for either method.
-    pub fn space_field(&self, field: &str) -> String {
-        format!("{}/{field}", self.method.space_pointer())
+    /// The pointer of a Space field (or a path below it, `spaceDetails/description`).
+    pub fn space_field(&self, path: &str) -> String {
+        [self.method.space_pointer(), "/", path].concat()
     }
     pub fn get(&self, pointer: &str) -> Option<&'a Value> {
         self.doc.get(pointer)
@@ -42,7 +45,7 @@ impl<'a> Ctx<'a> {
         self.get(pointer) == Some(&Value::Bool(true))
     }
     pub fn space_type(&self) -> Option<&'a str> {
-        self.str_at(&self.space_field("spaceType"))
+        self.space_type
     }
     pub fn report(&mut self, d: Diagnostic) {
         self.diags.push(d);
@@ -81,7 +84,9 @@ pub fn check(text: &str, doc: &Document, model: &Model, settings: &Settings) -> 
         profile: settings.profile,
         context: &settings.context,
         diags: Vec::new(),
+        space_type: None,
     };
+    ctx.space_type = ctx.str_at(&ctx.space_field("spaceType"));
     space::check(&mut ctx);
     if ctx.method == Method::Setup {
         memberships::check(&mut ctx);

@@ -5,8 +5,8 @@
 //! id must be the same every time the same request is sent. chatlint derives
 //! it as a UUID version 5 (SHA-1, RFC 9562) in the URL namespace of the
 //! file's *canonical* body (the value the ProtoJSON reader produces:
-//! lowerCamelCase keys, enum names, unset values left out; compact JSON in
-//! the file's member order). This is the same id the `request-id-not-uuid`
+//! lowerCamelCase keys, enum names, unset values left out; compact JSON with
+//! keys sorted, so reordering members keeps the id too). This is the same id the `request-id-not-uuid`
 //! fix writes into a file, so pinning the id after a send keeps it.
 //!
 //! Consequences (documented in docs/send.md): reformatting the file,
