@@ -1,0 +1,137 @@
+//! One document through the same engine as `chatlint check`: choose its
+//! config and method the way the CLI does, run [`crate::analyze`], and
+//! keep what the editor features need.
+
+use super::diagnostics;
+use super::documents::Snapshot;
+use super::position::Encoding;
+use crate::config::{Config, ConfigCache, Overrides};
+use crate::diagnostic::Diagnostic;
+use crate::method::Method;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use tower_lsp_server::ls_types::{self, DiagnosticSeverity, Uri};
+
+/// The result of linting one snapshot.
+pub struct Analysis {
+    pub snapshot: Snapshot,
+    /// `None`: not a Chat request (or not checked); no diagnostics.
+    pub method: Option<Method>,
+    /// The config used, when one could be loaded.
+    pub config: Option<Arc<Config>>,
+    /// The engine's findings, in its order.
+    pub diagnostics: Vec<Diagnostic>,
+    /// What the client is shown: `diagnostics` converted, plus set-up notices.
+    pub lsp: Vec<ls_types::Diagnostic>,
+    /// One line for the log: which config and method were used, or why
+    /// the document was left alone.
+    pub note: String,
+    /// The config generation it was made with (see [`Context::generation`]).
+    pub generation: u64,
+}
+
+/// The workspace-wide inputs of an analysis.
+pub struct Context<'a> {
+    pub configs: &'a ConfigCache,
+    /// The first workspace folder, for documents that are not files.
+    pub root: Option<&'a Path>,
+    pub encoding: Encoding,
+    /// Bumped by the server each time the configs are reloaded.
+    pub generation: u64,
+}
+
+/// The file path of a `file:` URI.
+pub fn file_path(uri: &Uri) -> Option<PathBuf> {
+    if uri.scheme().as_str() != "file" {
+        return None;
+    }
+    uri.to_file_path().map(|p| p.into_owned())
+}
+
+/// The last path segment of any URI (`untitled:foo.setup.json` → `foo.setup.json`).
+fn file_name(uri: &Uri) -> PathBuf {
+    let path = uri.path().decode().to_string_lossy().into_owned();
+    PathBuf::from(path.rsplit(['/', ':']).next().unwrap_or_default())
+}
+
+pub fn analyze(snapshot: Snapshot, cx: &Context) -> Analysis {
+    let mut out = Analysis {
+        snapshot,
+        method: None,
+        config: None,
+        diagnostics: Vec::new(),
+        lsp: Vec::new(),
+        note: String::new(),
+        generation: cx.generation,
+    };
+    let uri = out.snapshot.uri.clone();
+    let real_path = file_path(&uri);
+    // Where the config search starts: the file, else the workspace root.
+    let path = match (&real_path, cx.root) {
+        (Some(p), _) => p.clone(),
+        (None, Some(root)) => root.join(file_name(&uri)),
+        (None, None) => std::env::current_dir().unwrap_or_default().join(file_name(&uri)),
+    };
+    let config = match cx.configs.for_file(&path) {
+        Ok(c) => c,
+        Err(e) => {
+            // Only say so on documents that look like requests.
+            if Method::from_file_name(&path).is_some() || out.snapshot.last_method.is_some() {
+                let map = out.snapshot.mapper(cx.encoding);
+                out.lsp.push(diagnostics::notice(
+                    DiagnosticSeverity::ERROR,
+                    format!("chatlint: not checked, the config is invalid: {e}"),
+                    &map,
+                ));
+            }
+            out.note = format!("config error: {e}");
+            return out;
+        }
+    };
+    let config_name = match &config.path {
+        Some(p) => format!("config {} (profile {})", p.display(), config.settings.profile.name),
+        None => format!("no chatlint.toml found; defaults (profile {})", config.settings.profile.name),
+    };
+    out.config = Some(config.clone());
+    if config.is_excluded(&path) {
+        out.note = format!("excluded by {config_name}");
+        return out;
+    }
+    let named = config.method_for(&path).or_else(|| Method::from_file_name(&path));
+    let fallback = (named.is_some() || config.is_included(&path)).then_some(Method::Setup).or(out.snapshot.last_method);
+    let text = out.snapshot.text.clone();
+    if text.len() as u64 > config.max_file_size {
+        if let Some(method) = named.or(fallback) {
+            let map = out.snapshot.mapper(cx.encoding);
+            out.lsp.push(diagnostics::notice(
+                DiagnosticSeverity::INFORMATION,
+                format!(
+                    "chatlint: not checked as {method}: {} bytes is over the size limit of {} bytes (max_file_size)",
+                    text.len(),
+                    config.max_file_size
+                ),
+                &map,
+            ));
+        }
+        out.note = format!("over max_file_size ({} bytes); {config_name}", config.max_file_size);
+        return out;
+    }
+    let report = crate::analyze(&text, named, fallback, &config.settings);
+    out.method = report.method;
+    out.note = match report.method {
+        Some(m) => format!("checked as {m}; {config_name}"),
+        None => format!("not a Chat request (name, config and shape say nothing), left alone; {config_name}"),
+    };
+    let map = out.snapshot.mapper(cx.encoding);
+    let lsp = report.diagnostics.iter().map(|d| diagnostics::to_lsp(d, &map)).collect();
+    out.lsp = lsp;
+    out.diagnostics = report.diagnostics;
+    out
+}
+
+/// A fresh config cache, which finds chatlint.toml upward from each
+/// document like `chatlint check` (made again when a chatlint.toml changes).
+pub fn new_cache() -> ConfigCache {
+    // Only an explicit config file can make `new` fail, and there is none.
+    ConfigCache::new(None, Overrides::default()).expect("a config cache without an explicit file")
+}
