@@ -146,12 +146,34 @@ fn finish(diags: Vec<Diagnostic>, method: Method, facts: Facts, settings: &Setti
     FileReport { method: Some(method), diagnostics: rules::apply_settings(diags, method, settings), facts }
 }
 
+/// Feeds a JSON value to a hasher without serialising it.
+fn hash_value(v: &serde_json::Value, h: &mut rustc_hash::FxHasher) {
+    use serde_json::Value;
+    use std::hash::Hash;
+    std::mem::discriminant(v).hash(h);
+    match v {
+        Value::Null => {}
+        Value::Bool(b) => b.hash(h),
+        Value::Number(n) => n.to_string().hash(h),
+        Value::String(s) => s.hash(h),
+        Value::Array(a) => a.iter().for_each(|x| hash_value(x, h)),
+        Value::Object(o) => o.iter().for_each(|(k, x)| {
+            k.hash(h);
+            hash_value(x, h);
+        }),
+    }
+}
+
 fn facts(doc: &protojson::Document, method: Method) -> Facts {
     let mut facts = Facts::default();
     if let (Some(id), Some(body)) = (doc.get("/requestId").and_then(|v| v.as_str()), doc.value.as_object()) {
-        // What the request asks for: the body without its id.
-        let rest: String = body.iter().filter(|(k, _)| *k != "requestId").map(|(k, v)| format!("{k}={v};")).collect();
-        facts.request_id = Some((id.to_string(), doc.value_range("/requestId"), rest));
+        // What the request asks for: a hash of the body without its id.
+        let mut h = rustc_hash::FxHasher::default();
+        for (k, v) in body.iter().filter(|(k, _)| *k != "requestId") {
+            std::hash::Hash::hash(k, &mut h);
+            hash_value(v, &mut h);
+        }
+        facts.request_id = Some((id.to_string(), doc.value_range("/requestId"), std::hash::Hasher::finish(&h)));
     }
     let sp = method.space_pointer();
     if doc.get(&format!("{sp}/spaceType")).and_then(|v| v.as_str()) == Some("SPACE") {

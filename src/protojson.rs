@@ -153,7 +153,10 @@ pub fn escape_pointer(key: &str) -> String {
 /// Reads the top-level value against the method's model. The caller has
 /// checked it is an object.
 pub fn read(root: &ast::Object<'_>, model: &Model, diags: &mut Vec<Diagnostic>) -> Document {
-    let mut reader = Reader { nodes: FxHashMap::default(), diags, in_output_only: 0 };
+    // Roughly one node per 20 bytes of a typical request: fewer rehashes.
+    let capacity = (root.range.end - root.range.start) / 20;
+    let nodes = FxHashMap::with_capacity_and_hasher(capacity, Default::default());
+    let mut reader = Reader { nodes, diags, in_output_only: 0 };
     let root_range = range_of(root.range);
     reader.nodes.insert(String::new(), Node { key: None, value: root_range, removal: root_range });
     let value = Value::Object(reader.message(root, model.root_message(), model, ""));

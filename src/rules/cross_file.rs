@@ -6,8 +6,8 @@ use crate::diagnostic::{Diagnostic, TextRange};
 /// What one file contributes to the cross-file rules.
 #[derive(Debug, Clone, Default)]
 pub struct Facts {
-    /// `requestId`, its range, and a fingerprint of the rest of the body.
-    pub request_id: Option<(String, TextRange, String)>,
+    /// `requestId`, its range, and a fingerprint (hash) of the rest of the body.
+    pub request_id: Option<(String, TextRange, u64)>,
     /// A named space's `displayName`, its pointer and range.
     pub space_name: Option<(String, String, TextRange)>,
 }
@@ -16,18 +16,18 @@ pub struct Facts {
 /// `names[i]` is how file `i` is shown in messages.
 pub fn check(files: &[(&str, &Facts)]) -> Vec<Vec<Diagnostic>> {
     let mut out = vec![Vec::new(); files.len()];
-    let mut by_id: std::collections::HashMap<&str, (usize, &str)> = Default::default();
+    let mut by_id: std::collections::HashMap<&str, (usize, u64)> = Default::default();
     let mut by_name: std::collections::HashMap<String, usize> = Default::default();
     for (i, (_, facts)) in files.iter().enumerate() {
         if let Some((id, range, body)) = &facts.request_id {
             match by_id.get(id.as_str()) {
-                Some(&(j, other_body)) if other_body != body => out[i].push(
+                Some(&(j, other_body)) if other_body != *body => out[i].push(
                     Diagnostic::new("request-id-reused", "/requestId", *range, format!("requestId \"{id}\" is also used by {} for a different request", files[j].0))
                         .with_help("a reused requestId returns the space created first and ignores this request's details: give each request its own id"),
                 ),
                 Some(_) => {}
                 None => {
-                    by_id.insert(id, (i, body));
+                    by_id.insert(id, (i, *body));
                 }
             }
         }

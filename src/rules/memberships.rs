@@ -4,13 +4,13 @@
 use super::Ctx;
 use super::space::is_resource_name;
 use crate::diagnostic::{Applicability, Diagnostic, Fix};
+use rustc_hash::FxHashMap;
 use serde_json::{Map, Value};
-use std::collections::HashMap;
 
 pub fn check(ctx: &mut Ctx) {
     counts(ctx);
     let n = ctx.get("/memberships").and_then(Value::as_array).map_or(0, Vec::len);
-    let mut seen: HashMap<String, usize> = HashMap::new();
+    let mut seen: FxHashMap<&str, usize> = FxHashMap::default();
     for i in 0..n {
         membership(ctx, i, &mut seen);
     }
@@ -79,7 +79,7 @@ fn counts(ctx: &mut Ctx) {
     }
 }
 
-fn membership(ctx: &mut Ctx, i: usize, seen: &mut HashMap<String, usize>) {
+fn membership<'a>(ctx: &mut Ctx<'a>, i: usize, seen: &mut FxHashMap<&'a str, usize>) {
     let base = format!("/memberships/{i}");
     let Some(m) = ctx.get(&base).and_then(Value::as_object) else { return };
     let st = ctx.space_type();
@@ -149,20 +149,27 @@ fn membership(ctx: &mut Ctx, i: usize, seen: &mut HashMap<String, usize>) {
     }
 }
 
-fn member(ctx: &mut Ctx, user: &Map<String, Value>, base: &str, i: usize, seen: &mut HashMap<String, usize>) {
-    let name_ptr = format!("{base}/member/name");
-    let type_ptr = format!("{base}/member/type");
+fn member<'a>(
+    ctx: &mut Ctx<'a>,
+    user: &'a Map<String, Value>,
+    base: &str,
+    i: usize,
+    seen: &mut FxHashMap<&'a str, usize>,
+) {
+    // Pointers are only built for findings: most memberships have none.
+    let name_ptr = || format!("{base}/member/name");
+    let type_ptr = || format!("{base}/member/type");
     let name = user.get("name").and_then(Value::as_str);
     match name {
         None => {
             let d = ctx
-                .at_value("user-name-format", &name_ptr, "`member.name` is required: `users/{user}`")
+                .at_value("user-name-format", &name_ptr(), "`member.name` is required: `users/{user}`")
                 .with_help("set it to `users/` followed by the user's ID or email address");
             ctx.report(d);
         }
         Some("users/app") => {
             let d = ctx
-                .at_value("app-member-in-setup", &name_ptr, "the calling app (`users/app`) cannot be a setup membership")
+                .at_value("app-member-in-setup", &name_ptr(), "the calling app (`users/app`) cannot be a setup membership")
                 .with_help("for a DM with the app, set `singleUserBotDm: true` with no memberships; to add the app to a space, use spaces.members.create");
             ctx.report(d);
         }
@@ -170,7 +177,7 @@ fn member(ctx: &mut Ctx, user: &Map<String, Value>, base: &str, i: usize, seen: 
             let mut d = ctx
                 .at_value(
                     "user-name-format",
-                    &name_ptr,
+                    &name_ptr(),
                     format!("`member.name` must look like `users/{{user}}`, found \"{n}\""),
                 )
                 .with_help("use `users/` followed by the People API or Directory API ID, or the email address");
@@ -178,12 +185,12 @@ fn member(ctx: &mut Ctx, user: &Map<String, Value>, base: &str, i: usize, seen: 
             {
                 d = d.with_fix(Fix::safe(
                     format!("Replace with \"users/{id}\""),
-                    ctx.replace_value(&name_ptr, format!("\"users/{id}\"")),
+                    ctx.replace_value(&name_ptr(), format!("\"users/{id}\"")),
                 ));
             } else if n.contains('@') && !n.contains('/') {
                 d = d.with_fix(Fix::safe(
                     format!("Replace with \"users/{n}\""),
-                    ctx.replace_value(&name_ptr, format!("\"users/{n}\"")),
+                    ctx.replace_value(&name_ptr(), format!("\"users/{n}\"")),
                 ));
             }
             ctx.report(d);
@@ -195,7 +202,7 @@ fn member(ctx: &mut Ctx, user: &Map<String, Value>, base: &str, i: usize, seen: 
                     let d = ctx
                         .at_value(
                             "user-email-alias",
-                            &name_ptr,
+                            &name_ptr(),
                             format!(
                                 "the `{}` profile's API revision takes user IDs only, not email addresses",
                                 ctx.profile.name
@@ -204,7 +211,7 @@ fn member(ctx: &mut Ctx, user: &Map<String, Value>, base: &str, i: usize, seen: 
                         .with_help("use the People API person ID or the Directory API user ID");
                     ctx.report(d);
                 }
-                external_user(ctx, &name_ptr, user);
+                external_user(ctx, &name_ptr(), user);
             }
             if let Some(caller) = ctx.context.caller.as_deref() {
                 let caller = caller.strip_prefix("users/").unwrap_or(caller);
@@ -212,7 +219,7 @@ fn member(ctx: &mut Ctx, user: &Map<String, Value>, base: &str, i: usize, seen: 
                     let mut d = ctx
                         .at_value(
                             "calling-user-listed",
-                            &name_ptr,
+                            &name_ptr(),
                             "this is the calling user, who is added automatically and should not be listed",
                         )
                         .with_help("remove this membership");
@@ -222,7 +229,7 @@ fn member(ctx: &mut Ctx, user: &Map<String, Value>, base: &str, i: usize, seen: 
                     ctx.report(d);
                 }
             }
-            note_duplicate(ctx, seen, n, i, &name_ptr);
+            note_duplicate(ctx, seen, n, i, "member/name");
         }
     }
     let ty = user.get("type").and_then(Value::as_str);
@@ -232,10 +239,10 @@ fn member(ctx: &mut Ctx, user: &Map<String, Value>, base: &str, i: usize, seen: 
             Some(t) => format!("setup memberships must be people (`HUMAN`), found `{t}`"),
         };
         let mut d = ctx
-            .at_value("member-type-human", &type_ptr, msg)
+            .at_value("member-type-human", &type_ptr(), msg)
             .with_help("set `\"type\": \"HUMAN\"`; apps cannot be added by spaces.setup");
-        let edits = match ctx.doc.node(&type_ptr) {
-            Some(_) => Some(ctx.replace_value(&type_ptr, "\"HUMAN\"".into())),
+        let edits = match ctx.doc.node(&type_ptr()) {
+            Some(_) => Some(ctx.replace_value(&type_ptr(), "\"HUMAN\"".into())),
             None => ctx.insert(&format!("{base}/member"), "type", "\"HUMAN\"").map(|e| vec![e]),
         };
         if let Some(edits) = edits {
@@ -270,7 +277,7 @@ fn external_user(ctx: &mut Ctx, name_ptr: &str, email: &str) {
     }
 }
 
-fn group(ctx: &mut Ctx, gptr: &str, i: usize, seen: &mut HashMap<String, usize>) {
+fn group<'a>(ctx: &mut Ctx<'a>, gptr: &str, i: usize, seen: &mut FxHashMap<&'a str, usize>) {
     let name_ptr = format!("{gptr}/name");
     match ctx.str_at(&name_ptr) {
         None => {
@@ -300,15 +307,16 @@ fn group(ctx: &mut Ctx, gptr: &str, i: usize, seen: &mut HashMap<String, usize>)
                     .with_help("look the ID up with the Cloud Identity Groups API (groups.lookup)");
                 ctx.report(d);
             }
-            note_duplicate(ctx, seen, n, i, &name_ptr);
+            note_duplicate(ctx, seen, n, i, "groupMember/name");
         }
     }
 }
 
 /// Remembers membership `i`'s member or group name; reports it when an
 /// earlier membership named the same one.
-fn note_duplicate(ctx: &mut Ctx, seen: &mut HashMap<String, usize>, name: &str, i: usize, name_ptr: &str) {
-    let Some(first) = seen.insert(name.to_string(), i) else { return };
+fn note_duplicate<'a>(ctx: &mut Ctx<'a>, seen: &mut FxHashMap<&'a str, usize>, name: &'a str, i: usize, field: &str) {
+    let Some(first) = seen.insert(name, i) else { return };
+    let name_ptr = &format!("/memberships/{i}/{field}");
     let mut d = ctx
         .at_value("duplicate-membership", name_ptr, format!("\"{name}\" is already listed at memberships[{first}]"))
         .with_help("remove the repeated membership");
