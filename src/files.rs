@@ -114,10 +114,10 @@ pub fn read(target: &Target, max_size: u64) -> Result<String, ReadError> {
                 if f.metadata().is_ok_and(|m| m.is_dir()) {
                     return Err(ReadError::Refused("is a folder, not a file".into()));
                 }
-                if let Ok(m) = f.metadata() {
-                    if m.len() > max_size {
-                        return Err(too_large(m.len(), max_size));
-                    }
+                if let Ok(m) = f.metadata()
+                    && m.len() > max_size
+                {
+                    return Err(too_large(m.len(), max_size));
                 }
                 limited(&mut std::io::BufReader::new(f), &mut bytes)
             }

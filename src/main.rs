@@ -25,7 +25,7 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Check request files, folders (walked) or `-` for standard input.
-    Check(CheckArgs),
+    Check(Box<CheckArgs>),
     /// List the rules, or explain one with its source and examples.
     /// Run the language server over standard input and output.
     Lsp,
@@ -125,7 +125,7 @@ fn parse_report(s: &str) -> Result<(Format, PathBuf), String> {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
-        Command::Check(args) => check(args),
+        Command::Check(args) => check(*args),
         Command::Rule { id, format } => rule(id, format),
         Command::Lsp => chatlint::lsp::run(),
     }
@@ -133,11 +133,11 @@ fn main() -> ExitCode {
 
 fn check(args: CheckArgs) -> ExitCode {
     let overrides = Overrides { profile: args.profile.clone(), max_file_size: args.max_file_size };
-    if let Some(p) = &args.profile {
-        if let Err(e) = chatlint::profile::Profile::by_name(p) {
-            eprintln!("chatlint: {e}");
-            return ExitCode::from(2);
-        }
+    if let Some(p) = &args.profile
+        && let Err(e) = chatlint::profile::Profile::by_name(p)
+    {
+        eprintln!("chatlint: {e}");
+        return ExitCode::from(2);
     }
     let configs = match ConfigCache::new(args.config.as_deref(), overrides) {
         Ok(c) => c,

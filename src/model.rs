@@ -168,14 +168,13 @@ fn collect_required(schema: &Value, node: &Value, pointer: &str, out: &mut Vec<S
         out.extend(req.iter().filter_map(Value::as_str).map(|f| format!("{pointer}/{f}")));
     }
     // Only the root and the properties of the root message carry `required`.
-    if pointer.is_empty() {
-        if let Some(def) = node["$ref"].as_str().and_then(|r| r.strip_prefix("#/$defs/")) {
-            if let Some(props) = schema["$defs"][def]["properties"].as_object() {
-                for (k, v) in props {
-                    if v.get("required").is_some() {
-                        collect_required(schema, v, &format!("/{k}"), out);
-                    }
-                }
+    if pointer.is_empty()
+        && let Some(def) = node["$ref"].as_str().and_then(|r| r.strip_prefix("#/$defs/"))
+        && let Some(props) = schema["$defs"][def]["properties"].as_object()
+    {
+        for (k, v) in props {
+            if v.get("required").is_some() {
+                collect_required(schema, v, &format!("/{k}"), out);
             }
         }
     }

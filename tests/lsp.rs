@@ -114,11 +114,11 @@ impl Client {
             let mut read = BufReader::new(read);
             while let Some(msg) = read_frame(&mut read).await {
                 // Answer the server's own requests (registerCapability, refresh).
-                if msg.get("method").is_some() {
-                    if let Some(id) = msg.get("id") {
-                        let reply = json!({ "jsonrpc": "2.0", "id": id, "result": null });
-                        write_frame(&replies, &reply.to_string()).await;
-                    }
+                if msg.get("method").is_some()
+                    && let Some(id) = msg.get("id")
+                {
+                    let reply = json!({ "jsonrpc": "2.0", "id": id, "result": null });
+                    write_frame(&replies, &reply.to_string()).await;
                 }
                 if tx.send(msg).is_err() {
                     break;

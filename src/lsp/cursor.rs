@@ -123,10 +123,8 @@ fn string_end(bytes: &[u8], start: usize) -> (usize, bool) {
 }
 
 fn decode_key(raw: &str, closed: bool) -> String {
-    if closed {
-        if let Ok(s) = serde_json::from_str::<String>(raw) {
-            return s;
-        }
+    if closed && let Ok(s) = serde_json::from_str::<String>(raw) {
+        return s;
     }
     raw.trim_start_matches('"').trim_end_matches('"').to_string()
 }
@@ -161,10 +159,10 @@ pub fn scan(text: &str, offset: usize) -> Place {
             };
             found = Some((place, stack.len()));
         }
-        if let Some((_, depth)) = &found {
-            if stack.len() < *depth || i >= bytes.len() {
-                break;
-            }
+        if let Some((_, depth)) = &found
+            && (stack.len() < *depth || i >= bytes.len())
+        {
+            break;
         }
         if i >= bytes.len() {
             break;
@@ -181,18 +179,18 @@ pub fn scan(text: &str, offset: usize) -> Place {
             }
             b'}' | b']' => {
                 let popped = stack.pop();
-                if let (Some(frame), Some((Place::Key { present, .. }, depth))) = (popped, found.as_mut()) {
-                    if stack.len() + 1 == *depth {
-                        present.extend(frame.keys);
-                    }
+                if let (Some(frame), Some((Place::Key { present, .. }, depth))) = (popped, found.as_mut())
+                    && stack.len() + 1 == *depth
+                {
+                    present.extend(frame.keys);
                 }
                 i += 1;
             }
             b':' => {
-                if let Some(top) = stack.last_mut() {
-                    if top.object {
-                        top.state = State::ExpectValue;
-                    }
+                if let Some(top) = stack.last_mut()
+                    && top.object
+                {
+                    top.state = State::ExpectValue;
                 }
                 i += 1;
             }
@@ -273,10 +271,10 @@ pub fn scan(text: &str, offset: usize) -> Place {
         }
     }
     // An object left open at the end of the text: its keys so far count.
-    if let Some((Place::Key { present, .. }, depth)) = found.as_mut() {
-        if let Some(frame) = stack.get(*depth - 1).filter(|_| *depth >= 1 && stack.len() >= *depth) {
-            present.extend(frame.keys.iter().cloned());
-        }
+    if let Some((Place::Key { present, .. }, depth)) = found.as_mut()
+        && let Some(frame) = stack.get(*depth - 1).filter(|_| *depth >= 1 && stack.len() >= *depth)
+    {
+        present.extend(frame.keys.iter().cloned());
     }
     found.map_or(Place::Elsewhere, |(p, _)| p)
 }

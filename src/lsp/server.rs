@@ -150,10 +150,10 @@ impl Backend {
         let snapshot = {
             let docs = lock(&self.state.docs);
             let doc = docs.by_uri.get(uri)?;
-            if let Some(a) = doc.current_analysis() {
-                if a.generation == self.state.generation.load(Ordering::SeqCst) {
-                    return Some(a);
-                }
+            if let Some(a) = doc.current_analysis()
+                && a.generation == self.state.generation.load(Ordering::SeqCst)
+            {
+                return Some(a);
             }
             doc.snapshot.clone()
         };

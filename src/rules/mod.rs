@@ -103,10 +103,11 @@ fn profile_fields(ctx: &mut Ctx) {
     let mut found: Vec<(String, String, String)> = Vec::new();
     for ptr in ctx.doc.nodes.keys() {
         let Some((parent, field)) = ptr.rsplit_once('/') else { continue };
-        if let Some(msg) = ctx.model.message_at(parent) {
-            if msg.field(field).is_some() && !ctx.profile.knows(&msg.name, field) {
-                found.push((ptr.clone(), msg.name.clone(), field.to_string()));
-            }
+        if let Some(msg) = ctx.model.message_at(parent)
+            && msg.field(field).is_some()
+            && !ctx.profile.knows(&msg.name, field)
+        {
+            found.push((ptr.clone(), msg.name.clone(), field.to_string()));
         }
     }
     found.sort();
@@ -128,17 +129,15 @@ pub fn apply_settings(diags: Vec<Diagnostic>, method: Method, settings: &Setting
     let mut out: Vec<Diagnostic> = diags
         .into_iter()
         .filter_map(|mut d| {
-            if let Some(rule) = catalogue::get(d.rule) {
-                if !rule.applies_to(method)
+            if let Some(rule) = catalogue::get(d.rule)
+                && (!rule.applies_to(method)
                     || !rule.applies_in(&settings.profile.name)
-                    || !rule.needs_context.iter().all(|k| settings.context.has(k))
-                {
-                    return None;
-                }
+                    || !rule.needs_context.iter().all(|k| settings.context.has(k)))
+            {
+                return None;
             }
-            match settings.levels.get(d.rule) {
-                Some(level) => d.severity = level.severity()?,
-                None => {}
+            if let Some(level) = settings.levels.get(d.rule) {
+                d.severity = level.severity()?
             }
             Some(d)
         })

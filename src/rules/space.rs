@@ -200,17 +200,17 @@ fn ignored_fields(ctx: &mut Ctx) {
 fn customer(ctx: &mut Ctx) {
     let ptr = ctx.space_field("customer");
     let value = ctx.str_at(&ptr);
-    if let Some(v) = value {
-        if !is_resource_name(v, "customers/") {
-            let d = ctx
-                .at_value(
-                    "customer-format",
-                    &ptr,
-                    format!("`customer` must look like `customers/{{customer}}`, found \"{v}\""),
-                )
-                .with_help("use `customers/{customer}` with the customer ID, or `customers/my_customer`");
-            ctx.report(d);
-        }
+    if let Some(v) = value
+        && !is_resource_name(v, "customers/")
+    {
+        let d = ctx
+            .at_value(
+                "customer-format",
+                &ptr,
+                format!("`customer` must look like `customers/{{customer}}`, found \"{v}\""),
+            )
+            .with_help("use `customers/{customer}` with the customer ID, or `customers/my_customer`");
+        ctx.report(d);
     }
     let app_auth = ctx.context.auth == Some(Auth::App);
     let is_space = ctx.space_type() == Some("SPACE");
