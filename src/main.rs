@@ -164,7 +164,8 @@ fn check(args: CheckArgs) -> ExitCode {
         eprintln!("chatlint: --fix and --diff work on files, not standard input");
         return ExitCode::from(2);
     }
-    let opts = RunOptions { method: args.method, configs: &configs, strict: args.strict, fix };
+    let keep_clean_text = args.send.send || args.send.dry_run;
+    let opts = RunOptions { method: args.method, configs: &configs, strict: args.strict, fix, keep_clean_text };
     let mut results = runner::run(&targets, &opts);
     for e in &input_errors {
         results.push(runner::FileResult { name: e.path.clone(), error: Some(e.message.clone()), ..Default::default() });

@@ -48,6 +48,9 @@ pub struct RunOptions<'a> {
     /// Report every finding, ignoring `[[ignore]]` entries.
     pub strict: bool,
     pub fix: FixMode,
+    /// Keep the text of files with no findings (`--send` sends it); other
+    /// runs drop it after the check, since only findings need snippets.
+    pub keep_clean_text: bool,
 }
 
 /// A checked file plus what the cross-file pass needs: its facts, config
@@ -72,6 +75,9 @@ pub fn run(targets: &[Target], opts: &RunOptions) -> Vec<FileResult> {
                 all.extend(extra);
                 all.sort_by_key(|d| (d.range.start, d.range.end));
                 res.diagnostics = all;
+            }
+            if !opts.keep_clean_text && res.diagnostics.is_empty() && res.diff.is_none() {
+                res.text = String::new();
             }
             res
         })
