@@ -267,6 +267,24 @@ pub fn to_snake_case(camel: &str) -> String {
     out
 }
 
+/// `display_name` → `displayName`: the JSON name of a proto field name (a
+/// name without `_` is kept).
+pub fn to_camel_case(snake: &str) -> String {
+    let mut out = String::with_capacity(snake.len());
+    let mut upper = false;
+    for c in snake.chars() {
+        if c == '_' && !out.is_empty() {
+            upper = true;
+        } else if upper {
+            out.extend(c.to_uppercase());
+            upper = false;
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

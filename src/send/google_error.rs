@@ -169,7 +169,7 @@ pub fn field_to_pointer(field: &str) -> Option<String> {
     let flush = |segment: &mut String, out: &mut String| {
         if !segment.is_empty() {
             out.push('/');
-            out.push_str(&escape_pointer(&snake_to_camel(segment)));
+            out.push_str(&escape_pointer(&crate::model::to_camel_case(segment)));
             segment.clear();
         }
     };
@@ -194,23 +194,6 @@ pub fn field_to_pointer(field: &str) -> Option<String> {
     }
     flush(&mut segment, &mut out);
     (!out.is_empty()).then_some(out)
-}
-
-/// `display_name` → `displayName`; a name without `_` is kept.
-fn snake_to_camel(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    let mut upper = false;
-    for c in s.chars() {
-        if c == '_' && !out.is_empty() {
-            upper = true;
-        } else if upper {
-            out.extend(c.to_uppercase());
-            upper = false;
-        } else {
-            out.push(c);
-        }
-    }
-    out
 }
 
 #[cfg(test)]
