@@ -31,15 +31,18 @@ pub fn behaviour(model: &Model, pointer: &str, field: &Field) -> Vec<&'static st
         .split('/')
         .map(|s| if !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit()) { "*" } else { s })
         .collect();
-    if model.is_required(&pattern.join("/")) {
-        out.push("Required");
+    // The method's own requirement: the discovery text may still open with
+    // "Optional." (it describes the Space in every request).
+    let required_here = model.is_required(&pattern.join("/"));
+    if required_here {
+        out.push("Required in this request");
     }
     // Leading "Label. Label. Text…" of the description.
     let mut rest = field.description.trim_start();
     'labels: loop {
         for label in LABELS {
             if let Some(after) = rest.strip_prefix(label).and_then(|r| r.strip_prefix('.')) {
-                if label != "Optional" && !out.contains(&label) {
+                if label != "Optional" && !out.contains(&label) && !(label == "Required" && required_here) {
                     out.push(label);
                 }
                 rest = after.trim_start();
