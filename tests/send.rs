@@ -318,6 +318,7 @@ async fn success_reports_the_space_and_sends_the_token_and_request_id() {
         "{}",
         human.stdout
     );
+    assert!(human.stdout.contains("; sent 1 request\n"), "the summary counts sent requests: {}", human.stdout);
 }
 
 #[tokio::test]
@@ -333,6 +334,7 @@ async fn already_exists_says_to_choose_another_display_name() {
         ran.stdout
     );
     assert!(ran.stdout.contains("choose another displayName"), "{}", ran.stdout);
+    assert!(ran.stdout.contains("; sent 0 requests, 1 failed"), "the summary counts failures: {}", ran.stdout);
     assert_eq!(fake.chat_requests().await.len(), 1, "a 409 is not retried");
 
     let out = run(sender(dir.path(), &fake).args(["eng.setup.json", "--format", "json"])).json();

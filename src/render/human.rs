@@ -153,6 +153,12 @@ pub fn summary_line(s: &Summary) -> String {
         plural(s.warnings, "warning", "warnings"),
         plural(s.hints, "hint", "hints"),
     );
+    if s.sent + s.send_failed > 0 {
+        let _ = write!(line, "; sent {}", plural(s.sent, "request", "requests"));
+        if s.send_failed > 0 {
+            let _ = write!(line, ", {} failed", s.send_failed);
+        }
+    }
     if s.failed > 0 {
         let _ = write!(line, "; {} could not be checked", plural(s.failed, "file", "files"));
     }

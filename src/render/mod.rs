@@ -88,6 +88,9 @@ pub struct Summary {
     pub fixed: usize,
     /// Fixes `--diff` shows but did not apply.
     pub would_fix: usize,
+    /// With `--send`: requests the API answered with a space, and those that failed.
+    pub sent: usize,
+    pub send_failed: usize,
 }
 
 impl Summary {
@@ -96,6 +99,11 @@ impl Summary {
         for r in results {
             if r.error.is_some() {
                 s.failed += 1;
+            }
+            match r.sent.as_ref().map(|o| o.status) {
+                Some(crate::send::Status::Sent) => s.sent += 1,
+                Some(crate::send::Status::Failed) => s.send_failed += 1,
+                _ => {}
             }
             if r.diff.is_some() {
                 s.would_fix += r.fixed;
