@@ -69,6 +69,13 @@ pub struct Edit {
     pub new_text: String,
 }
 
+impl Edit {
+    /// An edit that deletes `range`.
+    pub fn delete(range: TextRange) -> Edit {
+        Edit { range, new_text: String::new() }
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Fix {
     pub title: String,

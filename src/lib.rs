@@ -71,10 +71,7 @@ pub fn analyze(text: &str, method: Option<Method>, fallback: Option<Method>, set
                     TextRange::new(0, 3),
                     "the file starts with a byte order mark (U+FEFF), which JSON text must not have",
                 )
-                .with_fix(Fix::safe(
-                    "Remove the byte order mark",
-                    vec![Edit { range: TextRange::new(0, 3), new_text: String::new() }],
-                )),
+                .with_fix(Fix::safe("Remove the byte order mark", vec![Edit::delete(TextRange::new(0, 3))])),
             );
             Cow::Owned(format!("   {rest}"))
         }

@@ -128,7 +128,7 @@ impl Document {
 
     /// An edit that removes the member or element at `pointer`.
     pub fn removal(&self, pointer: &str) -> Option<Edit> {
-        self.nodes.get(pointer).map(|n| Edit { range: n.removal, new_text: String::new() })
+        self.nodes.get(pointer).map(|n| Edit::delete(n.removal))
     }
 }
 
@@ -216,10 +216,7 @@ impl Reader<'_> {
                         format!("{how}; Google's parser may reject the request or keep only the last value"),
                     )
                     .with_help("keep one of them")
-                    .with_fix(Fix::unsafe_(
-                        "Remove this duplicate",
-                        vec![Edit { range: removal, new_text: String::new() }],
-                    )),
+                    .with_fix(Fix::unsafe_("Remove this duplicate", vec![Edit::delete(removal)])),
                 );
             }
 
@@ -254,10 +251,7 @@ impl Reader<'_> {
                             format!("`null` leaves `{}` unset, the same as omitting it", field.name),
                         )
                         .with_help("remove the field")
-                        .with_fix(Fix::safe(
-                            format!("Remove `{raw_key}`"),
-                            vec![Edit { range: removal, new_text: String::new() }],
-                        )),
+                        .with_fix(Fix::safe(format!("Remove `{raw_key}`"), vec![Edit::delete(removal)])),
                     );
                 }
                 out.remove(canon);
@@ -278,10 +272,7 @@ impl Reader<'_> {
                     } else {
                         "the server sets this field; remove it from the request".to_string()
                     })
-                    .with_fix(Fix::safe(
-                        format!("Remove `{raw_key}`"),
-                        vec![Edit { range: removal, new_text: String::new() }],
-                    )),
+                    .with_fix(Fix::safe(format!("Remove `{raw_key}`"), vec![Edit::delete(removal)])),
                 );
             }
             self.in_output_only += usize::from(field.read_only);
@@ -353,10 +344,7 @@ impl Reader<'_> {
                 self.diags.push(
                     Diagnostic::new("null-in-array", &child, r, format!("`{}` cannot contain `null`", field.name))
                         .with_help("remove the element, or replace it with a value")
-                        .with_fix(Fix::safe(
-                            "Remove the `null` element",
-                            vec![Edit { range: removal, new_text: String::new() }],
-                        )),
+                        .with_fix(Fix::safe("Remove the `null` element", vec![Edit::delete(removal)])),
                 );
                 items.push(Value::Null);
                 continue;
@@ -503,10 +491,7 @@ impl Reader<'_> {
             )
             .with_help("choose a real value, or remove the field");
             if let Some(removal) = removal.filter(|_| !ptr.ends_with(|c: char| c.is_ascii_digit())) {
-                d = d.with_fix(Fix::unsafe_(
-                    format!("Remove `{}`", field.name),
-                    vec![Edit { range: removal, new_text: String::new() }],
-                ));
+                d = d.with_fix(Fix::unsafe_(format!("Remove `{}`", field.name), vec![Edit::delete(removal)]));
             }
             self.diags.push(d);
         }

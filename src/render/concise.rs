@@ -14,9 +14,7 @@ pub fn render(run: &super::Run) -> String {
         }
         let index = LineIndex::new(&r.text);
         for d in &r.diagnostics {
-            let p = index.line_col(&r.text, d.range.start);
-            let _ =
-                writeln!(out, "{}:{}:{}: {}[{}] {}", r.name, p.line, p.column, d.severity.as_str(), d.rule, d.message);
+            let _ = writeln!(out, "{}", super::finding_line(r, &index, d));
         }
     }
     out.push_str(&super::diffs(results));

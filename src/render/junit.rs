@@ -45,9 +45,7 @@ pub fn render(results: &[FileResult], fail_at: Option<Severity>) -> String {
         let index = LineIndex::new(&r.text);
         let mut body = String::new();
         for d in &r.diagnostics {
-            let p = index.line_col(&r.text, d.range.start);
-            let _ =
-                writeln!(body, "{}:{}:{}: {}[{}] {}", r.name, p.line, p.column, d.severity.as_str(), d.rule, d.message);
+            let _ = writeln!(body, "{}", super::finding_line(r, &index, d));
         }
         let tag = if failing(r) { "failure" } else { "system-out" };
         out.push_str(">\n");

@@ -57,6 +57,12 @@ pub fn render(format: Format, run: &Run, color: bool) -> String {
     }
 }
 
+/// `path:line:col: severity[rule] message`, as the concise and JUnit reports write a finding.
+pub fn finding_line(file: &FileResult, index: &crate::source::LineIndex, d: &crate::diagnostic::Diagnostic) -> String {
+    let p = index.line_col(&file.text, d.range.start);
+    format!("{}:{}:{}: {}[{}] {}", file.name, p.line, p.column, d.severity.as_str(), d.rule, d.message)
+}
+
 /// The diffs `--diff` computed, one after another.
 pub fn diffs(results: &[FileResult]) -> String {
     results.iter().filter_map(|r| r.diff.as_deref()).collect()
