@@ -12,11 +12,12 @@ use std::path::Path;
 /// overlap another, and the next pass re-lints the result.
 const MAX_PASSES: usize = 10;
 
-/// The fixed text, how many fixes were applied, and the report on the
-/// fixed text.
+/// The fixed text, how many fixes were applied, and the reports on the
+/// original and on the fixed text.
 pub struct Fixed {
     pub text: String,
     pub applied: usize,
+    pub original: FileReport,
     pub report: FileReport,
 }
 
@@ -30,7 +31,8 @@ pub fn fix_text(
 ) -> Fixed {
     let mut current = text.to_string();
     let mut applied = 0;
-    let mut report = analyze(&current, method, fallback, settings);
+    let original = analyze(&current, method, fallback, settings);
+    let mut report = original.clone();
     for _ in 0..MAX_PASSES {
         let allowed = |f: &&Fix| unsafe_fixes || f.applicability == Applicability::Safe;
         let fixes: Vec<&Fix> = report.diagnostics.iter().filter_map(|d| d.fixes.iter().find(allowed)).collect();
@@ -43,7 +45,7 @@ pub fn fix_text(
         // Later passes keep the method the first one settled on.
         report = analyze(&current, report.method.or(method), fallback, settings);
     }
-    Fixed { text: current, applied, report }
+    Fixed { text: current, applied, original, report }
 }
 
 /// Applies whole fixes whose edits overlap no fix taken before; returns the

@@ -144,10 +144,10 @@ fn check_one(target: &Target, opts: &RunOptions) -> Option<Checked> {
                 res.fixed = fixed.applied;
                 if matches!(opts.fix, FixMode::Diff { .. }) {
                     res.diff = Some(fix::unified_diff(&res.name, &text, &fixed.text));
-                    analyze(&text, named, fallback, &config.settings)
+                    fixed.original
                 } else if let Err(e) = fix::write_atomically(path, &fixed.text) {
                     res.error = Some(format!("could not write the fixed file: {}", files::describe_io(&e)));
-                    analyze(&text, named, fallback, &config.settings)
+                    fixed.original
                 } else {
                     res.text = fixed.text;
                     fixed.report
