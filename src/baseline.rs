@@ -2,8 +2,8 @@
 //! `[[ignore]]` entry for it to the config that governs its file (a new
 //! chatlint.toml in the current folder when there is none).
 
-use crate::config::{ConfigCache, FILE_NAME};
 use crate::runner::FileResult;
+use chatlint_workspace::config::{ConfigCache, FILE_NAME};
 use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -25,7 +25,7 @@ pub fn add_ignores(results: &[FileResult], configs: &ConfigCache, reason: &str) 
             text.push_str(&format!(
                 "\n[[ignore]]\npath = {}\nrule = {}\npointer = {}\nreason = {}\n",
                 toml_string(&path),
-                toml_string(d.rule),
+                toml_string(d.rule.id()),
                 toml_string(&d.pointer),
                 toml_string(reason)
             ));

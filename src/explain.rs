@@ -1,18 +1,28 @@
 //! `chatlint rule`: the catalogue as text or JSON.
 
-use crate::rules::catalogue::{self, FixKind, Rule};
+use chatlint_engine::catalogue::{self, FixKind, FixOffer, RuleInfo as Rule};
 use std::fmt::Write;
+
+/// What fixes a rule offers, in words (empty for none).
+pub fn fix_label(r: &Rule) -> &'static str {
+    match (r.fix, r.fix_kind) {
+        (FixOffer::None, _) | (_, None) => "",
+        (FixOffer::Always, Some(FixKind::Safe)) => "safe",
+        (FixOffer::Always, Some(FixKind::Unsafe)) => "unsafe",
+        (FixOffer::Always, Some(FixKind::SafeOrUnsafe)) => "safe or unsafe",
+        (FixOffer::Sometimes, Some(FixKind::Safe)) => "sometimes safe",
+        (FixOffer::Sometimes, Some(FixKind::Unsafe)) => "sometimes unsafe",
+        (FixOffer::Sometimes, Some(FixKind::SafeOrUnsafe)) => "sometimes safe or unsafe",
+    }
+}
 
 pub fn list() -> String {
     let rules: Vec<&Rule> = catalogue::all().collect();
     let width = rules.iter().map(|r| r.id.len()).max().unwrap_or(0);
     let mut out = String::new();
     for r in &rules {
-        let fix = match r.fix {
-            FixKind::Safe => " [fix]",
-            FixKind::Unsafe => " [fix: unsafe]",
-            FixKind::None => "",
-        };
+        let label = fix_label(r);
+        let fix = if label.is_empty() { String::new() } else { format!(" [fix: {label}]") };
         let _ = writeln!(out, "{:<width$}  {:<7}  {}{fix}", r.id, r.severity.as_str(), r.summary);
     }
     let _ = writeln!(out, "\n{} rules. `chatlint rule ID` explains one.", rules.len());
@@ -24,18 +34,16 @@ pub fn list_markdown() -> String {
     let mut out =
         String::from("| rule | severity | methods | constraints | fix | summary |\n|---|---|---|---|---|---|\n");
     for r in catalogue::all() {
-        let methods = r.methods.iter().map(|m| m.trim_start_matches("spaces.")).collect::<Vec<_>>().join(", ");
-        let fix = match r.fix {
-            FixKind::Safe => "safe",
-            FixKind::Unsafe => "unsafe",
-            FixKind::None => "",
-        };
-        let mut summary = r.summary.clone();
+        let short =
+            |m: &&'static str| -> &'static str { m.parse::<chatlint_engine::Method>().map_or(*m, |m| m.spec().short) };
+        let methods = r.methods.iter().map(short).collect::<Vec<_>>().join(", ");
+        let fix = fix_label(r);
+        let mut summary = r.summary.to_string();
         if let Some(p) = &r.profiles {
             summary.push_str(&format!(" (profiles: {})", p.join(", ")));
         }
         if !r.needs_context.is_empty() {
-            summary.push_str(&format!(" (needs context: {})", r.needs_context.join(", ")));
+            summary.push_str(&format!(" (needs context: {})", context_names(r)));
         }
         let _ = writeln!(
             out,
@@ -61,16 +69,16 @@ fn rule_json(r: &Rule) -> serde_json::Value {
         "methods": r.methods,
         "constraints": r.constraints,
         "profiles": r.profiles,
-        "needs_context": r.needs_context,
-        "fix": format!("{:?}", r.fix).to_lowercase(),
+        "needs_context": r.needs_context.iter().map(|k| k.name()).collect::<Vec<_>>(),
+        "fix": fix_label(r),
     })
 }
 
 pub fn explain_json(r: &Rule) -> String {
     let mut v = rule_json(r);
-    v["what"] = r.what.clone().into();
-    v["why"] = r.why.clone().into();
-    v["how_to_fix"] = r.how_to_fix.clone().into();
+    v["what"] = r.what.into();
+    v["why"] = r.why.into();
+    v["how_to_fix"] = r.how_to_fix.into();
     v["sources"] = r.sources.iter().map(|s| serde_json::json!({"quote": s.quote, "from": s.from})).collect();
     v["examples"] = r
         .examples
@@ -89,28 +97,35 @@ pub fn explain(r: &Rule) -> String {
         let _ = writeln!(out, "Profiles: {}", p.join(", "));
     }
     if !r.needs_context.is_empty() {
-        let _ = writeln!(out, "Needs [context] in chatlint.toml: {}", r.needs_context.join(", "));
+        let _ = writeln!(out, "Needs [context] in chatlint.toml: {}", context_names(r));
+    }
+    if !fix_label(r).is_empty() {
+        let _ = writeln!(out, "Fix: {}", fix_label(r));
     }
     let _ = writeln!(out, "Constraints: {}", r.constraints.join(", "));
     for (title, body) in [("What it checks", &r.what), ("Why", &r.why), ("How to fix", &r.how_to_fix)] {
         let _ = writeln!(out, "\n## {title}\n{}", body.trim_end());
     }
     let _ = writeln!(out, "\n## Source");
-    for s in &r.sources {
+    for s in r.sources {
         let _ = writeln!(out, "> {}\n  ({})", s.quote.trim(), s.from);
     }
-    for e in &r.examples {
+    for e in r.examples {
         let kind = if e.valid { "Valid" } else { "Invalid" };
         let mut title = format!("{kind} ({}", e.method);
-        if let Some(p) = &e.profile {
+        if let Some(p) = e.profile {
             let _ = write!(title, ", profile {p}");
         }
         title.push(')');
         let _ = writeln!(out, "\n## {title}");
-        if let Some(n) = &e.note {
+        if let Some(n) = e.note {
             let _ = writeln!(out, "{}", n.trim_end());
         }
         let _ = writeln!(out, "{}", e.body.trim_end());
     }
     out
+}
+
+fn context_names(r: &Rule) -> String {
+    r.needs_context.iter().map(|k| k.name()).collect::<Vec<_>>().join(", ")
 }

@@ -3,11 +3,11 @@
 //! reports from one run, `--fix`/`--diff`, and `[[ignore]]` suppressions.
 
 use assert_cmd::Command;
-use chatlint::diagnostic::Applicability;
-use chatlint::fix::fix_text;
-use chatlint::rules::catalogue::{self, FixKind};
-use chatlint::settings::{RequestContext, Settings};
-use chatlint::{Method, analyze};
+use chatlint_engine::catalogue::{self, FixOffer};
+use chatlint_engine::diagnostic::Applicability;
+use chatlint_engine::fix::fix_text;
+use chatlint_engine::settings::{RequestContext, Settings};
+use chatlint_engine::{Method, Request, analyze};
 use predicates::prelude::*;
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -119,24 +119,24 @@ fn sarif_passes_microsofts_validator_with_no_errors() {
 #[test]
 fn fix_round_trips_every_fixable_rule() {
     let mut checked = 0;
-    for rule in catalogue::all().filter(|r| r.fix != FixKind::None) {
+    for rule in catalogue::all().filter(|r| r.fix != FixOffer::None) {
         for e in rule.examples.iter().filter(|e| !e.valid) {
             let method: Method = e.method.parse().unwrap();
             let mut settings = Settings::default();
-            if let Some(p) = &e.profile {
-                settings.profile = chatlint::profile::Profile::by_name(p).unwrap();
+            if let Some(p) = e.profile {
+                settings.profile = chatlint_engine::profile::Profile::by_name(p).unwrap();
             }
-            if let Some(c) = &e.context {
-                settings.context = c.clone().try_into::<RequestContext>().unwrap();
+            if let Some(c) = e.context {
+                settings.context = toml::from_str::<RequestContext>(c).unwrap();
             }
             // Unusual but valid layout that fixes must not disturb.
             let text = e.body.trim_end().replace("  ", "\t").replace('\n', "\r\n") + "\r\n";
-            let before = analyze(&text, Some(method), None, &settings);
+            let before = analyze(&Request::new(&text, Some(method), None), &settings);
             let Some(fix) = before.diagnostics.iter().filter(|d| d.rule == rule.id).find_map(|d| d.fixes.first())
             else {
                 continue;
             };
-            let fixed = fix_text(&text, Some(method), None, &settings, true);
+            let fixed = fix_text(&Request::new(&text, Some(method), None), &settings, true);
             let left: Vec<_> =
                 fixed.report.diagnostics.iter().filter(|d| !d.fixes.is_empty()).map(|d| d.rule).collect();
             assert!(left.is_empty(), "{}: fixable findings left after --fix: {left:?}\n{}", rule.id, fixed.text);
@@ -161,7 +161,7 @@ fn fix_round_trips_every_fixable_rule() {
                 rule.id
             );
             if fix.applicability == Applicability::Safe {
-                let safe_only = fix_text(&text, Some(method), None, &settings, false);
+                let safe_only = fix_text(&Request::new(&text, Some(method), None), &settings, false);
                 assert!(safe_only.applied > 0, "{}: the safe fix was not applied without --unsafe-fixes", rule.id);
             }
             checked += 1;

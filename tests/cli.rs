@@ -188,8 +188,8 @@ fn unknown_profile_and_method_are_usage_errors() {
 #[test]
 fn rule_lists_every_rule_and_explains_one() {
     let list = stdout_of(chatlint().arg("rule"));
-    for rule in chatlint::rules::catalogue::all() {
-        assert!(list.contains(&rule.id), "`chatlint rule` does not list {}", rule.id);
+    for rule in chatlint_engine::catalogue::all() {
+        assert!(list.contains(rule.id), "`chatlint rule` does not list {}", rule.id);
     }
     let one = stdout_of(chatlint().args(["rule", "display-name-forbidden"]));
     assert!(one.contains("Don't set `Space.displayName`"), "{one}");
@@ -224,6 +224,22 @@ fn the_readme_config_example_is_a_valid_config() {
     let example = &section[start..start + section[start..].find("```").unwrap()];
     let dir = tempfile::tempdir().unwrap();
     fs::write(dir.path().join("chatlint.toml"), example).unwrap();
-    let config = chatlint::config::Config::load(&dir.path().join("chatlint.toml"), &Default::default());
+    let config = chatlint_workspace::config::Config::load(&dir.path().join("chatlint.toml"), &Default::default());
     assert!(config.is_ok(), "{:?}", config.err());
+}
+
+/// `chatlint --help` describes every command with its own text.
+#[test]
+fn help_describes_every_command() {
+    let out = stdout_of(chatlint().arg("--help"));
+    let line = |cmd: &str| out.lines().find(|l| l.trim_start().starts_with(cmd)).unwrap_or_default().to_string();
+    assert!(line("check").contains("Check request files"), "{out}");
+    assert!(line("rule").contains("List the rules, or explain one"), "{out}");
+    let rule = stdout_of(chatlint().args(["rule", "--help"]));
+    assert!(rule.starts_with("List the rules, or explain one"), "{rule}");
+    if cfg!(feature = "lsp") {
+        assert!(line("lsp").contains("language server"), "{out}");
+        let lsp = stdout_of(chatlint().args(["lsp", "--help"]));
+        assert!(lsp.starts_with("Run the language server"), "{lsp}");
+    }
 }

@@ -1,11 +1,13 @@
 //! The language server, in process: a test client speaks JSON-RPC to
-//! `chatlint::lsp::serve` over an in-memory pipe (the real framing and
+//! `chatlint_lsp::serve` over an in-memory pipe (the real framing and
 //! dispatch), plus two tests against the `chatlint lsp` binary.
 
-use chatlint::diagnostic::{Edit, apply_edits};
-use chatlint::method::Method;
-use chatlint::source::LineIndex;
-use chatlint::{Settings, lint};
+#![cfg(feature = "lsp")]
+
+use chatlint_engine::diagnostic::{Edit, apply_edits};
+use chatlint_engine::method::Method;
+use chatlint_engine::source::LineIndex;
+use chatlint_engine::{Settings, lint};
 use serde_json::{Value, json};
 use std::collections::VecDeque;
 use std::path::Path;
@@ -105,7 +107,7 @@ impl Client {
     async fn start(capabilities: Value, root: Option<&Path>) -> Client {
         let (client_end, server_end) = tokio::io::duplex(1 << 16);
         let (server_read, server_write) = tokio::io::split(server_end);
-        let server = tokio::spawn(chatlint::lsp::serve(server_read, server_write));
+        let server = tokio::spawn(chatlint_lsp::serve(server_read, server_write));
         let (read, write) = tokio::io::split(client_end);
         let writer: Writer = Arc::new(Mutex::new(write));
         let (tx, incoming) = mpsc::unbounded_channel();
@@ -242,7 +244,7 @@ fn apply_lsp_edits(text: &str, edits: &[Value]) -> String {
     let edits: Vec<Edit> = edits
         .iter()
         .map(|e| Edit {
-            range: chatlint::diagnostic::TextRange::new(off(&e["range"]["start"]), off(&e["range"]["end"])),
+            range: chatlint_engine::diagnostic::TextRange::new(off(&e["range"]["start"]), off(&e["range"]["end"])),
             new_text: e["newText"].as_str().unwrap().to_string(),
         })
         .collect();
@@ -290,15 +292,15 @@ async fn diagnostics_on_open_are_the_cli_findings_with_code_link_source_and_seve
     let expected = lint(GROUP_CHAT, Method::Setup, &Settings::default());
     assert_eq!(diags.len(), expected.len());
     for (d, e) in diags.iter().zip(&expected) {
-        assert_eq!(d["code"], e.rule);
+        assert_eq!(d["code"], e.rule.id());
         assert_eq!(d["range"], lsp_range(GROUP_CHAT, e.range.start, e.range.end), "{}", e.rule);
         assert_eq!(d["source"], "chatlint");
-        assert_eq!(d["codeDescription"]["href"], format!("{}{}.toml", chatlint::lsp::RULE_DOCS_BASE, e.rule));
+        assert_eq!(d["codeDescription"]["href"], format!("{}{}.toml", chatlint_lsp::RULE_DOCS_BASE, e.rule));
         assert!(d["message"].as_str().unwrap().starts_with(&e.message));
         let severity = match e.severity {
-            chatlint::diagnostic::Severity::Error => 1,
-            chatlint::diagnostic::Severity::Warning => 2,
-            chatlint::diagnostic::Severity::Hint => 4,
+            chatlint_engine::diagnostic::Severity::Error => 1,
+            chatlint_engine::diagnostic::Severity::Warning => 2,
+            chatlint_engine::diagnostic::Severity::Hint => 4,
         };
         assert_eq!(d["severity"], severity);
     }
@@ -481,7 +483,7 @@ async fn quick_fixes_apply_and_fix_all_applies_every_safe_fix() {
     let all = apply_lsp_edits(GROUP_CHAT, &workspace_edits(&actions[0], u));
     let safe_edits: Vec<Edit> = lint(GROUP_CHAT, Method::Setup, &Settings::default())
         .iter()
-        .filter_map(|d| d.fixes.iter().find(|f| f.applicability == chatlint::diagnostic::Applicability::Safe))
+        .filter_map(|d| d.fixes.iter().find(|f| f.applicability == chatlint_engine::diagnostic::Applicability::Safe))
         .flat_map(|f| f.edits.clone())
         .collect();
     assert_eq!(all, apply_edits(GROUP_CHAT, &safe_edits).0, "the same edits as the core applies");
@@ -522,7 +524,7 @@ async fn hover_documents_fields_enum_values_and_rules() {
     let h = c.at("textDocument/hover", u, pos_of(GROUP_CHAT, "people/", 2)).await;
     let text = h["contents"]["value"].as_str().unwrap();
     assert!(text.contains("chatlint `user-name-format`") && text.contains("**Why:**"), "{text}");
-    assert!(text.contains(&format!("{}user-name-format.toml", chatlint::lsp::RULE_DOCS_BASE)));
+    assert!(text.contains(&format!("{}user-name-format.toml", chatlint_lsp::RULE_DOCS_BASE)));
 
     // On whitespace: nothing.
     let h = c.at("textDocument/hover", u, (0, 1)).await;
@@ -629,6 +631,50 @@ async fn chatlint_toml_is_honoured_logged_and_reloaded() {
     let diags = c.diagnostics(&u, Some(1)).await;
     assert_eq!(diags.len(), 1);
     assert!(diags[0]["message"].as_str().unwrap().contains("unknown profile"), "{diags:?}");
+    assert!(c.stop().await);
+}
+
+/// The editor shows exactly what `chatlint check` reports for the same file
+/// and config: both go through one per-document pipeline, `[[ignore]]`
+/// entries included.
+#[tokio::test]
+async fn the_editor_honours_ignore_entries_exactly_as_the_cli_does() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = "[[ignore]]\npath = \"g.setup.json\"\nrule = \"display-name-forbidden\"\nreason = \"named by the old script\"\n";
+    std::fs::write(dir.path().join("chatlint.toml"), config).unwrap();
+    let file = dir.path().join("g.setup.json");
+    std::fs::write(&file, GROUP_CHAT).unwrap();
+
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_chatlint"))
+        .args(["check", "g.setup.json", "--format", "json"])
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    let cli: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let mut from_cli: Vec<(String, u64, u64)> = cli["files"][0]["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| (d["rule"].as_str().unwrap().to_string(), d["line"].as_u64().unwrap(), d["column"].as_u64().unwrap()))
+        .collect();
+
+    let mut c = Client::start(default_caps(), Some(dir.path())).await;
+    let u = uri(&file);
+    c.open(&u, GROUP_CHAT).await;
+    let mut from_editor: Vec<(String, u64, u64)> = c
+        .diagnostics(&u, Some(1))
+        .await
+        .iter()
+        .map(|d| {
+            let start = &d["range"]["start"];
+            let (line, column) = (start["line"].as_u64().unwrap() + 1, start["character"].as_u64().unwrap() + 1);
+            (d["code"].as_str().unwrap().to_string(), line, column)
+        })
+        .collect();
+    from_cli.sort();
+    from_editor.sort();
+    assert!(!from_cli.is_empty() && !from_cli.iter().any(|(r, _, _)| r == "display-name-forbidden"), "{from_cli:?}");
+    assert_eq!(from_editor, from_cli);
     assert!(c.stop().await);
 }
 
@@ -894,7 +940,10 @@ async fn latency_breakdown() {
         let mut engine = Vec::new();
         for _ in 0..runs {
             let t = std::time::Instant::now();
-            let report = chatlint::analyze(&text, Some(Method::Setup), None, &Settings::default());
+            let report = chatlint_engine::analyze(
+                &chatlint_engine::Request::new(&text, Some(Method::Setup), None),
+                &Settings::default(),
+            );
             engine.push(t.elapsed());
             assert!(report.method.is_some());
         }

@@ -3,6 +3,8 @@
 //! asserts what it received. Without `nvim` on PATH the test is skipped,
 //! except under CI (the `CI` variable set), where it fails.
 
+#![cfg(feature = "lsp")]
+
 use serde_json::Value;
 use std::path::Path;
 use std::process::{Command, Stdio};
@@ -97,12 +99,13 @@ fn neovim_gets_diagnostics_hover_completion_and_a_quick_fix() {
     assert_eq!(steps, ["diagnostics", "hover", "code action", "completion"], "{r}");
 
     // Diagnostics: the engine's rule ids, at the engine's ranges.
-    let expected = chatlint::lint(fixture, chatlint::Method::Setup, &chatlint::Settings::default());
+    let expected =
+        chatlint_engine::lint(fixture, chatlint_engine::Method::Setup, &chatlint_engine::Settings::default());
     let got = r["diagnostics"].as_array().unwrap();
     assert_eq!(got.len(), expected.len(), "{r}");
-    let index = chatlint::source::LineIndex::new(fixture);
+    let index = chatlint_engine::source::LineIndex::new(fixture);
     for (g, e) in got.iter().zip(&expected) {
-        assert_eq!(g["code"], e.rule);
+        assert_eq!(g["code"], e.rule.id());
         assert_eq!(g["source"], "chatlint");
         let (l0, c0) = index.utf16_position(fixture, e.range.start);
         let (l1, c1) = index.utf16_position(fixture, e.range.end);

@@ -2,15 +2,15 @@
 //! range (and every fix's edit) lies inside the text on character
 //! boundaries, so every adapter can turn it into a position.
 
-use chatlint::diagnostic::apply_edits;
-use chatlint::{Method, Settings, analyze};
+use chatlint_engine::diagnostic::apply_edits;
+use chatlint_engine::{Method, Request, Settings, analyze};
 use proptest::prelude::*;
 use serde_json::Value;
 
 fn assert_sound(text: &str) {
     let settings = Settings::default();
     for method in [Some(Method::Setup), Some(Method::Create), None] {
-        let report = analyze(text, method, Some(Method::Setup), &settings);
+        let report = analyze(&Request::new(text, method, Some(Method::Setup)), &settings);
         for d in &report.diagnostics {
             let r = d.range;
             assert!(

@@ -2,7 +2,7 @@
 //! document, the vendored copy is the reference one, and the schemas work
 //! on their own in any JSON Schema 2020-12 validator.
 
-use chatlint::schemagen::{DISCOVERY_PATH, OUTPUT_DIR, OVERLAY_PATH, generate};
+use gen_schemas::{DISCOVERY_PATH, OUTPUT_DIR, OVERLAY_PATH, generate};
 use std::path::Path;
 
 fn repo(p: &str) -> std::path::PathBuf {

@@ -2,6 +2,8 @@
 //! endpoint that the tests start on 127.0.0.1 (wiremock). No test touches
 //! the internet: every run gets an endpoint on 127.0.0.1, or sends nothing.
 
+#![cfg(feature = "send")]
+
 use assert_cmd::Command;
 use serde_json::{Value, json};
 use std::collections::HashMap;

@@ -1,7 +1,7 @@
 //! `--format concise`: one line per finding, `path:line:col: severity[rule] message`.
 
 use super::Summary;
-use crate::source::LineIndex;
+use chatlint_engine::source::LineIndex;
 use std::fmt::Write;
 
 pub fn render(run: &super::Run) -> String {

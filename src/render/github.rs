@@ -1,8 +1,8 @@
 //! `--format github`: GitHub Actions workflow commands, which show as
 //! annotations on the pull request's changed lines.
 
-use crate::diagnostic::Severity;
-use crate::source::LineIndex;
+use chatlint_engine::diagnostic::Severity;
+use chatlint_engine::source::LineIndex;
 use std::fmt::Write;
 
 /// Escapes a message (the part after `::`).

@@ -2,8 +2,8 @@
 //! a summary line. Colour only on a terminal, and never with NO_COLOR.
 
 use super::Summary;
-use crate::diagnostic::{Diagnostic, Severity};
-use crate::source::LineIndex;
+use chatlint_engine::diagnostic::{Diagnostic, Severity};
+use chatlint_engine::source::LineIndex;
 use miette::{
     GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteError, MietteSpanContents, SourceCode, SourceSpan,
     SpanContents,
@@ -127,6 +127,7 @@ pub fn render(run: &super::Run, style: &Style) -> String {
     }
     out.push_str(&super::diffs(results));
     out.push_str(&super::unused_ignore_lines(run.unused_ignores));
+    #[cfg(feature = "send")]
     for r in results {
         if let Some(sent) = &r.sent {
             let _ = writeln!(out, "{}: {}", r.name, sent.human_line());

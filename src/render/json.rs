@@ -1,8 +1,8 @@
 //! `--format json`: one document for the whole run (shape in README.md).
 
 use super::Summary;
-use crate::diagnostic::{Applicability, Diagnostic, TextRange};
-use crate::source::LineIndex;
+use chatlint_engine::diagnostic::{Applicability, Diagnostic, TextRange};
+use chatlint_engine::source::LineIndex;
 use serde::Serialize;
 
 /// Bumped when a field is removed or changes meaning.
@@ -12,7 +12,7 @@ pub const FORMAT_VERSION: u32 = 1;
 struct Output<'a> {
     version: u32,
     files: Vec<File<'a>>,
-    unused_ignores: &'a [crate::config::UnusedIgnore],
+    unused_ignores: &'a [chatlint_workspace::config::UnusedIgnore],
     summary: Summary,
 }
 
@@ -22,8 +22,9 @@ struct File<'a> {
     method: Option<&'static str>,
     error: Option<&'a str>,
     diagnostics: Vec<Item<'a>>,
+    #[cfg(feature = "send")]
     #[serde(skip_serializing_if = "Option::is_none")]
-    sent: Option<&'a crate::send::Outcome>,
+    sent: Option<&'a chatlint_send::Outcome>,
 }
 
 #[derive(Serialize)]
@@ -77,7 +78,7 @@ fn position(index: &LineIndex, text: &str, r: TextRange) -> Position {
 
 fn item<'a>(index: &LineIndex, text: &str, d: &'a Diagnostic) -> Item<'a> {
     Item {
-        rule: d.rule,
+        rule: d.rule.id(),
         severity: d.severity.as_str(),
         message: &d.message,
         help: d.help.as_deref(),
@@ -110,6 +111,7 @@ pub fn render(run: &super::Run) -> String {
                 method: r.method.map(|m| m.name()),
                 error: r.error.as_deref(),
                 diagnostics: r.diagnostics.iter().map(|d| item(&index, &r.text, d)).collect(),
+                #[cfg(feature = "send")]
                 sent: r.sent.as_ref(),
             }
         })

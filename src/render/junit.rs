@@ -1,9 +1,9 @@
 //! `--format junit`: one test case per checked file; a file with findings
 //! at or above the fail level is a failure listing them.
 
-use crate::diagnostic::Severity;
 use crate::runner::FileResult;
-use crate::source::LineIndex;
+use chatlint_engine::diagnostic::Severity;
+use chatlint_engine::source::LineIndex;
 use std::fmt::Write;
 
 fn xml(s: &str) -> String {

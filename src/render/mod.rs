@@ -7,9 +7,9 @@ pub mod json;
 pub mod junit;
 pub mod sarif;
 
-use crate::config::UnusedIgnore;
-use crate::diagnostic::Severity;
 use crate::runner::FileResult;
+use chatlint_engine::diagnostic::Severity;
+use chatlint_workspace::config::UnusedIgnore;
 
 /// The report formats.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -58,7 +58,11 @@ pub fn render(format: Format, run: &Run, color: bool) -> String {
 }
 
 /// `path:line:col: severity[rule] message`, as the concise and JUnit reports write a finding.
-pub fn finding_line(file: &FileResult, index: &crate::source::LineIndex, d: &crate::diagnostic::Diagnostic) -> String {
+pub fn finding_line(
+    file: &FileResult,
+    index: &chatlint_engine::source::LineIndex,
+    d: &chatlint_engine::diagnostic::Diagnostic,
+) -> String {
     let p = index.line_col(&file.text, d.range.start);
     format!("{}:{}:{}: {}[{}] {}", file.name, p.line, p.column, d.severity.as_str(), d.rule, d.message)
 }
@@ -106,9 +110,10 @@ impl Summary {
             if r.error.is_some() {
                 s.failed += 1;
             }
+            #[cfg(feature = "send")]
             match r.sent.as_ref().map(|o| o.status) {
-                Some(crate::send::Status::Sent) => s.sent += 1,
-                Some(crate::send::Status::Failed) => s.send_failed += 1,
+                Some(chatlint_send::Status::Sent) => s.sent += 1,
+                Some(chatlint_send::Status::Failed) => s.send_failed += 1,
                 _ => {}
             }
             if r.diff.is_some() {

@@ -3,10 +3,10 @@
 //! JSON pointer is each result's logical location, and every rule carries
 //! its doc and quoted source.
 
-use crate::diagnostic::{Diagnostic, Severity};
-use crate::rules::catalogue::{self, Rule};
 use crate::runner::FileResult;
-use crate::source::LineIndex;
+use chatlint_engine::catalogue::{Rule, RuleInfo};
+use chatlint_engine::diagnostic::{Diagnostic, Severity};
+use chatlint_engine::source::LineIndex;
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
 
@@ -42,9 +42,9 @@ fn artifact_location(path: &str) -> Value {
     }
 }
 
-fn rule_descriptor(r: &Rule) -> Value {
+fn rule_descriptor(r: &RuleInfo) -> Value {
     let mut help = format!("{}\n\nWhy: {}\n\nHow to fix: {}", r.what.trim(), r.why.trim(), r.how_to_fix.trim());
-    for s in &r.sources {
+    for s in r.sources {
         help.push_str(&format!("\n\nSource ({}): \"{}\"", s.from, s.quote.trim()));
     }
     json!({
@@ -90,13 +90,13 @@ fn result(d: &Diagnostic, rule_index: usize, file: &FileResult, index: &LineInde
 
 pub fn render(run: &super::Run) -> String {
     // Only the rules that fired, in a stable order, so indices are stable too.
-    let mut fired: BTreeMap<&str, usize> = BTreeMap::new();
+    let mut fired: BTreeMap<Rule, usize> = BTreeMap::new();
     for d in run.results.iter().flat_map(|r| &r.diagnostics) {
         fired.insert(d.rule, 0);
     }
-    let rules: Vec<&Rule> = fired.keys().filter_map(|id| catalogue::get(id)).collect();
-    for (i, r) in rules.iter().enumerate() {
-        fired.insert(r.id.as_str(), i);
+    let rules: Vec<&RuleInfo> = fired.keys().map(|r| r.info()).collect();
+    for (i, r) in fired.values_mut().enumerate() {
+        *r = i;
     }
     let mut results = Vec::new();
     let mut notifications = Vec::new();
@@ -110,8 +110,8 @@ pub fn render(run: &super::Run) -> String {
             continue;
         }
         let index = LineIndex::new(&file.text);
-        for d in file.diagnostics.iter().filter(|d| catalogue::get(d.rule).is_some()) {
-            results.push(result(d, fired[d.rule], file, &index));
+        for d in &file.diagnostics {
+            results.push(result(d, fired[&d.rule], file, &index));
         }
     }
     let root = std::env::current_dir().map(|d| format!("file://{}/", uri(&d.to_string_lossy()))).unwrap_or_default();

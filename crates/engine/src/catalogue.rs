@@ -1,0 +1,198 @@
+//! The rule catalogue: one `rules/<id>.toml` per rule, turned into Rust by
+//! `build.rs`. Each rule's facts are stated there once: its default
+//! severity, where it applies (methods, profiles, needed context), whether
+//! it offers a fix, and its documentation with the sentence it enforces.
+//! The engine asks [`RuleInfo::applies`] before a rule runs.
+
+use crate::diagnostic::Severity;
+use crate::method::Method;
+use crate::profile::Profile;
+use crate::settings::RequestContext;
+
+/// Whether a rule's findings come with a fix.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FixOffer {
+    /// Every finding has one.
+    Always,
+    /// Some findings have one (when the right edit can be told).
+    Sometimes,
+    None,
+}
+
+/// What the fixes a rule offers do.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FixKind {
+    /// Keep the request's meaning (applied by `--fix`).
+    Safe,
+    /// Change what the request asks for (`--unsafe-fixes`).
+    Unsafe,
+    /// Safe when the intent is clear, unsafe otherwise.
+    SafeOrUnsafe,
+}
+
+/// A fact the request body cannot show, configured in `[context]`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ContextKey {
+    Auth,
+    Caller,
+    Domain,
+    ConsumerAccount,
+}
+
+impl ContextKey {
+    pub fn name(self) -> &'static str {
+        match self {
+            ContextKey::Auth => "auth",
+            ContextKey::Caller => "caller",
+            ContextKey::Domain => "domain",
+            ContextKey::ConsumerAccount => "consumer_account",
+        }
+    }
+}
+
+/// Who reports a rule's findings when it is not the linter.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Reporter {
+    /// `--send`, from the API's answer.
+    Send,
+}
+
+/// A sentence of Google's documents a rule enforces.
+#[derive(Debug)]
+pub struct Source {
+    /// The sentence, verbatim.
+    pub quote: &'static str,
+    /// Where it is from.
+    pub from: &'static str,
+}
+
+/// An example of a rule's doc; the test suite executes every one.
+#[derive(Debug)]
+pub struct Example {
+    /// `true`: the rule stays quiet; `false`: it fires.
+    pub valid: bool,
+    pub method: &'static str,
+    pub profile: Option<&'static str>,
+    /// The request context it assumes, as chatlint.toml's `[context]` (TOML).
+    pub context: Option<&'static str>,
+    pub note: Option<&'static str>,
+    pub body: &'static str,
+    /// For cross-file rules: another request checked in the same run.
+    pub other: Option<&'static str>,
+}
+
+/// Everything the catalogue says about one rule.
+#[derive(Debug)]
+pub struct RuleInfo {
+    pub id: &'static str,
+    pub severity: Severity,
+    pub summary: &'static str,
+    /// Constraint numbers of shared/reference/constraints.md it covers.
+    pub constraints: &'static [&'static str],
+    /// The methods it applies to.
+    pub methods: &'static [&'static str],
+    /// Only in these profiles (all when `None`).
+    pub profiles: Option<&'static [&'static str]>,
+    /// Without these facts in `[context]`, it does not run.
+    pub needs_context: &'static [ContextKey],
+    pub fix: FixOffer,
+    pub fix_kind: Option<FixKind>,
+    /// Set when the findings come from elsewhere than the linter; its
+    /// examples illustrate and are not executed.
+    pub reported_by: Option<Reporter>,
+    /// Rules it replaces when both fire at the same pointer (it says the
+    /// same thing more precisely).
+    pub supersedes: &'static [Rule],
+    pub what: &'static str,
+    pub why: &'static str,
+    pub how_to_fix: &'static str,
+    pub sources: &'static [Source],
+    pub examples: &'static [Example],
+}
+
+include!(concat!(env!("OUT_DIR"), "/catalogue.rs"));
+
+impl Rule {
+    pub fn info(self) -> &'static RuleInfo {
+        &INFO[self as usize]
+    }
+
+    /// The stable id (`display-name-forbidden`).
+    pub fn id(self) -> &'static str {
+        self.info().id
+    }
+
+    pub fn from_id(id: &str) -> Option<Rule> {
+        Rule::ALL.binary_search_by(|r| r.id().cmp(id)).ok().map(|i| Rule::ALL[i])
+    }
+}
+
+impl RuleInfo {
+    pub fn applies_to(&self, method: Method) -> bool {
+        self.methods.contains(&method.name())
+    }
+
+    pub fn applies_in(&self, profile: &Profile) -> bool {
+        self.profiles.is_none_or(|p| p.contains(&profile.name))
+    }
+
+    /// Whether the rule runs for this method, profile and context.
+    pub fn applies(&self, method: Method, profile: &Profile, context: &RequestContext) -> bool {
+        self.applies_to(method) && self.applies_in(profile) && self.needs_context.iter().all(|k| context.has(*k))
+    }
+}
+
+impl std::fmt::Display for Rule {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.id())
+    }
+}
+
+impl serde::Serialize for Rule {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.id())
+    }
+}
+
+impl PartialEq<str> for Rule {
+    fn eq(&self, other: &str) -> bool {
+        self.id() == other
+    }
+}
+
+impl PartialEq<&str> for Rule {
+    fn eq(&self, other: &&str) -> bool {
+        self.id() == *other
+    }
+}
+
+impl PartialEq<String> for Rule {
+    fn eq(&self, other: &String) -> bool {
+        self.id() == other
+    }
+}
+
+/// Every rule's facts, in id order.
+pub fn all() -> impl Iterator<Item = &'static RuleInfo> {
+    INFO.iter()
+}
+
+/// A rule's facts by id.
+pub fn get(id: &str) -> Option<&'static RuleInfo> {
+    Rule::from_id(id).map(Rule::info)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_round_trip_and_are_sorted() {
+        for (i, r) in Rule::ALL.iter().enumerate() {
+            assert_eq!(*r as usize, i);
+            assert_eq!(Rule::from_id(r.id()), Some(*r));
+        }
+        assert!(Rule::ALL.windows(2).all(|w| w[0].id() < w[1].id()));
+        assert_eq!(Rule::from_id("no-such-rule"), None);
+    }
+}

@@ -1,0 +1,427 @@
+//! Reads a parsed request the way Google's JSON parser (ProtoJSON) does.
+//!
+//! The result is a [`Document`]: the *canonical* value (lowerCamelCase keys,
+//! enum names, and every "unset" value left out: `null`, `""`, `0`, `false`,
+//! `[]` and `*_UNSPECIFIED`), plus the source span of every node under its
+//! canonical JSON pointer. Schema validation and the rules work on the
+//! canonical value, so `"display_name": ""` and a missing `displayName` look
+//! the same to them, as they do to the server.
+//!
+//! Facts that only the parser sees are reported here: snake_case aliases,
+//! duplicate keys, `null`s, enum numbers, quoted booleans, oneof conflicts
+//! and output-only fields.
+
+use crate::catalogue::Rule;
+use crate::diagnostic::{Diagnostic, Edit, Fix, TextRange};
+use crate::document::{Document, Node, child_pointer};
+use crate::method::Method;
+use crate::model::{Field, Kind, Message, Model};
+use crate::settings::RuleSet;
+use crate::source::range_of;
+use jsonc_parser::ast;
+use jsonc_parser::common::Ranged;
+use serde_json::{Map, Number, Value};
+// A fast hash: the keys are short pointers built from the file itself.
+use rustc_hash::FxHashMap;
+
+/// Reads the top-level value as a request of `method`. The caller has
+/// checked it is an object. Only the rules in `enabled` report.
+pub fn read(root: &ast::Object<'_>, method: Method, enabled: RuleSet, diags: &mut Vec<Diagnostic>) -> Document {
+    let model = Model::get(method);
+    let layout = method.spec().body;
+    // Roughly one node per 20 bytes of a typical request: fewer rehashes.
+    let capacity = (root.range.end - root.range.start) / 20;
+    let nodes = FxHashMap::with_capacity_and_hasher(capacity, Default::default());
+    let mut reader = Reader { nodes, diags, enabled, in_output_only: 0 };
+    let root_range = range_of(root.range);
+    reader.nodes.insert(String::new(), Node { key: None, value: root_range, removal: root_range });
+    let value = Value::Object(reader.message(root, model.message(layout.root), model, ""));
+    Document { value, nodes: reader.nodes, root: root_range, method, layout }
+}
+
+struct Reader<'d> {
+    nodes: FxHashMap<String, Node>,
+    diags: &'d mut Vec<Diagnostic>,
+    /// The rules that report; the others are not asked.
+    enabled: RuleSet,
+    /// Inside an output-only field: its parts are not reported again.
+    in_output_only: usize,
+}
+
+fn inner_range(r: TextRange) -> TextRange {
+    TextRange::new(r.start + 1, r.end.saturating_sub(1).max(r.start + 1))
+}
+
+impl Reader<'_> {
+    /// Keeps a finding of a rule that runs for this request.
+    fn report(&mut self, d: Diagnostic) {
+        if self.enabled.contains(d.rule) {
+            self.diags.push(d);
+        }
+    }
+
+    fn message(&mut self, obj: &ast::Object<'_>, msg: &Message, model: &Model, ptr: &str) -> Map<String, Value> {
+        let mut out = Map::new();
+        // canonical key → (raw key of its first occurrence)
+        let mut seen: FxHashMap<&str, &str> = FxHashMap::default();
+        // Fields given a non-null value, set or not: a oneof member has
+        // presence even when it holds its default.
+        let mut present: Vec<&str> = Vec::new();
+        let props = &obj.properties;
+        for (i, prop) in props.iter().enumerate() {
+            let raw_key = prop.name.as_str();
+            let key_range = match &prop.name {
+                ast::ObjectPropName::String(s) => range_of(s.range),
+                ast::ObjectPropName::Word(w) => range_of(w.range),
+            };
+            let field = msg.field(raw_key);
+            let canon: &str = field.map_or(raw_key, |(f, _)| f.name.as_str());
+            let child = child_pointer(ptr, canon);
+            let removal = if props.len() == 1 {
+                inner_range(range_of(obj.range))
+            } else if i + 1 < props.len() {
+                TextRange::new(prop.range.start, props[i + 1].range.start)
+            } else {
+                TextRange::new(props[i - 1].range.end, prop.range.end)
+            };
+            let value_range = range_of(prop.value.range());
+            self.nodes.insert(child.clone(), Node { key: Some(key_range), value: value_range, removal });
+
+            if let Some(first) = seen.insert(canon, raw_key) {
+                let how = if first == raw_key {
+                    format!("`{raw_key}` appears more than once in this object")
+                } else {
+                    format!("`{first}` and `{raw_key}` name the same field")
+                };
+                self.report(
+                    Diagnostic::new(
+                        Rule::DuplicateField,
+                        &child,
+                        key_range,
+                        format!("{how}; Google's parser may reject the request or keep only the last value"),
+                    )
+                    .with_help("keep one of them")
+                    .with_fix(Fix::unsafe_("Remove this duplicate", vec![Edit::delete(removal)])),
+                );
+            }
+
+            let Some((field, alias)) = field else {
+                // Unknown: the schema stage reports it with suggestions.
+                out.insert(canon.to_string(), Value::Null);
+                continue;
+            };
+            if alias {
+                self.report(
+                    Diagnostic::new(
+                        Rule::SnakeCaseField,
+                        &child,
+                        key_range,
+                        format!("`{raw_key}` is the proto spelling of `{}`", field.name),
+                    )
+                    .with_help("Google accepts both spellings; the API documents use lowerCamelCase")
+                    .with_fix(Fix::safe(
+                        format!("Rename to `{}`", field.name),
+                        vec![Edit { range: key_range, new_text: format!("\"{}\"", field.name) }],
+                    )),
+                );
+            }
+            if matches!(prop.value, ast::Value::NullKeyword(_)) {
+                // A required field's null is reported by the required check.
+                if !model.is_required(&child) {
+                    self.report(
+                        Diagnostic::new(
+                            Rule::NullValue,
+                            &child,
+                            value_range,
+                            format!("`null` leaves `{}` unset, the same as omitting it", field.name),
+                        )
+                        .with_help("remove the field")
+                        .with_fix(Fix::safe(format!("Remove `{raw_key}`"), vec![Edit::delete(removal)])),
+                    );
+                }
+                out.remove(canon);
+                continue;
+            }
+            present.push(canon);
+            if field.read_only && self.in_output_only == 0 {
+                let what = if field.deprecated { "deprecated and output only" } else { "output only" };
+                self.report(
+                    Diagnostic::new(
+                        Rule::OutputOnlyField,
+                        &child,
+                        key_range,
+                        format!("`{}` is {what}: the server ignores it in a request", field.name),
+                    )
+                    .with_help(if field.deprecated && field.description.starts_with("Deprecated") {
+                        format!("{} Remove it.", first_sentence(&field.description))
+                    } else {
+                        "the server sets this field; remove it from the request".to_string()
+                    })
+                    .with_fix(Fix::safe(format!("Remove `{raw_key}`"), vec![Edit::delete(removal)])),
+                );
+            }
+            self.in_output_only += usize::from(field.read_only);
+            let value = self.field_value(&prop.value, field, model, &child);
+            self.in_output_only -= usize::from(field.read_only);
+            match value {
+                Some(v) => {
+                    out.insert(canon.to_string(), v);
+                }
+                None => {
+                    out.remove(canon);
+                }
+            }
+        }
+        self.check_oneofs(msg, &present, ptr);
+        out
+    }
+
+    fn check_oneofs(&mut self, msg: &Message, present: &[&str], ptr: &str) {
+        for (oneof, members) in &msg.oneofs {
+            let mut set: Vec<&String> = members.iter().filter(|m| present.contains(&m.as_str())).collect();
+            if set.len() < 2 {
+                continue;
+            }
+            // Report at the member that comes last in the source.
+            set.sort_by_key(|m| self.nodes.get(&format!("{ptr}/{m}")).map_or(0, |n| n.value.start));
+            let last = set.pop().expect("two or more");
+            let child = format!("{ptr}/{last}");
+            let node = self.nodes[&child];
+            let others = set.iter().map(|m| format!("`{m}`")).collect::<Vec<_>>().join(", ");
+            self.report(
+                Diagnostic::new(
+                    Rule::OneofConflict,
+                    &child,
+                    node.key.unwrap_or(node.value),
+                    format!("`{last}` cannot be set together with {others}: they are alternatives (oneof `{oneof}`)"),
+                )
+                .with_help(format!(
+                    "keep exactly one of {}",
+                    members.iter().map(|m| format!("`{m}`")).collect::<Vec<_>>().join(" or ")
+                )),
+            );
+        }
+    }
+
+    /// The canonical value of a field, or `None` when the field is unset.
+    fn field_value(&mut self, v: &ast::Value<'_>, field: &Field, model: &Model, ptr: &str) -> Option<Value> {
+        if !field.repeated {
+            return self.single(v, field, model, ptr);
+        }
+        let ast::Value::Array(arr) = v else { return Some(witness(v)) };
+        if arr.elements.is_empty() {
+            return None;
+        }
+        let mut items = Vec::with_capacity(arr.elements.len());
+        let n = arr.elements.len();
+        for (i, el) in arr.elements.iter().enumerate() {
+            let child = format!("{ptr}/{i}");
+            let r = range_of(el.range());
+            let removal = if n == 1 {
+                inner_range(range_of(arr.range))
+            } else if i + 1 < n {
+                TextRange::new(r.start, arr.elements[i + 1].range().start)
+            } else {
+                TextRange::new(arr.elements[i - 1].range().end, r.end)
+            };
+            self.nodes.insert(child.clone(), Node { key: None, value: r, removal });
+            if matches!(el, ast::Value::NullKeyword(_)) {
+                self.report(
+                    Diagnostic::new(Rule::NullInArray, &child, r, format!("`{}` cannot contain `null`", field.name))
+                        .with_help("remove the element, or replace it with a value")
+                        .with_fix(Fix::safe("Remove the `null` element", vec![Edit::delete(removal)])),
+                );
+                items.push(Value::Null);
+                continue;
+            }
+            // An element is always present, even when it holds a default value.
+            items.push(self.single(el, field, model, &child).unwrap_or_else(|| default_of(&field.kind)));
+        }
+        Some(Value::Array(items))
+    }
+
+    fn single(&mut self, v: &ast::Value<'_>, field: &Field, model: &Model, ptr: &str) -> Option<Value> {
+        let range = range_of(v.range());
+        match (&field.kind, v) {
+            (Kind::Message(name), ast::Value::Object(obj)) => {
+                Some(Value::Object(self.message(obj, model.message(name), model, ptr)))
+            }
+            (Kind::String | Kind::Timestamp, ast::Value::StringLit(s)) => {
+                (!s.value.is_empty()).then(|| Value::String(s.value.to_string()))
+            }
+            (Kind::Bool, ast::Value::BooleanLit(b)) => b.value.then_some(Value::Bool(true)),
+            (Kind::Bool, ast::Value::StringLit(s)) if s.value == "true" || s.value == "false" => {
+                self.report(
+                    Diagnostic::new(
+                        Rule::QuotedBool,
+                        ptr,
+                        range,
+                        format!("`{}` is a boolean, but the value is the string \"{}\"", field.name, s.value),
+                    )
+                    .with_help("write it without quotes; Google's parser may reject the string form")
+                    .with_fix(Fix::safe(
+                        format!("Replace with {}", s.value),
+                        vec![Edit { range, new_text: s.value.to_string() }],
+                    )),
+                );
+                (s.value == "true").then_some(Value::Bool(true))
+            }
+            (Kind::Int32, ast::Value::StringLit(s)) => match s.value.parse::<i64>() {
+                Ok(0) => None,
+                Ok(n) => Some(Value::from(n)),
+                Err(_) => Some(Value::String(s.value.to_string())),
+            },
+            (Kind::Int32, ast::Value::NumberLit(n)) => {
+                let v = number(n.value);
+                (v.as_f64() != Some(0.0)).then_some(Value::Number(v))
+            }
+            (Kind::Enum(e), ast::Value::StringLit(s)) => {
+                if let Some(ev) = e.by_name(&s.value) {
+                    self.unspecified_check(ev.number, &ev.name, field, model, ptr, range)
+                } else if let Ok(n) = s.value.parse::<i64>() {
+                    self.enum_number(n, field, model, ptr, range)
+                } else {
+                    // Not a name: the schema stage reports it with a suggestion.
+                    Some(Value::String(s.value.to_string()))
+                }
+            }
+            (Kind::Enum(_), ast::Value::NumberLit(n)) => {
+                let num = number(n.value);
+                match num.as_f64() {
+                    Some(f) if f.fract() == 0.0 && f.abs() < 1e15 => {
+                        self.enum_number(f as i64, field, model, ptr, range)
+                    }
+                    _ => {
+                        let names: Vec<&str> = match &field.kind {
+                            Kind::Enum(e) => {
+                                e.values.iter().filter(|v| v.number != 0).map(|v| v.name.as_str()).collect()
+                            }
+                            _ => Vec::new(),
+                        };
+                        self.report(
+                            Diagnostic::new(
+                                Rule::InvalidEnumValue,
+                                ptr,
+                                range,
+                                format!("{} is not a value of `{}`", n.value, field.name),
+                            )
+                            .with_help(format!("allowed: {}", names.join(", "))),
+                        );
+                        None
+                    }
+                }
+            }
+            _ => Some(witness(v)),
+        }
+    }
+
+    fn enum_number(&mut self, n: i64, field: &Field, model: &Model, ptr: &str, range: TextRange) -> Option<Value> {
+        let Kind::Enum(e) = &field.kind else { return None };
+        match e.by_number(n) {
+            Some(ev) => {
+                self.report(
+                    Diagnostic::new(
+                        Rule::EnumAsNumber,
+                        ptr,
+                        range,
+                        format!("`{}` is given as the number {n}, which means `{}`", field.name, ev.name),
+                    )
+                    .with_help("Google accepts enum numbers, but names are clearer")
+                    .with_fix(Fix::safe(
+                        format!("Replace with \"{}\"", ev.name),
+                        vec![Edit { range, new_text: format!("\"{}\"", ev.name) }],
+                    )),
+                );
+                self.unspecified_check(ev.number, &ev.name.clone(), field, model, ptr, range)
+            }
+            None => {
+                let known =
+                    e.values.iter().map(|v| format!("{} ({})", v.name, v.number)).collect::<Vec<_>>().join(", ");
+                self.report(
+                    Diagnostic::new(
+                        Rule::UnknownEnumNumber,
+                        ptr,
+                        range,
+                        format!("{n} is not a known value of `{}`", field.name),
+                    )
+                    .with_help(format!("known values: {known}")),
+                );
+                None
+            }
+        }
+    }
+
+    /// Value 0 is the enum's "unspecified" default: the same as unset.
+    fn unspecified_check(
+        &mut self,
+        number: i64,
+        name: &str,
+        field: &Field,
+        model: &Model,
+        ptr: &str,
+        range: TextRange,
+    ) -> Option<Value> {
+        if number != 0 {
+            return Some(Value::String(name.to_string()));
+        }
+        // A required field left unspecified is reported by the required
+        // check; inside an output-only field the whole field is reported.
+        if !model.is_required(ptr) && self.in_output_only == 0 {
+            let removal = self.nodes.get(ptr).map(|n| n.removal);
+            let mut d = Diagnostic::new(
+                Rule::UnspecifiedEnumValue,
+                ptr,
+                range,
+                format!("`{name}` is the default of `{}`: it means the same as leaving the field out", field.name),
+            )
+            .with_help("choose a real value, or remove the field");
+            if let Some(removal) = removal.filter(|_| !ptr.ends_with(|c: char| c.is_ascii_digit())) {
+                d = d.with_fix(Fix::unsafe_(format!("Remove `{}`", field.name), vec![Edit::delete(removal)]));
+            }
+            self.report(d);
+        }
+        None
+    }
+}
+
+/// The value an absent element stands for (elements cannot be omitted).
+fn default_of(kind: &Kind) -> Value {
+    match kind {
+        Kind::Message(_) => Value::Object(Map::new()),
+        Kind::Bool => Value::Bool(false),
+        Kind::Int32 => Value::from(0),
+        Kind::Enum(_) | Kind::String | Kind::Timestamp => Value::String(String::new()),
+    }
+}
+
+/// A shallow stand-in for a value of the wrong kind: enough for the schema
+/// stage to name its type, without copying a large subtree.
+fn witness(v: &ast::Value<'_>) -> Value {
+    match v {
+        ast::Value::StringLit(s) => Value::String(s.value.to_string()),
+        ast::Value::NumberLit(n) => Value::Number(number(n.value)),
+        ast::Value::BooleanLit(b) => Value::Bool(b.value),
+        ast::Value::Object(_) => Value::Object(Map::new()),
+        ast::Value::Array(_) => Value::Array(Vec::new()),
+        ast::Value::NullKeyword(_) => Value::Null,
+    }
+}
+
+/// A JSON number literal as a serde number; magnitudes beyond `f64` are
+/// clamped (the range checks then report them).
+fn number(text: &str) -> Number {
+    if let Ok(i) = text.parse::<i64>() {
+        return Number::from(i);
+    }
+    if let Ok(u) = text.parse::<u64>() {
+        return Number::from(u);
+    }
+    let f = text.parse::<f64>().unwrap_or(0.0);
+    let f = if f.is_finite() { f } else { f64::MAX.copysign(f) };
+    Number::from_f64(f).unwrap_or_else(|| Number::from(0))
+}
+
+pub fn first_sentence(text: &str) -> String {
+    let end = text.find(". ").map_or(text.len(), |i| i + 1);
+    text[..end].trim().to_string()
+}

@@ -1,0 +1,54 @@
+//! What the engine is given: a request's text, what is known about its
+//! method from outside the text, and its parameters.
+//!
+//! A request file is either a REST body, whose parameters (`updateMask`,
+//! `name`, `parent`, `requestId`, `useAdminAccess`) come from elsewhere (the
+//! config, flags), or a request message that carries them itself; the
+//! method table ([`crate::method::Layout`]) says where a file keeps them.
+
+use crate::method::{Method, ParamKey};
+
+/// Parameters given from outside the file.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Params {
+    pub request_id: Option<String>,
+    pub update_mask: Option<String>,
+    pub name: Option<String>,
+    pub parent: Option<String>,
+    pub use_admin_access: Option<bool>,
+}
+
+impl Params {
+    /// A parameter's value as text, when it is given.
+    pub fn get(&self, key: ParamKey) -> Option<String> {
+        match key {
+            ParamKey::RequestId => self.request_id.clone(),
+            ParamKey::UpdateMask => self.update_mask.clone(),
+            ParamKey::Name => self.name.clone(),
+            ParamKey::Parent => self.parent.clone(),
+            ParamKey::UseAdminAccess => self.use_admin_access.map(|b| b.to_string()),
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        *self == Params::default()
+    }
+}
+
+/// One request to check.
+#[derive(Clone, Debug)]
+pub struct Request<'a> {
+    pub text: &'a str,
+    /// The method, when the caller knows it (a flag, the config, the file name).
+    pub method: Option<Method>,
+    /// The method to assume when neither `method` nor the body's shape tells;
+    /// `None` means such a text is not a Chat request and is left alone.
+    pub fallback: Option<Method>,
+    pub params: Params,
+}
+
+impl<'a> Request<'a> {
+    pub fn new(text: &'a str, method: Option<Method>, fallback: Option<Method>) -> Request<'a> {
+        Request { text, method, fallback, params: Params::default() }
+    }
+}

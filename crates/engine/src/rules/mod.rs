@@ -1,0 +1,208 @@
+//! The semantic stage: cross-field rules over the canonical document, one
+//! function per rule, named after it and grouped by subject:
+//! [`space`] (the Space), [`membership`] (who is added), [`request`] (the
+//! request's own parameters). [`cross_file`] compares requests with each
+//! other.
+//!
+//! [`stage`] says where every rule of the catalogue is checked; its `match`
+//! is exhaustive, so a new `rules/<id>.toml` does not build until its
+//! function is wired here. A rule's function runs only when the rule
+//! applies (method, profile, context) and is not turned off: see
+//! [`crate::settings::Settings::enabled`].
+
+pub mod cross_file;
+mod membership;
+mod request;
+mod space;
+
+use crate::catalogue::Rule;
+use crate::diagnostic::{Diagnostic, Edit, Fix, TextRange};
+use crate::document::Document;
+use crate::method::Memberships;
+use crate::model::Model;
+use crate::profile::Profile;
+use crate::settings::{RequestContext, RuleSet};
+use serde_json::Value;
+
+/// A rule's check over one request.
+pub type Check = fn(&mut Ctx);
+
+/// Where a rule is checked.
+pub enum Stage {
+    /// While reading the file: strict JSON, the ProtoJSON reader, the
+    /// structure (schema) pass.
+    Reading,
+    /// By its own function, over the canonical document.
+    Check(Check),
+    /// By comparing requests with each other ([`cross_file`]).
+    CrossFile,
+    /// From the API's answer to `--send`.
+    Server,
+}
+
+/// Where each rule is checked.
+pub fn stage(rule: Rule) -> Stage {
+    use Stage::{Check, CrossFile, Reading, Server};
+    match rule {
+        Rule::InvalidJson
+        | Rule::DuplicateField
+        | Rule::SnakeCaseField
+        | Rule::NullValue
+        | Rule::NullInArray
+        | Rule::OutputOnlyField
+        | Rule::OneofConflict
+        | Rule::QuotedBool
+        | Rule::EnumAsNumber
+        | Rule::UnknownEnumNumber
+        | Rule::UnspecifiedEnumValue
+        | Rule::InvalidEnumValue
+        | Rule::UnknownField
+        | Rule::RequiredField
+        | Rule::WrongType
+        | Rule::InvalidTimestamp => Reading,
+        Rule::RequestIdReused | Rule::DisplayNameReused => CrossFile,
+        Rule::ServerRejected => Server,
+        // The Space.
+        Rule::DisplayNameRequired => Check(space::display_name_required),
+        Rule::DisplayNameBlank => Check(space::display_name_blank),
+        Rule::DisplayNameForbidden => Check(space::display_name_forbidden),
+        Rule::SpaceDetailsForbidden => Check(space::space_details_forbidden),
+        Rule::BotDmFlagMisused => Check(space::bot_dm_flag_misused),
+        Rule::BotDmOnCreate => Check(space::bot_dm_on_create),
+        Rule::CreateSpaceType => Check(space::create_space_type),
+        Rule::DisplayNameTooLong => Check(space::display_name_too_long),
+        Rule::DescriptionTooLong => Check(space::description_too_long),
+        Rule::GuidelinesTooLong => Check(space::guidelines_too_long),
+        Rule::SpaceNameIgnored => Check(space::space_name_ignored),
+        Rule::CreateTimeWithoutImport => Check(space::create_time_without_import),
+        Rule::ThreadedReplies => Check(space::threaded_replies),
+        Rule::CustomerFormat => Check(space::customer_format),
+        Rule::CustomerNotApplicable => Check(space::customer_not_applicable),
+        Rule::CustomerRequired => Check(space::customer_required),
+        Rule::PredefinedPermissionsNonSpace => Check(space::predefined_permissions_non_space),
+        Rule::PermissionSettingsOnCreate => Check(space::permission_settings_on_create),
+        Rule::AccessSettingsNonSpace => Check(space::access_settings_non_space),
+        Rule::AudienceFormat => Check(space::audience_format),
+        Rule::AudienceAppAuth => Check(space::audience_app_auth),
+        Rule::AccessPermissionSettingsOnCreate => Check(space::access_permission_settings_on_create),
+        Rule::ExternalUserAllowedConsumer => Check(space::external_user_allowed_consumer),
+        Rule::ImportModeInSetup => Check(space::import_mode_in_setup),
+        Rule::ImportModeAppAuth => Check(space::import_mode_app_auth),
+        // Who is added.
+        Rule::BotDmMemberships => Check(membership::bot_dm_memberships),
+        Rule::DmMembershipCount => Check(membership::dm_membership_count),
+        Rule::GroupChatMembershipCount => Check(membership::group_chat_membership_count),
+        Rule::TooManyMemberships => Check(membership::too_many_memberships),
+        Rule::MembershipMemberMissing => Check(membership::membership_member_missing),
+        Rule::GroupMemberNotAllowed => Check(membership::group_member_not_allowed),
+        Rule::MembershipFieldIgnored => Check(membership::membership_field_ignored),
+        Rule::UserNameFormat => Check(membership::user_name_format),
+        Rule::AppMemberInSetup => Check(membership::app_member_in_setup),
+        Rule::UserEmailAlias => Check(membership::user_email_alias),
+        Rule::ExternalUser => Check(membership::external_user),
+        Rule::CallingUserListed => Check(membership::calling_user_listed),
+        Rule::DuplicateMembership => Check(membership::duplicate_membership),
+        Rule::MemberTypeHuman => Check(membership::member_type_human),
+        Rule::GroupNameFormat => Check(membership::group_name_format),
+        Rule::GroupEmail => Check(membership::group_email),
+        // The request's own parameters.
+        Rule::RequestIdNotUuid => Check(request::request_id_not_uuid),
+    }
+}
+
+/// What a check can see, and where it reports.
+pub struct Ctx<'a> {
+    /// The file's text (for edits that copy its layout).
+    pub text: &'a str,
+    pub doc: &'a Document,
+    pub model: &'a Model,
+    pub profile: &'a Profile,
+    pub context: &'a RequestContext,
+    pub diags: Vec<Diagnostic>,
+    /// `spaceType`, read once: nearly every rule asks.
+    space_type: Option<&'a str>,
+}
+
+impl<'a> Ctx<'a> {
+    /// The pointer of a Space field, or of a path below it
+    /// (`spaceDetails/description`), wherever this request keeps its Space.
+    pub fn space_field(&self, path: &str) -> String {
+        [self.doc.layout.space.unwrap_or_default(), "/", path].concat()
+    }
+    /// The pointer of the list of memberships, when the request has one.
+    pub fn memberships_pointer(&self) -> Option<&'static str> {
+        match self.doc.layout.memberships {
+            Memberships::List(p) => Some(p),
+            Memberships::None => None,
+        }
+    }
+    /// The memberships the request lists (empty when it has none).
+    pub fn memberships(&self) -> &'a [Value] {
+        self.memberships_pointer().and_then(|p| self.doc.get(p)).and_then(Value::as_array).map_or(&[], Vec::as_slice)
+    }
+    pub fn get(&self, pointer: &str) -> Option<&'a Value> {
+        self.doc.get(pointer)
+    }
+    pub fn str_at(&self, pointer: &str) -> Option<&'a str> {
+        self.get(pointer).and_then(Value::as_str)
+    }
+    pub fn is_true(&self, pointer: &str) -> bool {
+        self.get(pointer) == Some(&Value::Bool(true))
+    }
+    pub fn space_type(&self) -> Option<&'a str> {
+        self.space_type
+    }
+    pub fn report(&mut self, d: Diagnostic) {
+        self.diags.push(d);
+    }
+    /// A finding about the key at `pointer` (the field itself).
+    pub fn at_key(&self, rule: Rule, pointer: &str, message: impl Into<String>) -> Diagnostic {
+        Diagnostic::new(rule, pointer, self.doc.key_range(pointer), message)
+    }
+    /// A finding about the value at `pointer`.
+    pub fn at_value(&self, rule: Rule, pointer: &str, message: impl Into<String>) -> Diagnostic {
+        Diagnostic::new(rule, pointer, self.doc.value_range(pointer), message)
+    }
+    /// A fix that deletes the member at `pointer`.
+    pub fn remove_fix(&self, pointer: &str, title: impl Into<String>) -> Option<Fix> {
+        self.doc.removal(pointer).map(|e| Fix::safe(title, vec![e]))
+    }
+    pub fn replace_value(&self, pointer: &str, new_text: String) -> Vec<Edit> {
+        vec![Edit { range: self.doc.value_range(pointer), new_text }]
+    }
+    pub fn range(&self, pointer: &str) -> TextRange {
+        self.doc.value_range(pointer)
+    }
+    /// An edit that adds a member to the object at `object`.
+    pub fn insert(&self, object: &str, key: &str, value_json: &str) -> Option<Edit> {
+        self.doc.insertion(self.text, object, key, value_json)
+    }
+}
+
+/// Runs the check of every enabled rule over a document.
+pub fn check(
+    text: &str,
+    doc: &Document,
+    profile: &Profile,
+    context: &RequestContext,
+    enabled: RuleSet,
+) -> Vec<Diagnostic> {
+    let mut ctx =
+        Ctx { text, doc, model: Model::get(doc.method), profile, context, diags: Vec::new(), space_type: None };
+    ctx.space_type = doc.layout.space.and_then(|_| ctx.str_at(&ctx.space_field("spaceType")));
+    for rule in Rule::ALL {
+        if let Stage::Check(check) = stage(rule)
+            && enabled.contains(rule)
+        {
+            check(&mut ctx);
+        }
+    }
+    ctx.diags
+}
+
+/// `prefix{id}` with a non-empty id that has no further `/`.
+pub fn is_resource_name(value: &str, prefix: &str) -> bool {
+    value
+        .strip_prefix(prefix)
+        .is_some_and(|id| !id.is_empty() && !id.contains('/') && !id.chars().any(char::is_whitespace))
+}

@@ -1,0 +1,54 @@
+//! chatlint findings as LSP diagnostics.
+
+use super::position::Mapper;
+use chatlint_engine::diagnostic::{Diagnostic, Severity, TextRange};
+use tower_lsp_server::ls_types::{self, CodeDescription, DiagnosticSeverity, NumberOrString, Uri};
+
+/// The `source` of every diagnostic.
+pub const SOURCE: &str = "chatlint";
+
+/// Where a rule's documentation lives: `RULE_DOCS_BASE` + id + `.toml`.
+pub const RULE_DOCS_BASE: &str = "https://github.com/chatlint/chatlint/blob/main/rules/";
+
+pub fn rule_doc_url(rule: &str) -> String {
+    format!("{RULE_DOCS_BASE}{rule}.toml")
+}
+
+pub fn severity(s: Severity) -> DiagnosticSeverity {
+    match s {
+        Severity::Error => DiagnosticSeverity::ERROR,
+        Severity::Warning => DiagnosticSeverity::WARNING,
+        Severity::Hint => DiagnosticSeverity::HINT,
+    }
+}
+
+/// One finding, with its rule id as `code` and the rule's doc as
+/// `codeDescription`; the help sentence follows the message.
+pub fn to_lsp(d: &Diagnostic, map: &Mapper) -> ls_types::Diagnostic {
+    let message = match &d.help {
+        Some(help) => format!("{}\nhelp: {help}", d.message),
+        None => d.message.clone(),
+    };
+    ls_types::Diagnostic {
+        range: map.range(d.range),
+        severity: Some(severity(d.severity)),
+        code: Some(NumberOrString::String(d.rule.id().to_string())),
+        code_description: rule_doc_url(d.rule.id()).parse::<Uri>().ok().map(|href| CodeDescription { href }),
+        source: Some(SOURCE.to_string()),
+        message,
+        data: (!d.pointer.is_empty()).then(|| serde_json::json!({ "pointer": d.pointer })),
+        ..Default::default()
+    }
+}
+
+/// A problem with the set-up rather than the request (a broken
+/// chatlint.toml, a file over the size limit), shown at the top.
+pub fn notice(severity: DiagnosticSeverity, message: String, map: &Mapper) -> ls_types::Diagnostic {
+    ls_types::Diagnostic {
+        range: map.range(TextRange::new(0, 0)),
+        severity: Some(severity),
+        source: Some(SOURCE.to_string()),
+        message,
+        ..Default::default()
+    }
+}

@@ -1,0 +1,118 @@
+//! Open documents: their text, version and the last analysis of them.
+//!
+//! Changes are applied synchronously, in the order the client sent them;
+//! analyses run elsewhere on immutable snapshots and are stored only when
+//! they still match the document's version.
+
+use super::analysis::Analysis;
+use super::position::{Encoding, Mapper};
+use chatlint_engine::method::Method;
+use chatlint_engine::source::LineIndex;
+use std::collections::HashMap;
+use std::sync::Arc;
+use tower_lsp_server::ls_types::{TextDocumentContentChangeEvent, Uri};
+
+/// An immutable view of a document at one version.
+#[derive(Clone)]
+pub struct Snapshot {
+    pub uri: Uri,
+    pub version: i32,
+    pub text: Arc<str>,
+    pub index: Arc<LineIndex>,
+    /// The method the document was last linted as, kept while it is
+    /// briefly broken during an edit.
+    pub last_method: Option<Method>,
+}
+
+impl Snapshot {
+    pub fn mapper(&self, encoding: Encoding) -> Mapper<'_> {
+        Mapper { text: &self.text, index: &self.index, encoding }
+    }
+}
+
+pub struct Document {
+    pub snapshot: Snapshot,
+    /// The last analysis, of `snapshot.version` or an older one.
+    pub analysis: Option<Arc<Analysis>>,
+    /// An analysis task is running (or queued) for this document.
+    pub linting: bool,
+    /// What was last logged about this document's config, to log once.
+    pub logged: Option<String>,
+}
+
+impl Document {
+    pub fn new(uri: Uri, version: i32, text: String) -> Document {
+        let index = Arc::new(LineIndex::new(&text));
+        Document {
+            snapshot: Snapshot { uri, version, text: text.into(), index, last_method: None },
+            analysis: None,
+            linting: false,
+            logged: None,
+        }
+    }
+
+    /// Applies the client's changes in order (full or incremental) and
+    /// moves to `version`. Ranges are clamped to the text.
+    pub fn apply(&mut self, version: i32, changes: Vec<TextDocumentContentChangeEvent>, encoding: Encoding) {
+        let mut text: String = String::from(&*self.snapshot.text);
+        let mut index = self.snapshot.index.clone();
+        for change in changes {
+            match change.range {
+                None => text = change.text,
+                Some(range) => {
+                    let r = Mapper { text: &text, index: &index, encoding }.text_range(range);
+                    text.replace_range(r.start..r.end, &change.text);
+                }
+            }
+            index = Arc::new(LineIndex::new(&text));
+        }
+        self.snapshot.text = text.into();
+        self.snapshot.index = index;
+        self.snapshot.version = version;
+        // The last analysis stays (completion uses its method and config)
+        // but is no longer current.
+    }
+
+    /// The analysis, if it is of the current text.
+    pub fn current_analysis(&self) -> Option<Arc<Analysis>> {
+        self.analysis.as_ref().filter(|a| a.snapshot.version == self.snapshot.version).cloned()
+    }
+}
+
+/// All open documents.
+#[derive(Default)]
+pub struct Documents {
+    pub by_uri: HashMap<Uri, Document>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tower_lsp_server::ls_types::{Position, Range};
+
+    fn change(l0: u32, c0: u32, l1: u32, c1: u32, text: &str) -> TextDocumentContentChangeEvent {
+        TextDocumentContentChangeEvent {
+            range: Some(Range::new(Position::new(l0, c0), Position::new(l1, c1))),
+            range_length: None,
+            text: text.into(),
+        }
+    }
+
+    #[test]
+    fn incremental_changes_apply_in_order_and_clamp() {
+        let uri: Uri = "file:///t.json".parse().unwrap();
+        let mut doc = Document::new(uri, 0, "{\"a\": \"😀\"}\n".into());
+        // Replace the emoji (two UTF-16 units at column 7) by "b", then append past the end.
+        doc.apply(1, vec![change(0, 7, 0, 9, "b"), change(9, 9, 9, 9, "X")], Encoding::Utf16);
+        assert_eq!(&*doc.snapshot.text, "{\"a\": \"b\"}\nX");
+        assert_eq!(doc.snapshot.version, 1);
+        // A full replacement.
+        doc.apply(
+            2,
+            vec![TextDocumentContentChangeEvent { range: None, range_length: None, text: "{}".into() }],
+            Encoding::Utf8,
+        );
+        assert_eq!(&*doc.snapshot.text, "{}");
+        assert_eq!(doc.snapshot.index.line_count(), 1);
+    }
+}

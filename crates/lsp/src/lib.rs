@@ -1,0 +1,84 @@
+//! `chatlint lsp`: the language server, over standard input and output.
+//!
+//! An adapter like the CLI: every document goes through the same
+//! per-document pipeline ([`chatlint_workspace::pipeline`]) as
+//! `chatlint check`, so the editor shows exactly what the command line
+//! reports for the same file and config. This is the only place that knows
+//! LSP types and UTF-16. The modules, one job each:
+//!
+//! - [`transport`]: framing that answers garbage instead of stopping;
+//! - [`server`]: the LSP handlers, capability negotiation, scheduling;
+//! - [`documents`]: open documents and incremental edits;
+//! - [`analysis`]: config and method selection, running the engine;
+//! - [`diagnostics`]: findings as LSP diagnostics;
+//! - [`position`]: byte offsets ↔ UTF-16 / UTF-8 positions;
+//! - [`cursor`]: what is at the cursor, in valid or half-typed JSON;
+//! - [`docs`]: field and rule documentation (Markdown);
+//! - [`hover`], [`completion`], [`actions`]: the editor features.
+
+pub mod actions;
+pub mod analysis;
+pub mod completion;
+pub mod cursor;
+pub mod diagnostics;
+pub mod docs;
+pub mod documents;
+pub mod hover;
+pub mod position;
+pub mod server;
+pub mod transport;
+
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
+use tokio::io::{AsyncRead, AsyncWrite};
+use tower_lsp_server::{LspService, Server};
+
+pub use diagnostics::RULE_DOCS_BASE;
+
+/// Serves one client over `input`/`output` until it sends `exit` or closes
+/// the input. Returns whether it asked for `shutdown` first (a clean stop).
+pub async fn serve<I, O>(input: I, output: O) -> bool
+where
+    I: AsyncRead + Unpin,
+    O: AsyncWrite + Unpin,
+{
+    let shutdown = Arc::new(AtomicBool::new(false));
+    let flag = shutdown.clone();
+    let (service, socket) = LspService::new(move |client| server::Backend::new(client, flag));
+    // client → transport → (pipe) → tower-lsp-server → (pipe) → transport → client
+    let (to_server, server_in) = tokio::io::duplex(PIPE);
+    let (server_out, from_server) = tokio::io::duplex(PIPE);
+    let (errors_tx, errors_rx) = tokio::sync::mpsc::unbounded_channel();
+    let server = async move { Server::new(server_in, server_out, socket).serve(service).await };
+    let main = async { tokio::join!(server, transport::pump_output(from_server, errors_rx, output)) };
+    tokio::pin!(main);
+    tokio::select! {
+        _ = &mut main => {}
+        _ = transport::pump_input(input, to_server, errors_tx) => {
+            main.await;
+        }
+    }
+    shutdown.load(Ordering::SeqCst)
+}
+
+/// The in-process pipes' buffer size.
+const PIPE: usize = 256 * 1024;
+
+/// `chatlint lsp`. Exits 0 after `shutdown` and `exit`, 1 when the client
+/// went away (or sent `exit`) without `shutdown`, as the protocol says.
+pub fn run() -> ExitCode {
+    let runtime = match tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build() {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("chatlint lsp: cannot start the async runtime: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let clean = runtime.block_on(serve(tokio::io::stdin(), tokio::io::stdout()));
+    // The stdin reader may be blocked in a read that never returns (the
+    // client keeps the pipe open after `exit`): don't wait for it.
+    runtime.shutdown_timeout(Duration::from_millis(100));
+    if clean { ExitCode::SUCCESS } else { ExitCode::from(1) }
+}

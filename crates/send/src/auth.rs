@@ -1,0 +1,447 @@
+//! Credentials: where the access token comes from, and getting (and
+//! refreshing) it.
+//!
+//! In order of precedence:
+//! 1. `--token-env VAR`, `--token-file FILE` or `--credentials FILE` (at most one);
+//! 2. an access token in `CHATLINT_ACCESS_TOKEN`;
+//! 3. the credentials file named by `GOOGLE_APPLICATION_CREDENTIALS`;
+//! 4. gcloud's application-default credentials
+//!    (`$CLOUDSDK_CONFIG` or `~/.config/gcloud`, `application_default_credentials.json`).
+//!
+//! A credentials file is an `authorized_user` JSON (a refresh token, which is
+//! exchanged for an access token at its token URI) or a `service_account`
+//! key (a JWT bearer grant, acting as `--subject` through domain-wide
+//! delegation). `--token-uri` overrides the token URI of either.
+
+use super::client::{self, secure_url};
+use super::jwt;
+use super::retry::Policy;
+use super::secret::Secret;
+use serde::Deserialize;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+/// Google's OAuth 2.0 token endpoint, used when the file names none.
+pub const GOOGLE_TOKEN_URI: &str = "https://oauth2.googleapis.com/token";
+/// The environment variable read for an access token when no flag names one.
+pub const TOKEN_ENV: &str = "CHATLINT_ACCESS_TOKEN";
+
+/// Where the credentials are asked to come from (the command line's
+/// `--token-env`, `--token-file`, `--credentials`, `--subject`, `--scope`,
+/// `--token-uri`).
+#[derive(Debug, Default, Clone)]
+pub struct Options {
+    pub token_env: Option<String>,
+    pub token_file: Option<PathBuf>,
+    pub credentials: Option<PathBuf>,
+    pub subject: Option<String>,
+    pub scopes: Vec<String>,
+    pub token_uri: Option<String>,
+    /// The scopes a service account asks for when `scopes` is empty: as a
+    /// user (with a subject) and as the app. The method table's.
+    pub default_user_scopes: Vec<String>,
+    pub default_app_scopes: Vec<String>,
+}
+
+/// Where an access token comes from.
+#[derive(Debug)]
+pub enum Source {
+    /// A ready access token (it is not refreshed).
+    Token {
+        token: Secret,
+        origin: String,
+    },
+    AuthorizedUser(AuthorizedUser),
+    ServiceAccount(ServiceAccount),
+}
+
+#[derive(Debug)]
+pub struct AuthorizedUser {
+    pub origin: String,
+    pub client_id: String,
+    pub client_secret: Secret,
+    pub refresh_token: Secret,
+    pub token_uri: String,
+}
+
+#[derive(Debug)]
+pub struct ServiceAccount {
+    pub origin: String,
+    pub client_email: String,
+    pub private_key: Secret,
+    pub private_key_id: Option<String>,
+    pub token_uri: String,
+    /// The user to act as; `None` authenticates as the app.
+    pub subject: Option<String>,
+    pub scopes: Vec<String>,
+}
+
+impl Source {
+    /// Where the credentials came from, for messages.
+    pub fn origin(&self) -> &str {
+        match self {
+            Source::Token { origin, .. } => origin,
+            Source::AuthorizedUser(u) => &u.origin,
+            Source::ServiceAccount(s) => &s.origin,
+        }
+    }
+
+    /// The token URI this source will call, if any.
+    pub fn token_uri(&self) -> Option<&str> {
+        match self {
+            Source::Token { .. } => None,
+            Source::AuthorizedUser(u) => Some(&u.token_uri),
+            Source::ServiceAccount(s) => Some(&s.token_uri),
+        }
+    }
+
+    /// Authenticates as the app itself (not as a user): a service account
+    /// without a subject. `spaces.setup` needs a user.
+    pub fn is_app(&self) -> bool {
+        matches!(self, Source::ServiceAccount(s) if s.subject.is_none())
+    }
+
+    /// Every secret of the source, to scrub from server messages.
+    pub fn secrets(&self) -> Vec<&Secret> {
+        match self {
+            Source::Token { token, .. } => vec![token],
+            Source::AuthorizedUser(u) => vec![&u.client_secret, &u.refresh_token],
+            Source::ServiceAccount(s) => vec![&s.private_key],
+        }
+    }
+}
+
+/// Finds the credentials (no network). `env` reads environment variables.
+pub fn resolve(opts: &Options, env: &dyn Fn(&str) -> Option<String>) -> Result<Source, String> {
+    let chosen = [opts.token_env.is_some(), opts.token_file.is_some(), opts.credentials.is_some()];
+    if chosen.iter().filter(|c| **c).count() > 1 {
+        return Err("use only one of --token-env, --token-file and --credentials".into());
+    }
+    let source = if let Some(var) = &opts.token_env {
+        let token = env(var)
+            .filter(|t| !t.trim().is_empty())
+            .ok_or_else(|| format!("--token-env {var}: the environment variable `{var}` is not set or empty"))?;
+        Source::Token { token: Secret::new(token.trim()), origin: format!("the environment variable {var}") }
+    } else if let Some(path) = &opts.token_file {
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| format!("--token-file {}: could not read it: {e}", path.display()))?;
+        let token = Secret::new(text.trim());
+        if token.is_empty() {
+            return Err(format!("--token-file {}: the file is empty", path.display()));
+        }
+        Source::Token { token, origin: format!("the file {}", path.display()) }
+    } else if let Some(path) = &opts.credentials {
+        load_file(path, opts, &format!("--credentials {}", path.display()))?
+    } else if let Some(token) = env(TOKEN_ENV).filter(|t| !t.trim().is_empty()) {
+        Source::Token { token: Secret::new(token.trim()), origin: format!("the environment variable {TOKEN_ENV}") }
+    } else if let Some(path) = env("GOOGLE_APPLICATION_CREDENTIALS").filter(|p| !p.is_empty()) {
+        let path = PathBuf::from(path);
+        load_file(&path, opts, &format!("GOOGLE_APPLICATION_CREDENTIALS ({})", path.display()))?
+    } else if let Some(path) = gcloud_adc_path(env).filter(|p| p.is_file()) {
+        load_file(&path, opts, &format!("gcloud's application-default credentials ({})", path.display()))?
+    } else {
+        return Err(format!(
+            "no credentials: set {TOKEN_ENV} to an access token, pass --token-env, --token-file or --credentials, \
+             set GOOGLE_APPLICATION_CREDENTIALS, or run `gcloud auth application-default login` \
+             (see docs/send.md)"
+        ));
+    };
+    if opts.subject.is_some() && !matches!(source, Source::ServiceAccount(_)) {
+        return Err(format!(
+            "--subject is for service account keys, but the credentials come from {}",
+            source.origin()
+        ));
+    }
+    Ok(source)
+}
+
+/// gcloud's application-default credentials file.
+fn gcloud_adc_path(env: &dyn Fn(&str) -> Option<String>) -> Option<PathBuf> {
+    let dir = if let Some(d) = env("CLOUDSDK_CONFIG").filter(|d| !d.is_empty()) {
+        PathBuf::from(d)
+    } else if cfg!(windows) {
+        PathBuf::from(env("APPDATA")?).join("gcloud")
+    } else {
+        PathBuf::from(env("HOME")?).join(".config").join("gcloud")
+    };
+    Some(dir.join("application_default_credentials.json"))
+}
+
+#[derive(Deserialize)]
+struct RawFile {
+    #[serde(rename = "type")]
+    kind: Option<String>,
+    client_id: Option<String>,
+    client_secret: Option<Secret>,
+    refresh_token: Option<Secret>,
+    client_email: Option<String>,
+    private_key: Option<Secret>,
+    private_key_id: Option<String>,
+    token_uri: Option<String>,
+}
+
+fn load_file(path: &Path, opts: &Options, origin: &str) -> Result<Source, String> {
+    let text = std::fs::read_to_string(path).map_err(|e| format!("{origin}: could not read it: {e}"))?;
+    parse_file(&text, opts, origin)
+}
+
+/// Parses a credentials JSON. Error messages name the problem and position,
+/// never the file's content.
+pub fn parse_file(text: &str, opts: &Options, origin: &str) -> Result<Source, String> {
+    let raw: RawFile = serde_json::from_str(text).map_err(|e| {
+        let kind = match e.classify() {
+            serde_json::error::Category::Data => "a field has the wrong type",
+            _ => "it is not valid JSON",
+        };
+        format!("{origin}: not a credentials file: {kind} (line {}, column {})", e.line(), e.column())
+    })?;
+    let missing =
+        |field: &str| format!("{origin}: the `{}` credentials lack `{field}`", raw.kind.as_deref().unwrap_or(""));
+    let token_uri = |from_file: Option<String>| {
+        opts.token_uri.clone().or(from_file).filter(|u| !u.is_empty()).unwrap_or_else(|| GOOGLE_TOKEN_URI.to_string())
+    };
+    match raw.kind.as_deref() {
+        Some("authorized_user") => Ok(Source::AuthorizedUser(AuthorizedUser {
+            origin: origin.to_string(),
+            client_id: raw.client_id.clone().ok_or_else(|| missing("client_id"))?,
+            client_secret: raw.client_secret.ok_or_else(|| missing("client_secret"))?,
+            refresh_token: raw.refresh_token.ok_or_else(|| missing("refresh_token"))?,
+            token_uri: token_uri(raw.token_uri),
+        })),
+        Some("service_account") => {
+            let asked = match (opts.scopes.is_empty(), opts.subject.is_some()) {
+                (false, _) => &opts.scopes,
+                (true, true) => &opts.default_user_scopes,
+                (true, false) => &opts.default_app_scopes,
+            };
+            let scopes = asked.iter().map(|s| expand_scope(s)).collect();
+            Ok(Source::ServiceAccount(ServiceAccount {
+                origin: origin.to_string(),
+                client_email: raw.client_email.clone().ok_or_else(|| missing("client_email"))?,
+                private_key: raw.private_key.ok_or_else(|| missing("private_key"))?,
+                private_key_id: raw.private_key_id,
+                token_uri: token_uri(raw.token_uri),
+                subject: opts.subject.clone(),
+                scopes,
+            }))
+        }
+        Some(other) => Err(format!(
+            "{origin}: credentials of type `{other}` are not supported; use an access token, an `authorized_user` \
+             file or a `service_account` key"
+        )),
+        None => Err(format!("{origin}: not a credentials file (no `type`)")),
+    }
+}
+
+/// `chat.spaces` → `https://www.googleapis.com/auth/chat.spaces`.
+pub fn expand_scope(s: &str) -> String {
+    if s.contains("://") { s.to_string() } else { format!("https://www.googleapis.com/auth/{s}") }
+}
+
+/// Hands out a valid access token, fetching and refreshing it as needed.
+pub struct TokenProvider {
+    source: Source,
+    client: reqwest::Client,
+    policy: Policy,
+    notes: super::Notes,
+    cached: tokio::sync::Mutex<Option<(Secret, Option<Instant>)>>,
+}
+
+impl std::fmt::Debug for TokenProvider {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TokenProvider").field("source", &self.source).finish_non_exhaustive()
+    }
+}
+
+#[derive(Deserialize)]
+struct TokenAnswer {
+    access_token: Option<Secret>,
+    expires_in: Option<u64>,
+}
+
+#[derive(Deserialize)]
+struct TokenError {
+    error: Option<String>,
+    error_description: Option<String>,
+}
+
+impl TokenProvider {
+    pub fn new(source: Source, client: reqwest::Client, policy: Policy, notes: super::Notes) -> TokenProvider {
+        TokenProvider { source, client, policy, notes, cached: tokio::sync::Mutex::new(None) }
+    }
+
+    /// A token valid for at least another minute.
+    pub async fn token(&self) -> Result<Secret, String> {
+        let mut cached = self.cached.lock().await;
+        if let Some((token, expiry)) = cached.as_ref()
+            && expiry.is_none_or(|e| e > Instant::now() + Duration::from_secs(60))
+        {
+            return Ok(token.clone());
+        }
+        let (token, expiry) = self.fetch().await?;
+        *cached = Some((token.clone(), expiry));
+        Ok(token)
+    }
+
+    async fn fetch(&self) -> Result<(Secret, Option<Instant>), String> {
+        let (uri, form): (&str, Vec<(&str, String)>) = match &self.source {
+            Source::Token { token, .. } => return Ok((token.clone(), None)),
+            Source::AuthorizedUser(u) => (
+                &u.token_uri,
+                vec![
+                    ("grant_type", "refresh_token".into()),
+                    ("client_id", u.client_id.clone()),
+                    ("client_secret", u.client_secret.expose().into()),
+                    ("refresh_token", u.refresh_token.expose().into()),
+                ],
+            ),
+            Source::ServiceAccount(s) => {
+                let now = SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0);
+                let scope = s.scopes.join(" ");
+                let claims = jwt::Claims {
+                    issuer: &s.client_email,
+                    subject: s.subject.as_deref(),
+                    scope: &scope,
+                    audience: &s.token_uri,
+                    issued_at: now,
+                };
+                let assertion = jwt::sign(&claims, &s.private_key, s.private_key_id.as_deref())
+                    .map_err(|e| format!("{}: {e}", s.origin))?;
+                (
+                    &s.token_uri,
+                    vec![
+                        ("grant_type", "urn:ietf:params:oauth:grant-type:jwt-bearer".into()),
+                        ("assertion", assertion.expose().into()),
+                    ],
+                )
+            }
+        };
+        let origin = self.source.origin();
+        let url = secure_url(uri, "the token URI")?;
+        let answer =
+            client::send(&self.policy, "token endpoint", &self.notes, || self.client.post(url.clone()).form(&form))
+                .await
+                .map_err(|f| format!("could not get an access token from {uri}: {}", f.message))?;
+        if !(200..300).contains(&answer.status) {
+            let why = match serde_json::from_str::<TokenError>(&answer.body) {
+                Ok(TokenError { error: Some(e), error_description: d }) => match d {
+                    Some(d) => format!("{e}: {d}"),
+                    None => e,
+                },
+                _ => "no OAuth error in the answer".to_string(),
+            };
+            let why = self.scrub(&why);
+            return Err(format!(
+                "the token endpoint {uri} refused the credentials from {origin}: HTTP {} {why}",
+                answer.status
+            ));
+        }
+        let parsed: TokenAnswer = serde_json::from_str(&answer.body)
+            .map_err(|_| format!("the token endpoint {uri} answered without a readable token"))?;
+        let token = parsed
+            .access_token
+            .filter(|t| !t.is_empty())
+            .ok_or_else(|| format!("the token endpoint {uri} answered without an access_token"))?;
+        let expiry = parsed.expires_in.map(|s| Instant::now() + Duration::from_secs(s));
+        Ok((token, expiry))
+    }
+
+    /// Removes every secret of the source from a text a server sent.
+    pub fn scrub(&self, text: &str) -> String {
+        self.source.secrets().iter().fold(text.to_string(), |t, s| s.redact_in(&t))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn env_of(pairs: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> + use<> {
+        let map: HashMap<String, String> = pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        move |k| map.get(k).cloned()
+    }
+
+    const USER: &str = r#"{"type":"authorized_user","client_id":"id.apps","client_secret":"CS_very_secret",
+        "refresh_token":"RT_very_secret","quota_project_id":"p"}"#;
+    const ACCOUNT: &str = r#"{"type":"service_account","client_email":"ci@p.iam.gserviceaccount.com",
+        "private_key":"PK_very_secret","private_key_id":"k1","token_uri":"https://oauth2.googleapis.com/token"}"#;
+
+    #[test]
+    fn debug_output_has_no_secret() {
+        let opts = Options { subject: Some("alex@example.com".into()), ..Options::default() };
+        let user = parse_file(USER, &Options::default(), "test").unwrap();
+        let account = parse_file(ACCOUNT, &opts, "test").unwrap();
+        let token = resolve(&Options::default(), &env_of(&[(TOKEN_ENV, "AT_very_secret")])).unwrap();
+        let client = reqwest::Client::new();
+        let provider = TokenProvider::new(
+            parse_file(USER, &Options::default(), "t").unwrap(),
+            client,
+            Policy::default(),
+            std::sync::Arc::new(|_: &str| {}),
+        );
+        for shown in [format!("{user:?}"), format!("{account:#?}"), format!("{token:?}"), format!("{provider:?}")] {
+            assert!(!shown.contains("very_secret"), "{shown}");
+            assert!(shown.contains("redacted"), "{shown}");
+        }
+    }
+
+    #[test]
+    fn file_errors_do_not_quote_the_file() {
+        let bad = r#"{"type":"authorized_user","refresh_token":12345678}"#;
+        let err = parse_file(bad, &Options::default(), "f").err().unwrap();
+        assert!(!err.contains("12345678"), "{err}");
+        let err = parse_file(
+            r#"{"type":"authorized_user","client_id":"x","client_secret":"S3CR3T"}"#,
+            &Options::default(),
+            "f",
+        )
+        .err()
+        .unwrap();
+        assert!(err.contains("refresh_token") && !err.contains("S3CR3T"), "{err}");
+    }
+
+    #[test]
+    fn precedence_and_defaults() {
+        let dir = std::env::temp_dir().join(format!("chatlint-auth-{}", std::process::id()));
+        std::fs::create_dir_all(dir.join("gcloud")).unwrap();
+        let adc = dir.join("gcloud").join("application_default_credentials.json");
+        std::fs::write(&adc, USER).unwrap();
+        let sa = dir.join("sa.json");
+        std::fs::write(&sa, ACCOUNT).unwrap();
+        let gcloud = dir.join("gcloud").display().to_string();
+        let sa_path = sa.display().to_string();
+
+        let from_adc = resolve(&Options::default(), &env_of(&[("CLOUDSDK_CONFIG", &gcloud)])).unwrap();
+        assert!(matches!(&from_adc, Source::AuthorizedUser(u) if u.token_uri == GOOGLE_TOKEN_URI));
+        let overridden = Options { token_uri: Some("http://127.0.0.1:9/token".into()), ..Options::default() };
+        let from_adc = resolve(&overridden, &env_of(&[("CLOUDSDK_CONFIG", &gcloud)])).unwrap();
+        assert_eq!(from_adc.token_uri(), Some("http://127.0.0.1:9/token"));
+
+        let env = env_of(&[("CLOUDSDK_CONFIG", &gcloud), ("GOOGLE_APPLICATION_CREDENTIALS", &sa_path)]);
+        let app = Options { default_app_scopes: vec!["chat.app.spaces.create".into()], ..Options::default() };
+        let from_gac = resolve(&app, &env).unwrap();
+        assert!(from_gac.is_app());
+        assert!(matches!(&from_gac, Source::ServiceAccount(s)
+            if s.scopes == ["https://www.googleapis.com/auth/chat.app.spaces.create"]));
+        let as_user = Options {
+            subject: Some("alex@example.com".into()),
+            scopes: vec!["chat.spaces".into()],
+            ..Options::default()
+        };
+        let from_gac = resolve(&as_user, &env).unwrap();
+        assert!(matches!(&from_gac, Source::ServiceAccount(s)
+            if s.scopes == ["https://www.googleapis.com/auth/chat.spaces"] && s.subject.is_some()));
+
+        let env = env_of(&[(TOKEN_ENV, "tok"), ("GOOGLE_APPLICATION_CREDENTIALS", &sa_path)]);
+        assert!(matches!(resolve(&Options::default(), &env).unwrap(), Source::Token { .. }));
+        let err = resolve(&as_user, &env).err().unwrap();
+        assert!(err.contains("--subject"), "{err}");
+
+        let none = resolve(&Options::default(), &env_of(&[("HOME", &dir.display().to_string())])).err().unwrap();
+        assert!(none.starts_with("no credentials"), "{none}");
+        let two = Options { token_env: Some("A".into()), credentials: Some(sa.clone()), ..Options::default() };
+        assert!(resolve(&two, &env_of(&[])).is_err());
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+}

@@ -1,0 +1,155 @@
+//! HTTP: the one client of a run, where a bearer token may go, and sending a
+//! request with retries.
+
+use super::retry::{self, Policy};
+use reqwest::Url;
+use std::time::{Duration, SystemTime};
+
+/// Builds the client of a run: a per-request timeout (connect, send and read
+/// the answer) and no redirects (a redirect must not carry a token elsewhere).
+pub fn build(timeout: Duration) -> Result<reqwest::Client, String> {
+    reqwest::Client::builder()
+        .timeout(timeout)
+        .connect_timeout(timeout)
+        .redirect(reqwest::redirect::Policy::none())
+        .user_agent(concat!("chatlint/", env!("CARGO_PKG_VERSION")))
+        .build()
+        .map_err(|e| format!("could not set up HTTP: {}", chain(&e)))
+}
+
+/// Parses a URL that will receive a secret (a bearer token, a refresh token,
+/// an assertion): https, or plain http only to a loopback address (an
+/// emulator or a test server on this machine).
+pub fn secure_url(text: &str, what: &str) -> Result<Url, String> {
+    let url = Url::parse(text).map_err(|e| format!("{what} `{text}` is not a URL: {e}"))?;
+    match url.scheme() {
+        "https" => Ok(url),
+        "http" if is_loopback(&url) => Ok(url),
+        "http" => Err(format!(
+            "{what} `{text}` is plain http: credentials are only sent over https, or over http to a loopback \
+             address (localhost, 127.0.0.1, ::1)"
+        )),
+        other => Err(format!("{what} `{text}` has the scheme `{other}`; expected https")),
+    }
+}
+
+fn is_loopback(url: &Url) -> bool {
+    let Some(host) = url.host_str() else { return false };
+    let host = host.trim_start_matches('[').trim_end_matches(']');
+    host.eq_ignore_ascii_case("localhost") || host.parse::<std::net::IpAddr>().is_ok_and(|ip| ip.is_loopback())
+}
+
+/// A final answer: any status that is not retried, or the last one when
+/// the attempts ran out.
+#[derive(Debug)]
+pub struct Answer {
+    pub status: u16,
+    pub body: String,
+    pub attempts: u32,
+}
+
+/// No answer at all: the request timed out or could not connect, every time.
+#[derive(Debug)]
+pub struct Failure {
+    pub message: String,
+    pub attempts: u32,
+}
+
+/// Sends the request `make` builds (once per attempt, with the same
+/// content), retrying 429, 5xx, timeouts and connection failures under
+/// `policy`. `label` names the request in the retry `notes`.
+pub async fn send(
+    policy: &Policy,
+    label: &str,
+    notes: &super::Notes,
+    make: impl Fn() -> reqwest::RequestBuilder,
+) -> Result<Answer, Failure> {
+    let max = policy.max_attempts.max(1);
+    let mut attempt = 0;
+    loop {
+        attempt += 1;
+        let (why, delay) = match make().send().await {
+            Ok(resp) => {
+                let status = resp.status().as_u16();
+                let retry_after = resp
+                    .headers()
+                    .get(reqwest::header::RETRY_AFTER)
+                    .and_then(|v| v.to_str().ok())
+                    .and_then(|v| retry::parse_retry_after(v, SystemTime::now()));
+                let body = resp.text().await;
+                match body {
+                    Ok(body) if !retry::retryable_status(status) || attempt >= max => {
+                        return Ok(Answer { status, body, attempts: attempt });
+                    }
+                    Ok(body) => {
+                        if retry_after.is_some_and(|d| d > policy.max_retry_after) {
+                            return Ok(Answer { status, body, attempts: attempt });
+                        }
+                        (format!("HTTP {status}"), retry_after.unwrap_or_else(|| policy.backoff(attempt)))
+                    }
+                    Err(e) if attempt >= max => {
+                        return Err(Failure { message: describe(&e, status), attempts: attempt });
+                    }
+                    Err(e) => (describe(&e, status), policy.backoff(attempt)),
+                }
+            }
+            Err(e) if attempt < max && transient(&e) => (describe(&e, 0), policy.backoff(attempt)),
+            Err(e) => return Err(Failure { message: describe(&e, 0), attempts: attempt }),
+        };
+        notes(&format!("{label}: {why}; retrying in {:.1} s (attempt {} of {max})", delay.as_secs_f64(), attempt + 1));
+        tokio::time::sleep(delay).await;
+    }
+}
+
+fn transient(e: &reqwest::Error) -> bool {
+    e.is_timeout() || e.is_connect() || e.is_request() || e.is_body()
+}
+
+fn describe(e: &reqwest::Error, status: u16) -> String {
+    let what = if e.is_timeout() {
+        "timed out".to_string()
+    } else if e.is_connect() {
+        "could not connect".to_string()
+    } else if status != 0 {
+        format!("HTTP {status}, and reading the answer failed")
+    } else {
+        "the request failed".to_string()
+    };
+    format!("{what} ({})", chain(e))
+}
+
+/// An error and its causes, `a: b: c`, without repeats.
+pub fn chain(e: &dyn std::error::Error) -> String {
+    let mut parts = vec![e.to_string()];
+    let mut cur = e.source();
+    while let Some(s) = cur {
+        let text = s.to_string();
+        if !parts.iter().any(|p| p.contains(&text)) {
+            parts.push(text);
+        }
+        cur = s.source();
+    }
+    parts.join(": ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tokens_go_over_https_or_to_loopback_only() {
+        for ok in [
+            "https://chat.googleapis.com",
+            "http://127.0.0.1:8080",
+            "http://127.9.9.9",
+            "http://localhost:1234/x",
+            "http://[::1]:99",
+        ] {
+            assert!(secure_url(ok, "the endpoint").is_ok(), "{ok}");
+        }
+        for bad in ["http://chat.googleapis.com", "http://10.0.0.1", "http://localhost.example.com", "ftp://x", "nope"]
+        {
+            assert!(secure_url(bad, "the endpoint").is_err(), "{bad}");
+        }
+    }
+}

@@ -1,0 +1,376 @@
+//! `chatlint check --send`: submits the checked requests to the Google Chat
+//! API, safely (user documentation: docs/send.md).
+//!
+//! The flow of [`run`], after checking:
+//! 1. the gate: a file with an error (or that could not be checked) stops
+//!    everything, unless `--send-passing` leaves just those files out;
+//! 2. each file's request is planned (`request`, with the stable requestId
+//!    of `request_id`); `--dry-run` shows the plans and stops there;
+//! 3. the results file is opened and the credentials found (`auth`), before
+//!    anything is sent;
+//! 4. the requests go out with bounded concurrency (`client`, `retry`); each
+//!    answer becomes the file's [`Outcome`], Google errors become findings
+//!    (`google_error`), and a line is appended to the results file
+//!    (`results`) as each request finishes.
+//!
+//! Secrets (`secret`) never reach output, messages or `Debug`.
+
+mod auth;
+mod client;
+mod google_error;
+mod jwt;
+mod outcome;
+mod request;
+mod request_id;
+mod results;
+mod retry;
+mod secret;
+
+pub use auth::Options as Credentials;
+pub use outcome::{Outcome, Problem, Request as PlannedRequest, Space, Status};
+pub use request::DEFAULT_ENDPOINT;
+pub use request_id::derive as derive_request_id;
+
+use auth::TokenProvider;
+use chatlint_engine::Diagnostic;
+use chatlint_engine::method::Method;
+use request::Planned;
+use results::ResultsFile;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+/// How to send (the command line's `--send` options).
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// Submit the requests (else only `dry_run` may show them).
+    pub send: bool,
+    /// Show what would be sent; needs no credentials, sends nothing.
+    pub dry_run: bool,
+    /// Send the files that pass even when others have errors.
+    pub send_passing: bool,
+    /// The Chat API's base URL.
+    pub endpoint: String,
+    /// Append one JSON line per finished request to this file.
+    pub results: Option<PathBuf>,
+    /// Where the access token comes from (the default scopes are the
+    /// method table's, filled in here).
+    pub credentials: Credentials,
+    pub concurrency: u32,
+    pub timeout: Duration,
+    pub max_attempts: u32,
+    pub retry_delay: Duration,
+}
+
+impl Default for Options {
+    fn default() -> Options {
+        Options {
+            send: false,
+            dry_run: false,
+            send_passing: false,
+            endpoint: DEFAULT_ENDPOINT.to_string(),
+            results: None,
+            credentials: Credentials::default(),
+            concurrency: 4,
+            timeout: Duration::from_secs(30),
+            max_attempts: 5,
+            retry_delay: Duration::from_secs(1),
+        }
+    }
+}
+
+/// Where a checked file stands, for the gate.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Checked {
+    /// Checked, no error: it may be sent.
+    Passed,
+    /// Checked, with errors.
+    HasErrors,
+    /// Could not be checked at all (IO, size limit, config).
+    NotChecked,
+}
+
+/// One checked file offered for sending.
+#[derive(Debug, Clone)]
+pub struct Item {
+    /// How the file is shown (its path).
+    pub name: String,
+    /// `None` when the file is not a Chat request (it is never sent).
+    pub method: Option<Method>,
+    pub text: String,
+    pub checked: Checked,
+}
+
+/// What the send step did with one file.
+#[derive(Debug, Clone)]
+pub struct FileOutcome {
+    pub outcome: Outcome,
+    /// Findings from the API's answer (rule `server-rejected`), to settle
+    /// and report with the file's own.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// How the send step ended, for the exit code.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Verdict {
+    /// Not asked, nothing to send, or every request succeeded.
+    Done,
+    /// The gate closed: some file has errors (`unreadable`: or could not be
+    /// checked). `message` says so.
+    Blocked { unreadable: bool, message: String },
+    /// Nothing was sent because of a problem before sending (credentials,
+    /// endpoint, results file).
+    NotSent(String),
+    /// At least one request failed.
+    Failed,
+}
+
+/// The send step's result: one entry per offered item (`None` for files it
+/// did not concern), and the verdict.
+#[derive(Debug)]
+pub struct Summary {
+    pub files: Vec<Option<FileOutcome>>,
+    pub verdict: Verdict,
+}
+
+/// Receives progress lines as they happen (a retry and its wait, a results
+/// file that could not be written); the send step prints nothing itself.
+pub type Notes = Arc<dyn Fn(&str) + Send + Sync>;
+
+/// Runs the send step over checked files.
+pub fn run(items: &[Item], opts: &Options, notes: Notes) -> Summary {
+    let mut files: Vec<Option<FileOutcome>> = vec![None; items.len()];
+    let just = |o: Outcome| Some(FileOutcome { outcome: o, diagnostics: Vec::new() });
+    if !opts.send && !opts.dry_run {
+        return Summary { files, verdict: Verdict::Done };
+    }
+    let blocked: Vec<usize> = (0..items.len()).filter(|&i| !passes(&items[i])).collect();
+    if !blocked.is_empty() && !opts.send_passing {
+        return gate(items, &blocked);
+    }
+    for &i in &blocked {
+        files[i] = just(Outcome::because(Status::Skipped, "this file has errors; --send-passing left it out"));
+    }
+    let sendable: Vec<usize> = (0..items.len()).filter(|i| !blocked.contains(i)).collect();
+    if sendable.is_empty() {
+        return Summary { files, verdict: Verdict::Done };
+    }
+
+    let stop = |mut files: Vec<Option<FileOutcome>>, why: String| {
+        for &i in &sendable {
+            files[i] = just(Outcome::because(Status::NotSent, why.clone()));
+        }
+        Summary { files, verdict: Verdict::NotSent(why) }
+    };
+    let endpoint = match client::secure_url(&opts.endpoint, "--endpoint") {
+        Ok(u) => u,
+        Err(e) => return stop(files, e),
+    };
+    let mut plans = Vec::new();
+    for &i in &sendable {
+        match request::plan(i, &items[i], &endpoint) {
+            Ok(p) => plans.push(p),
+            Err(e) => return stop(files, format!("{}: {e}", items[i].name)),
+        }
+    }
+
+    if opts.dry_run {
+        for p in &plans {
+            let mut o = Outcome::new(Status::DryRun);
+            o.request_id = Some(p.request_id.clone());
+            o.request_id_source = Some(p.request_id_source);
+            o.request = Some(p.request());
+            files[p.index] = just(o);
+        }
+        return Summary { files, verdict: Verdict::Done };
+    }
+
+    let results_file = match opts.results.as_deref().map(|p| ResultsFile::open(p, notes.clone())).transpose() {
+        Ok(f) => f,
+        Err(e) => return stop(files, e),
+    };
+    // The default scopes: the narrowest one of each method in the batch.
+    let mut methods: Vec<Method> = plans.iter().map(|p| p.method).collect();
+    methods.sort();
+    methods.dedup();
+    let default_scopes = |pick: fn(&Method) -> &'static [&'static str]| -> Vec<String> {
+        let mut scopes: Vec<String> = methods.iter().filter_map(|m| pick(m).first()).map(|s| s.to_string()).collect();
+        scopes.dedup();
+        scopes
+    };
+    let auth_opts = Credentials {
+        default_user_scopes: default_scopes(|m| m.spec().scopes.user),
+        default_app_scopes: default_scopes(|m| m.spec().scopes.app),
+        ..opts.credentials.clone()
+    };
+    let source = match auth::resolve(&auth_opts, &|k| std::env::var(k).ok()) {
+        Ok(s) => s,
+        Err(e) => return stop(files, e),
+    };
+    if let Some(uri) = source.token_uri()
+        && let Err(e) = client::secure_url(uri, "the token URI")
+    {
+        return stop(files, format!("{e} (from {})", source.origin()));
+    }
+    if source.is_app()
+        && let Some(p) = plans.iter().find(|p| !p.method.spec().auth.app)
+    {
+        return stop(
+            files,
+            format!(
+                "{} needs user authentication, but {} is a service account without --subject \
+                 (pass --subject USER to act as a user through domain-wide delegation)",
+                p.method,
+                source.origin()
+            ),
+        );
+    }
+    let policy = retry::Policy {
+        max_attempts: opts.max_attempts.max(1),
+        base_delay: opts.retry_delay,
+        ..retry::Policy::default()
+    };
+    let http = match client::build(opts.timeout) {
+        Ok(c) => c,
+        Err(e) => return stop(files, e),
+    };
+    let runtime = match tokio::runtime::Builder::new_current_thread().enable_all().build() {
+        Ok(r) => r,
+        Err(e) => return stop(files, format!("could not start the async runtime: {e}")),
+    };
+    let provider = TokenProvider::new(source, http.clone(), policy, notes.clone());
+    // One token up front: a credentials problem stops the run before any request.
+    if let Err(e) = runtime.block_on(provider.token()) {
+        return stop(files, e);
+    }
+    let shared = Arc::new(Shared {
+        http,
+        provider,
+        policy,
+        results: results_file,
+        limit: tokio::sync::Semaphore::new(opts.concurrency.max(1) as usize),
+        notes,
+    });
+    let done = runtime.block_on(async {
+        let mut set = tokio::task::JoinSet::new();
+        for plan in plans {
+            let text = items[plan.index].text.clone();
+            set.spawn(send_one(shared.clone(), plan, text));
+        }
+        let mut done = Vec::new();
+        while let Some(joined) = set.join_next().await {
+            if let Ok(d) = joined {
+                done.push(d);
+            }
+        }
+        done
+    });
+
+    let mut failed = sendable.len() - done.len();
+    for (index, outcome, diagnostics) in done {
+        failed += usize::from(outcome.status != Status::Sent);
+        files[index] = Some(FileOutcome { outcome, diagnostics });
+    }
+    Summary { files, verdict: if failed > 0 { Verdict::Failed } else { Verdict::Done } }
+}
+
+/// Whether a file may be sent: checked, a Chat request, with no error.
+fn passes(item: &Item) -> bool {
+    item.checked == Checked::Passed && item.method.is_some()
+}
+
+/// The gate closed: nothing is sent; every file says why.
+fn gate(items: &[Item], blocked: &[usize]) -> Summary {
+    let n = blocked.len();
+    let files_with = if n == 1 { "1 file has errors".to_string() } else { format!("{n} files have errors") };
+    let passing = items.len() - n;
+    let message =
+        format!("nothing sent: {files_with}; fix them, or pass --send-passing to send the {passing} that pass");
+    let files = items
+        .iter()
+        .enumerate()
+        .map(|(i, item)| {
+            let why = if blocked.contains(&i) {
+                if item.checked == Checked::NotChecked {
+                    "this file could not be checked".to_string()
+                } else {
+                    "this file has errors".to_string()
+                }
+            } else {
+                format!("{files_with}, so nothing was sent (--send-passing sends the files that pass)")
+            };
+            Some(FileOutcome { outcome: Outcome::because(Status::Blocked, why), diagnostics: Vec::new() })
+        })
+        .collect();
+    let unreadable = items.iter().any(|i| i.checked == Checked::NotChecked);
+    Summary { files, verdict: Verdict::Blocked { unreadable, message } }
+}
+
+struct Shared {
+    http: reqwest::Client,
+    provider: TokenProvider,
+    policy: retry::Policy,
+    results: Option<ResultsFile>,
+    limit: tokio::sync::Semaphore,
+    notes: Notes,
+}
+
+/// Sends one planned request and turns the answer into the file's outcome
+/// and findings; appends the results line.
+async fn send_one(shared: Arc<Shared>, plan: Planned, text: String) -> (usize, Outcome, Vec<Diagnostic>) {
+    let _permit = shared.limit.acquire().await;
+    let mut outcome = Outcome::new(Status::Failed);
+    outcome.request_id = Some(plan.request_id.clone());
+    outcome.request_id_source = Some(plan.request_id_source);
+    let mut diagnostics = Vec::new();
+    let mut http_status = None;
+    match shared.provider.token().await {
+        Err(e) => {
+            outcome.error = Some(Problem { http_status: None, status: None, message: e, help: None });
+        }
+        Ok(token) => {
+            let answer = client::send(&shared.policy, &plan.file, &shared.notes, || {
+                shared.http.request(plan.verb.clone(), plan.url.clone()).bearer_auth(token.expose()).json(&plan.body)
+            })
+            .await;
+            match answer {
+                Ok(a) => {
+                    http_status = Some(a.status);
+                    outcome.attempts = Some(a.attempts);
+                    if (200..300).contains(&a.status) {
+                        outcome.status = Status::Sent;
+                        outcome.space = space_of(&a.body);
+                    } else {
+                        let mut err = google_error::GoogleError::parse(a.status, &a.body);
+                        err.message = shared.provider.scrub(&err.message);
+                        for v in &mut err.violations {
+                            v.description = shared.provider.scrub(&v.description);
+                        }
+                        diagnostics = err.diagnostics(plan.method, &text);
+                        outcome.error = Some(Problem {
+                            http_status: Some(a.status),
+                            status: err.status.clone(),
+                            message: err.message.clone(),
+                            help: err.help().map(str::to_string),
+                        });
+                    }
+                }
+                Err(f) => {
+                    outcome.attempts = Some(f.attempts);
+                    outcome.error = Some(Problem { http_status: None, status: None, message: f.message, help: None });
+                }
+            }
+        }
+    }
+    if let Some(file) = &shared.results {
+        file.record(&results::Line::of(&plan.file, plan.method, &outcome, http_status));
+    }
+    (plan.index, outcome, diagnostics)
+}
+
+/// The space in a successful answer (a Space resource).
+fn space_of(body: &str) -> Option<Space> {
+    let v: serde_json::Value = serde_json::from_str(body).ok()?;
+    let text = |k: &str| v.get(k).and_then(|x| x.as_str()).map(str::to_string);
+    Some(Space { name: text("name")?, space_uri: text("spaceUri"), display_name: text("displayName") })
+}

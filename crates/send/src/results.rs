@@ -1,0 +1,116 @@
+//! `--results FILE`: one JSON line per request, appended as soon as the
+//! request is finished, so an interrupted run keeps the record of every
+//! request that completed.
+
+use super::outcome::{Outcome, Problem, Status};
+use serde::Serialize;
+use std::fs::{File, OpenOptions};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use std::time::SystemTime;
+
+pub struct ResultsFile {
+    path: PathBuf,
+    file: Mutex<File>,
+    notes: super::Notes,
+}
+
+/// One line of the results file.
+#[derive(Debug, Serialize)]
+pub struct Line<'a> {
+    /// When the request finished (UTC, RFC 3339).
+    pub time: String,
+    pub file: &'a str,
+    pub method: &'static str,
+    pub request_id: &'a str,
+    /// `sent` or `failed`.
+    pub status: Status,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub http_status: Option<u16>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub space: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub space_uri: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<&'a Problem>,
+    pub attempts: u32,
+}
+
+impl<'a> Line<'a> {
+    pub fn of(
+        file: &'a str,
+        method: chatlint_engine::Method,
+        outcome: &'a Outcome,
+        http_status: Option<u16>,
+    ) -> Line<'a> {
+        let space = outcome.space.as_ref();
+        Line {
+            time: super::retry::rfc3339(SystemTime::now()),
+            file,
+            method: method.name(),
+            request_id: outcome.request_id.as_deref().unwrap_or(""),
+            status: outcome.status,
+            http_status,
+            space: space.map(|s| s.name.as_str()),
+            space_uri: space.and_then(|s| s.space_uri.as_deref()),
+            error: outcome.error.as_ref(),
+            attempts: outcome.attempts.unwrap_or(0),
+        }
+    }
+}
+
+impl ResultsFile {
+    /// Opens (creating it if needed) for appending; write failures go to `notes`.
+    pub fn open(path: &Path, notes: super::Notes) -> Result<ResultsFile, String> {
+        let file = OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(path)
+            .map_err(|e| format!("--results {}: could not open it for appending: {e}", path.display()))?;
+        Ok(ResultsFile { path: path.to_path_buf(), file: Mutex::new(file), notes })
+    }
+
+    /// Appends one line with a single write, then flushes it to disk.
+    pub fn record(&self, line: &Line) {
+        let mut text = serde_json::to_string(line).unwrap_or_default();
+        text.push('\n');
+        let mut file = self.file.lock().unwrap_or_else(|p| p.into_inner());
+        let written = file.write_all(text.as_bytes()).and_then(|_| file.flush()).and_then(|_| file.sync_data());
+        if let Err(e) = written {
+            (self.notes)(&format!("--results {}: could not write: {e}", self.path.display()));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn appends_one_line_per_record() {
+        let path = std::env::temp_dir().join(format!("chatlint-results-{}.jsonl", std::process::id()));
+        let _ = std::fs::remove_file(&path);
+        let mut ok = Outcome::new(Status::Sent);
+        ok.request_id = Some("id1".into());
+        ok.attempts = Some(2);
+        ok.space = Some(super::super::outcome::Space {
+            name: "spaces/A".into(),
+            space_uri: Some("https://chat.google.com/room/A".into()),
+            display_name: None,
+        });
+        for _ in 0..2 {
+            let f = ResultsFile::open(&path, std::sync::Arc::new(|_: &str| {})).unwrap();
+            f.record(&Line::of("a.setup.json", chatlint_engine::Method::Setup, &ok, Some(200)));
+        }
+        let text = std::fs::read_to_string(&path).unwrap();
+        std::fs::remove_file(&path).unwrap();
+        let lines: Vec<serde_json::Value> = text.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+        assert_eq!(lines.len(), 2);
+        assert_eq!(lines[0]["space"], "spaces/A");
+        assert_eq!(lines[0]["status"], "sent");
+        assert_eq!(lines[0]["request_id"], "id1");
+        assert_eq!(lines[0]["attempts"], 2);
+        assert_eq!(lines[0]["method"], "spaces.setup");
+    }
+}

@@ -1,0 +1,301 @@
+//! `chatlint.toml`: found upward from each checked file, turned into
+//! [`Settings`] plus the file-selection rules (method patterns,
+//! include/exclude, size limit). Command-line options override it.
+
+use chatlint_engine::catalogue::{self, Rule};
+use chatlint_engine::method::Method;
+use chatlint_engine::profile::Profile;
+use chatlint_engine::settings::{Level, RequestContext, Settings};
+use chatlint_engine::suggest::closest;
+use globset::{Glob, GlobSet, GlobSetBuilder};
+use serde::Deserialize;
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+
+pub const FILE_NAME: &str = "chatlint.toml";
+/// Files larger than this are refused unless configured otherwise.
+pub const DEFAULT_MAX_FILE_SIZE: u64 = 8 * 1024 * 1024;
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ConfigFile {
+    profile: Option<String>,
+    max_file_size: Option<u64>,
+    #[serde(default)]
+    rules: HashMap<String, Level>,
+    #[serde(default)]
+    context: RequestContext,
+    /// Method name → glob patterns of files with that method.
+    #[serde(default)]
+    methods: BTreeMap<String, Vec<String>>,
+    /// Extra patterns a folder walk picks up (besides `*.setup.json`,
+    /// `*.create.json` and JSON shaped like a request).
+    #[serde(default)]
+    include: Vec<String>,
+    #[serde(default)]
+    exclude: Vec<String>,
+    /// Accepted findings: `[[ignore]]` tables.
+    #[serde(default)]
+    ignore: Vec<toml::Spanned<IgnoreEntry>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct IgnoreEntry {
+    /// Glob of the files it applies to, relative to the config's folder.
+    path: String,
+    rule: String,
+    /// Only the finding at this JSON pointer (all of the rule's findings when absent).
+    pointer: Option<String>,
+    /// Why the finding is accepted; required.
+    reason: String,
+}
+
+/// One `[[ignore]]` entry, with what the run made of it.
+#[derive(Debug)]
+pub struct Ignore {
+    pub path: String,
+    pub rule: Rule,
+    pub pointer: Option<String>,
+    pub reason: String,
+    /// Where the entry is in the config file (bytes).
+    pub span: std::ops::Range<usize>,
+    glob: globset::GlobMatcher,
+    /// A checked file matched `path`.
+    seen: AtomicBool,
+    /// Findings it silenced.
+    used: AtomicUsize,
+}
+
+/// An `[[ignore]]` entry that matched checked files but silenced nothing.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct UnusedIgnore {
+    pub config: String,
+    pub line: usize,
+    pub column: usize,
+    pub path: String,
+    pub rule: Rule,
+    pub pointer: Option<String>,
+}
+
+/// Command-line options that win over the config file.
+#[derive(Debug, Default, Clone)]
+pub struct Overrides {
+    pub profile: Option<String>,
+    pub max_file_size: Option<u64>,
+}
+
+#[derive(Debug)]
+pub struct Config {
+    /// The config file, when one was found.
+    pub path: Option<PathBuf>,
+    /// Patterns are relative to this folder.
+    pub root: PathBuf,
+    pub settings: Settings,
+    pub max_file_size: u64,
+    methods: Vec<(GlobSet, Method)>,
+    include: GlobSet,
+    exclude: GlobSet,
+    pub ignores: Vec<Ignore>,
+    /// The config file's text, to locate `[[ignore]]` entries.
+    text: String,
+}
+
+impl Config {
+    /// The built-in defaults, for a run with no config file.
+    pub fn defaults(root: PathBuf, overrides: &Overrides) -> Result<Config, String> {
+        Config::build(None, root, ConfigFile::default(), String::new(), overrides)
+    }
+
+    pub fn load(path: &Path, overrides: &Overrides) -> Result<Config, String> {
+        let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
+        let file: ConfigFile =
+            toml::from_str(&text).map_err(|e| format!("{}: {}", path.display(), e.to_string().trim_end()))?;
+        let root = path.parent().map(Path::to_path_buf).unwrap_or_default();
+        Config::build(Some(path.to_path_buf()), root, file, text, overrides)
+            .map_err(|e| format!("{}: {e}", path.display()))
+    }
+
+    fn build(
+        path: Option<PathBuf>,
+        root: PathBuf,
+        file: ConfigFile,
+        text: String,
+        overrides: &Overrides,
+    ) -> Result<Config, String> {
+        let profile_name = overrides.profile.as_deref().or(file.profile.as_deref());
+        let profile = match profile_name {
+            Some(name) => Profile::by_name(name)?,
+            None => Profile::default_profile(),
+        };
+        let mut levels = HashMap::new();
+        for (id, level) in &file.rules {
+            let Some(rule) = Rule::from_id(id) else {
+                let hint = closest(id, catalogue::all().map(|r| r.id))
+                    .map(|(s, _)| format!(" (did you mean `{s}`?)"))
+                    .unwrap_or_default();
+                return Err(format!("[rules] names an unknown rule `{id}`{hint}"));
+            };
+            levels.insert(rule, *level);
+        }
+        let mut ignores = Vec::new();
+        for entry in file.ignore {
+            let span = entry.span();
+            let entry = entry.into_inner();
+            if entry.reason.trim().is_empty() {
+                return Err(format!("[[ignore]] for `{}` on `{}` needs a `reason`", entry.rule, entry.path));
+            }
+            let Some(rule) = Rule::from_id(&entry.rule) else {
+                return Err(format!("[[ignore]] names an unknown rule `{}`", entry.rule));
+            };
+            let glob =
+                Glob::new(&entry.path).map_err(|e| format!("bad pattern `{}`: {e}", entry.path))?.compile_matcher();
+            ignores.push(Ignore {
+                path: entry.path,
+                rule,
+                pointer: entry.pointer,
+                reason: entry.reason,
+                span,
+                glob,
+                seen: AtomicBool::new(false),
+                used: AtomicUsize::new(0),
+            });
+        }
+        let mut methods = Vec::new();
+        for (name, patterns) in &file.methods {
+            let method: Method = name.parse().map_err(|e| format!("[methods]: {e}"))?;
+            methods.push((glob_set(patterns)?, method));
+        }
+        Ok(Config {
+            path,
+            root,
+            settings: Settings { profile, levels, context: file.context },
+            max_file_size: overrides.max_file_size.or(file.max_file_size).unwrap_or(DEFAULT_MAX_FILE_SIZE),
+            methods,
+            include: glob_set(&file.include)?,
+            exclude: glob_set(&file.exclude)?,
+            ignores,
+            text,
+        })
+    }
+
+    /// Drops the findings an `[[ignore]]` entry accepts for this file.
+    pub fn suppress(&self, file: &Path, diags: &mut Vec<chatlint_engine::Diagnostic>) {
+        let rel = self.relative(file);
+        for ig in self.ignores.iter().filter(|ig| ig.glob.is_match(rel)) {
+            ig.seen.store(true, Ordering::Relaxed);
+            let before = diags.len();
+            diags.retain(|d| d.rule != ig.rule || ig.pointer.as_ref().is_some_and(|p| *p != d.pointer));
+            ig.used.fetch_add(before - diags.len(), Ordering::Relaxed);
+        }
+    }
+
+    /// Entries that applied to a checked file but silenced nothing.
+    pub fn unused_ignores(&self) -> Vec<UnusedIgnore> {
+        let index = chatlint_engine::source::LineIndex::new(&self.text);
+        let cwd = std::env::current_dir().unwrap_or_default();
+        let name =
+            self.path.as_ref().map_or_else(String::new, |p| p.strip_prefix(&cwd).unwrap_or(p).display().to_string());
+        self.ignores
+            .iter()
+            .filter(|ig| ig.seen.load(Ordering::Relaxed) && ig.used.load(Ordering::Relaxed) == 0)
+            .map(|ig| {
+                let at = index.line_col(&self.text, ig.span.start);
+                UnusedIgnore {
+                    config: name.clone(),
+                    line: at.line,
+                    column: at.column,
+                    path: ig.path.clone(),
+                    rule: ig.rule,
+                    pointer: ig.pointer.clone(),
+                }
+            })
+            .collect()
+    }
+
+    /// The path of `file` as `[[ignore]]` patterns see it.
+    pub fn pattern_path(&self, file: &Path) -> String {
+        self.relative(file).to_string_lossy().replace('\\', "/")
+    }
+
+    fn relative<'p>(&self, file: &'p Path) -> &'p Path {
+        file.strip_prefix(&self.root).unwrap_or(file)
+    }
+
+    /// The method the config's patterns give this file.
+    pub fn method_for(&self, file: &Path) -> Option<Method> {
+        let rel = self.relative(file);
+        self.methods.iter().find(|(set, _)| set.is_match(rel)).map(|(_, m)| *m)
+    }
+
+    pub fn is_excluded(&self, file: &Path) -> bool {
+        self.exclude.is_match(self.relative(file))
+    }
+
+    pub fn is_included(&self, file: &Path) -> bool {
+        self.include.is_match(self.relative(file))
+    }
+}
+
+fn glob_set(patterns: &[String]) -> Result<GlobSet, String> {
+    let mut b = GlobSetBuilder::new();
+    for p in patterns {
+        b.add(Glob::new(p).map_err(|e| format!("bad pattern `{p}`: {e}"))?);
+    }
+    b.build().map_err(|e| e.to_string())
+}
+
+/// Finds and caches the config that governs each folder: the nearest
+/// `chatlint.toml` upward, or the defaults. An explicit `--config` wins.
+pub struct ConfigCache {
+    explicit: Option<Arc<Config>>,
+    overrides: Overrides,
+    by_dir: Mutex<HashMap<PathBuf, Result<Arc<Config>, String>>>,
+}
+
+impl ConfigCache {
+    pub fn new(explicit: Option<&Path>, overrides: Overrides) -> Result<ConfigCache, String> {
+        let explicit = explicit.map(|p| Config::load(p, &overrides).map(Arc::new)).transpose()?;
+        Ok(ConfigCache { explicit, overrides, by_dir: Mutex::new(HashMap::new()) })
+    }
+
+    /// The config for a file (or, for stdin, the current folder).
+    pub fn for_file(&self, file: &Path) -> Result<Arc<Config>, String> {
+        if let Some(c) = &self.explicit {
+            return Ok(c.clone());
+        }
+        let abs = std::path::absolute(file).unwrap_or_else(|_| file.to_path_buf());
+        let dir = abs.parent().map(Path::to_path_buf).unwrap_or_default();
+        self.for_dir(&dir)
+    }
+
+    /// Every config this run loaded (for unused `[[ignore]]` entries).
+    pub fn loaded(&self) -> Vec<Arc<Config>> {
+        let mut all: Vec<Arc<Config>> = self.explicit.iter().cloned().collect();
+        for c in self.by_dir.lock().expect("config cache lock").values().flatten() {
+            if !all.iter().any(|a| Arc::ptr_eq(a, c)) {
+                all.push(c.clone());
+            }
+        }
+        all
+    }
+
+    fn for_dir(&self, dir: &Path) -> Result<Arc<Config>, String> {
+        if let Some(found) = self.by_dir.lock().expect("config cache lock").get(dir) {
+            return found.clone();
+        }
+        let candidate = dir.join(FILE_NAME);
+        let result = if candidate.is_file() {
+            Config::load(&candidate, &self.overrides).map(Arc::new)
+        } else {
+            match dir.parent() {
+                Some(parent) if parent != dir => self.for_dir(parent),
+                _ => Config::defaults(std::env::current_dir().unwrap_or_default(), &self.overrides).map(Arc::new),
+            }
+        };
+        self.by_dir.lock().expect("config cache lock").insert(dir.to_path_buf(), result.clone());
+        result
+    }
+}

@@ -1,0 +1,161 @@
+//! One document's way through chatlint, the same for every adapter (the
+//! command line and the language server): its config, exclusion, the
+//! method, the size limit, the engine, and the `[[ignore]]` entries that
+//! accept findings. An adapter only says where the text comes from and what
+//! to do with the result.
+
+use crate::config::{Config, ConfigCache};
+use crate::files::{self, ReadError, Target};
+use chatlint_engine::fix::{Fixed, fix_with};
+use chatlint_engine::method::Method;
+use chatlint_engine::{Diagnostic, Facts, Params, Report, Request, Rule, TextRange};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+/// What the caller knows about a document before its config is read.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Choice {
+    /// The method every document is for (`--method`).
+    pub method: Option<Method>,
+    /// The document was named by the user (on the command line): it is
+    /// checked even when nothing says it is a Chat request.
+    pub explicit: bool,
+    /// The method the document was last checked as (an editor's buffer
+    /// that is briefly broken while being typed keeps it).
+    pub last_known: Option<Method>,
+    /// Report every finding: do not apply `[[ignore]]` entries.
+    pub strict: bool,
+}
+
+/// Where a document stands before its text is read.
+pub enum Preparation {
+    /// Ready to be checked.
+    Ready(Prepared),
+    /// The config excludes it.
+    Excluded(Arc<Config>),
+    /// Its config could not be loaded.
+    BadConfig(String),
+}
+
+/// A document whose config and method choice are settled.
+pub struct Prepared {
+    pub config: Arc<Config>,
+    /// The absolute path (config patterns and `[[ignore]]` match it).
+    pub path: PathBuf,
+    /// The method named by the flag, the config or the file name.
+    pub named: Option<Method>,
+    /// The method assumed when neither `named` nor the body's shape tells;
+    /// `None`: such a text is not a Chat request and is left alone.
+    pub fallback: Option<Method>,
+    pub params: Params,
+    strict: bool,
+}
+
+/// Finds a document's config and the method it is checked as. `path` is
+/// as the user gave it (a file name, or the name standard input is shown
+/// under); relative paths are taken from the current folder.
+pub fn prepare(configs: &ConfigCache, path: &Path, choice: &Choice) -> Preparation {
+    let abs = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    let config = match configs.for_file(&abs) {
+        Ok(c) => c,
+        Err(e) => return Preparation::BadConfig(e),
+    };
+    if config.is_excluded(&abs) {
+        return Preparation::Excluded(config);
+    }
+    let named = choice.method.or_else(|| config.method_for(&abs)).or_else(|| Method::from_file_name(path));
+    // Named and config-included documents are checked even when their
+    // shape says nothing; others only when they look like requests.
+    let fallback = (choice.explicit || named.is_some() || config.is_included(&abs))
+        .then_some(Method::DEFAULT)
+        .or(choice.last_known);
+    Preparation::Ready(Prepared {
+        config,
+        path: abs,
+        named,
+        fallback,
+        params: Params::default(),
+        strict: choice.strict,
+    })
+}
+
+/// A document's text could not be had.
+pub enum Unreadable {
+    /// IO failed, or it is over the size limit: nothing was checked.
+    Refused(String),
+    /// Not UTF-8: the report of that (when the document is a request), and
+    /// the text with the bad bytes replaced, for snippets.
+    NotUtf8 { report: Box<Report>, lossy: String },
+}
+
+impl Prepared {
+    /// The size limit of its config.
+    pub fn max_size(&self) -> u64 {
+        self.config.max_file_size
+    }
+
+    /// Whether a text of `len` bytes is over the size limit (and not checked).
+    pub fn is_over_limit(&self, len: usize) -> bool {
+        len as u64 > self.max_size()
+    }
+
+    /// Reads the document's file or standard input, within the size limit.
+    pub fn read(&self, target: &Target) -> Result<String, Unreadable> {
+        match files::read(target, self.max_size()) {
+            Ok(text) => Ok(text),
+            Err(ReadError::Refused(why)) => Err(Unreadable::Refused(why)),
+            Err(ReadError::NotUtf8 { lossy, offset }) => {
+                let report = match self.named.or(self.fallback) {
+                    Some(method) => {
+                        let end = (offset + '\u{fffd}'.len_utf8()).min(lossy.len());
+                        let d = Diagnostic::new(
+                            Rule::InvalidJson,
+                            "",
+                            TextRange::new(offset, end),
+                            format!(
+                                "the file is not valid UTF-8 (first bad byte at offset {offset}); JSON text must be UTF-8"
+                            ),
+                        );
+                        let diagnostics = self.accept(chatlint_engine::settle(vec![d], &self.config.settings));
+                        Report { method: Some(method), diagnostics, facts: Facts::default() }
+                    }
+                    None => Report::default(),
+                };
+                Err(Unreadable::NotUtf8 { report: Box::new(report), lossy })
+            }
+        }
+    }
+
+    /// Checks a text: the engine, then the `[[ignore]]` entries.
+    pub fn check(&self, text: &str) -> Report {
+        self.check_as(text, None)
+    }
+
+    /// [`Prepared::check`], with the method an earlier pass settled on.
+    fn check_as(&self, text: &str, settled: Option<Method>) -> Report {
+        let request =
+            Request { text, method: settled.or(self.named), fallback: self.fallback, params: self.params.clone() };
+        let mut report = chatlint_engine::analyze(&request, &self.config.settings);
+        report.diagnostics = self.accept(report.diagnostics);
+        report
+    }
+
+    /// Applies fixes to a text; findings the config accepts are not fixed.
+    pub fn fix(&self, text: &str, unsafe_fixes: bool) -> Fixed {
+        fix_with(text, unsafe_fixes, |t, settled| self.check_as(t, settled))
+    }
+
+    /// Findings made outside the engine's pass over this document (the
+    /// cross-file rules, the server's answer): severities, then `[[ignore]]`.
+    pub fn settle(&self, diagnostics: Vec<Diagnostic>) -> Vec<Diagnostic> {
+        self.accept(chatlint_engine::settle(diagnostics, &self.config.settings))
+    }
+
+    /// Drops the findings an `[[ignore]]` entry accepts (unless strict).
+    fn accept(&self, mut diagnostics: Vec<Diagnostic>) -> Vec<Diagnostic> {
+        if !self.strict {
+            self.config.suppress(&self.path, &mut diagnostics);
+        }
+        diagnostics
+    }
+}
