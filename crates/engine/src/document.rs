@@ -6,6 +6,7 @@
 
 use crate::diagnostic::{Edit, TextRange};
 use crate::method::{Layout, Method};
+use crate::model::{Field, Message, Model};
 use rustc_hash::FxHashMap;
 use serde_json::Value;
 
@@ -34,6 +35,21 @@ pub struct Document {
 }
 
 impl Document {
+    /// The typed model of the method's schema.
+    pub fn model(&self) -> &'static Model {
+        Model::get(self.method)
+    }
+
+    /// The message of the object at a canonical pointer, in this file's form.
+    pub fn message_at(&self, pointer: &str) -> Option<&'static Message> {
+        self.model().message_at_from(self.layout.root, pointer)
+    }
+
+    /// The field a canonical pointer names, in this file's form.
+    pub fn field_at(&self, pointer: &str) -> Option<&'static Field> {
+        self.model().field_at_from(self.layout.root, pointer)
+    }
+
     /// The canonical value at an RFC 6901 pointer. (serde_json's own
     /// `pointer` unescapes every segment with two string replaces, which
     /// the rules' many look-ups turned into a hot spot.)

@@ -4,9 +4,9 @@
 //! it does no IO and never panics on any input. The flow of [`analyze`]:
 //!
 //! text → [`source`] (strict parse with spans) → [`protojson`] (read as
-//! Google's parser would, into a [`Document`]) → `schema` (structure) →
-//! [`rules`] (semantics) → [`settle`] (severities, one place) →
-//! `Vec<Diagnostic>`.
+//! Google's parser would, into a [`Document`], noting what is structurally
+//! wrong for [`structure`] to word) → [`rules`] (semantics) → [`settle`]
+//! (severities, one place) → `Vec<Diagnostic>`.
 //!
 //! What differs between API methods is in one table ([`method`]); what a
 //! rule is and where it applies is in the catalogue ([`catalogue`], built
@@ -22,9 +22,9 @@ pub mod profile;
 pub mod protojson;
 pub mod request;
 pub mod rules;
-mod schema;
 pub mod settings;
 pub mod source;
+pub mod structure;
 pub mod suggest;
 
 pub use catalogue::Rule;
@@ -122,8 +122,8 @@ pub fn analyze(request: &Request, settings: &Settings) -> Report {
         return Report::default();
     };
     let enabled = settings.enabled(method);
-    let doc = protojson::read(&root, method, enabled, &mut diags);
-    schema::validate(&doc, settings.profile, enabled, &mut diags);
+    let layout = method.spec().body;
+    let doc = protojson::read(&root, method, layout, settings.profile, enabled, &mut diags);
     diags.extend(rules::check(&text, &doc, settings.profile, &settings.context, enabled));
     silence_at_broken_values(&mut diags);
     let facts = facts(&doc, enabled);
@@ -217,5 +217,12 @@ pub fn parse_document(text: &str, method: Method) -> Option<Document> {
     let text = text.strip_prefix('\u{feff}').map_or(Cow::Borrowed(text), |rest| Cow::Owned(format!("   {rest}")));
     let Ok(Some(ast::Value::Object(root))) = source::parse(&text) else { return None };
     let mut ignored = Vec::new();
-    Some(protojson::read(&root, method, RuleSet::default(), &mut ignored))
+    Some(protojson::read(
+        &root,
+        method,
+        method.spec().body,
+        Settings::default().profile,
+        RuleSet::default(),
+        &mut ignored,
+    ))
 }

@@ -111,10 +111,25 @@ impl Model {
         self.required.iter().any(|p| p == pointer)
     }
 
+    /// The names of the fields required in the object at `pointer` (indices
+    /// as `*`), in a request whose top level is the message `root`: the
+    /// schema's required fields describe its own root form only.
+    pub fn required_in<'a>(&'a self, root: &str, pointer: &'a str) -> impl Iterator<Item = &'a str> + 'a {
+        let applies = root == self.root;
+        self.required.iter().filter(move |_| applies).filter_map(move |p| {
+            p.strip_prefix(pointer).and_then(|rest| rest.strip_prefix('/')).filter(|f| !f.contains('/'))
+        })
+    }
+
     /// The message that holds the object at a canonical pointer, walking
-    /// from the root; `None` when the path leaves the schema.
+    /// from the schema's root; `None` when the path leaves the schema.
     pub fn message_at(&self, pointer: &str) -> Option<&Message> {
-        let mut msg = self.root_message();
+        self.message_at_from(&self.root, pointer)
+    }
+
+    /// [`Model::message_at`], walking from the message `root`.
+    pub fn message_at_from(&self, root: &str, pointer: &str) -> Option<&Message> {
+        let mut msg = self.find_message(root)?;
         let mut expect_index = false;
         for seg in pointer.split('/').skip(1) {
             if expect_index {
@@ -131,8 +146,13 @@ impl Model {
 
     /// The field a canonical pointer names, if the path stays in the schema.
     pub fn field_at(&self, pointer: &str) -> Option<&Field> {
+        self.field_at_from(&self.root, pointer)
+    }
+
+    /// [`Model::field_at`], walking from the message `root`.
+    pub fn field_at_from(&self, root: &str, pointer: &str) -> Option<&Field> {
         let (parent, last) = pointer.rsplit_once('/')?;
-        self.message_at(parent)?.field(last).map(|(f, _)| f)
+        self.message_at_from(root, parent)?.field(last).map(|(f, _)| f)
     }
 
     /// Built from a schema this crate generated; a malformed one is a bug

@@ -3,53 +3,83 @@
 //! The result is a [`Document`]: the *canonical* value (lowerCamelCase keys,
 //! enum names, and every "unset" value left out: `null`, `""`, `0`, `false`,
 //! `[]` and `*_UNSPECIFIED`), plus the source span of every node under its
-//! canonical JSON pointer. Schema validation and the rules work on the
-//! canonical value, so `"display_name": ""` and a missing `displayName` look
-//! the same to them, as they do to the server.
+//! canonical JSON pointer. The rules work on the canonical value, so
+//! `"display_name": ""` and a missing `displayName` look the same to them,
+//! as they do to the server.
 //!
 //! Facts that only the parser sees are reported here: snake_case aliases,
 //! duplicate keys, `null`s, enum numbers, quoted booleans, oneof conflicts
-//! and output-only fields.
+//! and output-only fields. So is the structure (unknown fields, wrong
+//! types, values that are not enum names, timestamps or 32-bit integers,
+//! missing required fields): the reader notes each as a [`Problem`] while it
+//! walks with the typed model, and [`crate::structure`] words them once
+//! the document is whole. The generated JSON Schema says the same about the
+//! canonical form; `tests/structure.rs` holds the two to agreement.
 
 use crate::catalogue::Rule;
 use crate::diagnostic::{Diagnostic, Edit, Fix, TextRange};
 use crate::document::{Document, Node, child_pointer};
-use crate::method::Method;
+use crate::method::{Layout, Method};
 use crate::model::{Field, Kind, Message, Model};
+use crate::profile::Profile;
 use crate::settings::RuleSet;
 use crate::source::range_of;
+use crate::structure::{self, Problem};
 use jsonc_parser::ast;
 use jsonc_parser::common::Ranged;
 use serde_json::{Map, Number, Value};
 // A fast hash: the keys are short pointers built from the file itself.
 use rustc_hash::FxHashMap;
 
-/// Reads the top-level value as a request of `method`. The caller has
-/// checked it is an object. Only the rules in `enabled` report.
-pub fn read(root: &ast::Object<'_>, method: Method, enabled: RuleSet, diags: &mut Vec<Diagnostic>) -> Document {
+/// Reads the top-level value as a request of `method` in the form `layout`.
+/// The caller has checked it is an object. Only the rules in `enabled` report.
+pub fn read(
+    root: &ast::Object<'_>,
+    method: Method,
+    layout: Layout,
+    profile: &'static Profile,
+    enabled: RuleSet,
+    diags: &mut Vec<Diagnostic>,
+) -> Document {
     let model = Model::get(method);
-    let layout = method.spec().body;
     // Roughly one node per 20 bytes of a typical request: fewer rehashes.
     let capacity = (root.range.end - root.range.start) / 20;
     let nodes = FxHashMap::with_capacity_and_hasher(capacity, Default::default());
-    let mut reader = Reader { nodes, diags, enabled, in_output_only: 0 };
+    let mut reader = Reader { nodes, diags, problems: Vec::new(), enabled, profile, model, layout, in_output_only: 0 };
     let root_range = range_of(root.range);
     reader.nodes.insert(String::new(), Node { key: None, value: root_range, removal: root_range });
-    let value = Value::Object(reader.message(root, model.message(layout.root), model, ""));
-    Document { value, nodes: reader.nodes, root: root_range, method, layout }
+    let value = Value::Object(reader.message(root, model.message(layout.root), ""));
+    let problems = std::mem::take(&mut reader.problems);
+    let doc = Document { value, nodes: reader.nodes, root: root_range, method, layout };
+    structure::report(&doc, problems, enabled, diags);
+    doc
 }
 
 struct Reader<'d> {
     nodes: FxHashMap<String, Node>,
     diags: &'d mut Vec<Diagnostic>,
+    /// What is structurally wrong, worded once the document is whole.
+    problems: Vec<Problem>,
     /// The rules that report; the others are not asked.
     enabled: RuleSet,
+    profile: &'static Profile,
+    model: &'static Model,
+    layout: Layout,
     /// Inside an output-only field: its parts are not reported again.
     in_output_only: usize,
 }
 
 fn inner_range(r: TextRange) -> TextRange {
     TextRange::new(r.start + 1, r.end.saturating_sub(1).max(r.start + 1))
+}
+
+/// `/memberships/3/member` → `/memberships/*/member`: the form the model's
+/// required-field patterns use.
+fn pattern_of(ptr: &str) -> String {
+    ptr.split('/')
+        .map(|s| if !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit()) { "*" } else { s })
+        .collect::<Vec<_>>()
+        .join("/")
 }
 
 impl Reader<'_> {
@@ -60,13 +90,23 @@ impl Reader<'_> {
         }
     }
 
-    fn message(&mut self, obj: &ast::Object<'_>, msg: &Message, model: &Model, ptr: &str) -> Map<String, Value> {
+    /// Whether the field at `ptr` is required in this request's form.
+    fn required(&self, ptr: &str) -> bool {
+        let pattern = pattern_of(ptr);
+        let (parent, name) = pattern.rsplit_once('/').unwrap_or(("", &pattern));
+        self.model.required_in(self.layout.root, parent).any(|f| f == name)
+    }
+
+    fn message(&mut self, obj: &ast::Object<'_>, msg: &Message, ptr: &str) -> Map<String, Value> {
         let mut out = Map::new();
         // canonical key → (raw key of its first occurrence)
         let mut seen: FxHashMap<&str, &str> = FxHashMap::default();
         // Fields given a non-null value, set or not: a oneof member has
         // presence even when it holds its default.
         let mut present: Vec<&str> = Vec::new();
+        // Keys no field has (`false`), or that the profile's revision lacks
+        // (`true`), once each, as the parser sees a repeated key.
+        let mut unknown: Vec<(&str, bool)> = Vec::new();
         let props = &obj.properties;
         for (i, prop) in props.iter().enumerate() {
             let raw_key = prop.name.as_str();
@@ -103,13 +143,21 @@ impl Reader<'_> {
                     .with_help("keep one of them")
                     .with_fix(Fix::unsafe_("Remove this duplicate", vec![Edit::delete(removal)])),
                 );
+                // The parser keeps the last value: what was noted about an
+                // earlier one no longer stands.
+                self.problems.retain(|p| !p.is_at_or_under(&child));
             }
 
             let Some((field, alias)) = field else {
-                // Unknown: the schema stage reports it with suggestions.
+                unknown.retain(|(k, _)| *k != canon);
+                unknown.push((canon, false));
                 out.insert(canon.to_string(), Value::Null);
                 continue;
             };
+            if !self.profile.knows(&msg.name, &field.name) {
+                unknown.retain(|(k, _)| *k != canon);
+                unknown.push((canon, true));
+            }
             if alias {
                 self.report(
                     Diagnostic::new(
@@ -127,7 +175,7 @@ impl Reader<'_> {
             }
             if matches!(prop.value, ast::Value::NullKeyword(_)) {
                 // A required field's null is reported by the required check.
-                if !model.is_required(&child) {
+                if !self.required(&child) {
                     self.report(
                         Diagnostic::new(
                             Rule::NullValue,
@@ -161,7 +209,7 @@ impl Reader<'_> {
                 );
             }
             self.in_output_only += usize::from(field.read_only);
-            let value = self.field_value(&prop.value, field, model, &child);
+            let value = self.field_value(&prop.value, field, &child);
             self.in_output_only -= usize::from(field.read_only);
             match value {
                 Some(v) => {
@@ -170,6 +218,25 @@ impl Reader<'_> {
                 None => {
                     out.remove(canon);
                 }
+            }
+        }
+        for (key, in_profile) in unknown {
+            let problem = if in_profile {
+                Problem::NotInProfile {
+                    parent: ptr.to_string(),
+                    key: key.to_string(),
+                    message: msg.name.clone(),
+                    profile: self.profile.name,
+                }
+            } else {
+                Problem::Unknown { parent: ptr.to_string(), key: key.to_string() }
+            };
+            self.problems.push(problem);
+        }
+        let pattern = pattern_of(ptr);
+        for name in self.model.required_in(self.layout.root, &pattern) {
+            if !out.contains_key(name) {
+                self.problems.push(Problem::Required { pointer: child_pointer(ptr, name), name: name.to_string() });
             }
         }
         self.check_oneofs(msg, &present, ptr);
@@ -204,11 +271,14 @@ impl Reader<'_> {
     }
 
     /// The canonical value of a field, or `None` when the field is unset.
-    fn field_value(&mut self, v: &ast::Value<'_>, field: &Field, model: &Model, ptr: &str) -> Option<Value> {
+    fn field_value(&mut self, v: &ast::Value<'_>, field: &Field, ptr: &str) -> Option<Value> {
         if !field.repeated {
-            return self.single(v, field, model, ptr);
+            return self.single(v, field, ptr);
         }
-        let ast::Value::Array(arr) = v else { return Some(witness(v)) };
+        let ast::Value::Array(arr) = v else {
+            self.problems.push(Problem::WrongType { pointer: ptr.to_string(), found: witness(v), element: false });
+            return Some(witness(v));
+        };
         if arr.elements.is_empty() {
             return None;
         }
@@ -235,18 +305,39 @@ impl Reader<'_> {
                 continue;
             }
             // An element is always present, even when it holds a default value.
-            items.push(self.single(el, field, model, &child).unwrap_or_else(|| default_of(&field.kind)));
+            items.push(self.single(el, field, &child).unwrap_or_else(|| default_of(&field.kind)));
         }
         Some(Value::Array(items))
     }
 
-    fn single(&mut self, v: &ast::Value<'_>, field: &Field, model: &Model, ptr: &str) -> Option<Value> {
+    /// The value is not of the field's kind: noted, and kept as a shallow
+    /// stand-in (the rules then see the field as set to something else).
+    fn wrong_type(&mut self, v: &ast::Value<'_>, field: &Field, ptr: &str) -> Option<Value> {
+        let found = witness(v);
+        let problem = match &field.kind {
+            // An enum lists values, not a type: any other kind of value is
+            // "not one of the values".
+            Kind::Enum(_) => Problem::InvalidEnum { pointer: ptr.to_string(), found: found.clone() },
+            _ => Problem::WrongType { pointer: ptr.to_string(), found: found.clone(), element: field.repeated },
+        };
+        self.problems.push(problem);
+        Some(found)
+    }
+
+    fn single(&mut self, v: &ast::Value<'_>, field: &Field, ptr: &str) -> Option<Value> {
         let range = range_of(v.range());
         match (&field.kind, v) {
             (Kind::Message(name), ast::Value::Object(obj)) => {
-                Some(Value::Object(self.message(obj, model.message(name), model, ptr)))
+                let msg = self.model.message(name);
+                Some(Value::Object(self.message(obj, msg, ptr)))
             }
-            (Kind::String | Kind::Timestamp, ast::Value::StringLit(s)) => {
+            (Kind::String, ast::Value::StringLit(s)) => {
+                (!s.value.is_empty()).then(|| Value::String(s.value.to_string()))
+            }
+            (Kind::Timestamp, ast::Value::StringLit(s)) => {
+                if !s.value.is_empty() && !structure::is_timestamp(&s.value) {
+                    self.problems.push(Problem::Timestamp { pointer: ptr.to_string(), text: s.value.to_string() });
+                }
                 (!s.value.is_empty()).then(|| Value::String(s.value.to_string()))
             }
             (Kind::Bool, ast::Value::BooleanLit(b)) => b.value.then_some(Value::Bool(true)),
@@ -268,29 +359,52 @@ impl Reader<'_> {
             }
             (Kind::Int32, ast::Value::StringLit(s)) => match s.value.parse::<i64>() {
                 Ok(0) => None,
-                Ok(n) => Some(Value::from(n)),
-                Err(_) => Some(Value::String(s.value.to_string())),
+                Ok(n) => {
+                    if i32::try_from(n).is_err() {
+                        self.problems.push(Problem::NotInt32 { pointer: ptr.to_string(), found: Value::from(n) });
+                    }
+                    Some(Value::from(n))
+                }
+                Err(_) => {
+                    let found = Value::String(s.value.to_string());
+                    self.problems.push(Problem::NotInt32 { pointer: ptr.to_string(), found: found.clone() });
+                    Some(found)
+                }
             },
             (Kind::Int32, ast::Value::NumberLit(n)) => {
                 let v = number(n.value);
+                match v.as_f64() {
+                    Some(f) if f.fract() != 0.0 => {
+                        self.problems.push(Problem::WrongType {
+                            pointer: ptr.to_string(),
+                            found: Value::Number(v.clone()),
+                            element: field.repeated,
+                        });
+                    }
+                    Some(f) if !(f64::from(i32::MIN)..=f64::from(i32::MAX)).contains(&f) => {
+                        self.problems
+                            .push(Problem::NotInt32 { pointer: ptr.to_string(), found: Value::Number(v.clone()) });
+                    }
+                    _ => {}
+                }
                 (v.as_f64() != Some(0.0)).then_some(Value::Number(v))
             }
             (Kind::Enum(e), ast::Value::StringLit(s)) => {
                 if let Some(ev) = e.by_name(&s.value) {
-                    self.unspecified_check(ev.number, &ev.name, field, model, ptr, range)
+                    self.unspecified_check(ev.number, &ev.name, field, ptr, range)
                 } else if let Ok(n) = s.value.parse::<i64>() {
-                    self.enum_number(n, field, model, ptr, range)
+                    self.enum_number(n, field, ptr, range)
                 } else {
-                    // Not a name: the schema stage reports it with a suggestion.
-                    Some(Value::String(s.value.to_string()))
+                    // Not a name: worded with a suggestion once the document is whole.
+                    let found = Value::String(s.value.to_string());
+                    self.problems.push(Problem::InvalidEnum { pointer: ptr.to_string(), found: found.clone() });
+                    Some(found)
                 }
             }
             (Kind::Enum(_), ast::Value::NumberLit(n)) => {
                 let num = number(n.value);
                 match num.as_f64() {
-                    Some(f) if f.fract() == 0.0 && f.abs() < 1e15 => {
-                        self.enum_number(f as i64, field, model, ptr, range)
-                    }
+                    Some(f) if f.fract() == 0.0 && f.abs() < 1e15 => self.enum_number(f as i64, field, ptr, range),
                     _ => {
                         let names: Vec<&str> = match &field.kind {
                             Kind::Enum(e) => {
@@ -311,11 +425,11 @@ impl Reader<'_> {
                     }
                 }
             }
-            _ => Some(witness(v)),
+            _ => self.wrong_type(v, field, ptr),
         }
     }
 
-    fn enum_number(&mut self, n: i64, field: &Field, model: &Model, ptr: &str, range: TextRange) -> Option<Value> {
+    fn enum_number(&mut self, n: i64, field: &Field, ptr: &str, range: TextRange) -> Option<Value> {
         let Kind::Enum(e) = &field.kind else { return None };
         match e.by_number(n) {
             Some(ev) => {
@@ -332,7 +446,7 @@ impl Reader<'_> {
                         vec![Edit { range, new_text: format!("\"{}\"", ev.name) }],
                     )),
                 );
-                self.unspecified_check(ev.number, &ev.name.clone(), field, model, ptr, range)
+                self.unspecified_check(ev.number, &ev.name.clone(), field, ptr, range)
             }
             None => {
                 let known =
@@ -357,7 +471,6 @@ impl Reader<'_> {
         number: i64,
         name: &str,
         field: &Field,
-        model: &Model,
         ptr: &str,
         range: TextRange,
     ) -> Option<Value> {
@@ -366,7 +479,7 @@ impl Reader<'_> {
         }
         // A required field left unspecified is reported by the required
         // check; inside an output-only field the whole field is reported.
-        if !model.is_required(ptr) && self.in_output_only == 0 {
+        if !self.required(ptr) && self.in_output_only == 0 {
             let removal = self.nodes.get(ptr).map(|n| n.removal);
             let mut d = Diagnostic::new(
                 Rule::UnspecifiedEnumValue,
@@ -394,8 +507,8 @@ fn default_of(kind: &Kind) -> Value {
     }
 }
 
-/// A shallow stand-in for a value of the wrong kind: enough for the schema
-/// stage to name its type, without copying a large subtree.
+/// A shallow stand-in for a value of the wrong kind: enough to name its
+/// type, without copying a large subtree.
 fn witness(v: &ast::Value<'_>) -> Value {
     match v {
         ast::Value::StringLit(s) => Value::String(s.value.to_string()),
@@ -421,7 +534,7 @@ fn number(text: &str) -> Number {
     Number::from_f64(f).unwrap_or_else(|| Number::from(0))
 }
 
-pub fn first_sentence(text: &str) -> String {
+fn first_sentence(text: &str) -> String {
     let end = text.find(". ").map_or(text.len(), |i| i + 1);
     text[..end].trim().to_string()
 }

@@ -1,0 +1,129 @@
+//! The engine checks a request's structure while it reads it (unknown
+//! fields, wrong types, enum names, timestamps, 32-bit integers, required
+//! fields); the generated JSON Schema in `schemas/` says the same about the
+//! canonical form for other tools. Over many generated requests, the two
+//! must find the same problems at the same places.
+//!
+//! Known, deliberate differences, kept out of the generated values: the
+//! engine's timestamps are Google's (no leap second, years 0001–9999, at
+//! most nine fractional digits), stricter than JSON Schema's `date-time`;
+//! and an integer written as a quoted exponent (`"1e2"`) is one to ProtoJSON
+//! but not to the schema's pattern.
+
+mod common;
+
+use chatlint_engine::{Method, Request, Rule, Settings, analyze, parse_document};
+use jsonschema::error::ValidationErrorKind;
+use proptest::prelude::*;
+use serde_json::Value;
+use std::collections::BTreeSet;
+
+/// The rules of the structure stage.
+const STRUCTURE: [Rule; 5] =
+    [Rule::UnknownField, Rule::RequiredField, Rule::WrongType, Rule::InvalidEnumValue, Rule::InvalidTimestamp];
+/// Findings that make the engine drop the others at the same place.
+const BROKEN: [Rule; 5] =
+    [Rule::WrongType, Rule::InvalidEnumValue, Rule::UnknownEnumNumber, Rule::InvalidTimestamp, Rule::UnknownField];
+
+fn validator(method: Method) -> &'static jsonschema::Validator {
+    static CACHE: std::sync::OnceLock<Vec<jsonschema::Validator>> = std::sync::OnceLock::new();
+    let all = CACHE.get_or_init(|| {
+        Method::all()
+            .map(|m| {
+                let schema: Value = serde_json::from_str(m.spec().schema).unwrap();
+                jsonschema::draft202012::options().should_validate_formats(true).build(&schema).unwrap()
+            })
+            .collect()
+    });
+    &all[method as usize]
+}
+
+/// What the JSON Schema says about the canonical value: (rule, pointer).
+fn schema_findings(v: &jsonschema::Validator, value: &Value) -> BTreeSet<(Rule, String)> {
+    let mut out = BTreeSet::new();
+    for err in v.iter_errors(value) {
+        let ptr = err.instance_path().as_str().to_string();
+        let found = match err.kind() {
+            ValidationErrorKind::AdditionalProperties { unexpected } => {
+                for key in unexpected {
+                    out.insert((Rule::UnknownField, format!("{ptr}/{}", key.replace('~', "~0").replace('/', "~1"))));
+                }
+                continue;
+            }
+            ValidationErrorKind::Required { property } => {
+                (Rule::RequiredField, format!("{ptr}/{}", property.as_str().unwrap_or_default()))
+            }
+            // A null element is the reader's business (null-in-array).
+            ValidationErrorKind::Type { .. } if err.instance().is_null() => continue,
+            ValidationErrorKind::Type { .. }
+            | ValidationErrorKind::Pattern { .. }
+            | ValidationErrorKind::Minimum { .. }
+            | ValidationErrorKind::Maximum { .. } => (Rule::WrongType, ptr),
+            ValidationErrorKind::Enum { .. } => (Rule::InvalidEnumValue, ptr),
+            ValidationErrorKind::Format { .. } => (Rule::InvalidTimestamp, ptr),
+            other => panic!("unexpected schema error {other:?} at {ptr}"),
+        };
+        out.insert(found);
+    }
+    out
+}
+
+fn agree(text: &str, method: Method, v: &jsonschema::Validator) -> Result<(), TestCaseError> {
+    let Some(doc) = parse_document(text, method) else { return Ok(()) };
+    let report = analyze(&Request::new(text, Some(method), None), &Settings::default());
+    let broken: BTreeSet<&str> =
+        report.diagnostics.iter().filter(|d| BROKEN.contains(&d.rule)).map(|d| d.pointer.as_str()).collect();
+    let engine: BTreeSet<(Rule, String)> = report
+        .diagnostics
+        .iter()
+        .filter(|d| STRUCTURE.contains(&d.rule))
+        // A non-integer enum number is judged by the reader and leaves the
+        // field unset: the schema never sees it.
+        .filter(|d| !(d.rule == Rule::InvalidEnumValue && doc.get(&d.pointer).is_none()))
+        .map(|d| (d.rule, d.pointer.clone()))
+        .collect();
+    let schema: BTreeSet<(Rule, String)> = schema_findings(v, &doc.value)
+        .into_iter()
+        .filter(|(rule, ptr)| BROKEN.contains(rule) || !broken.contains(ptr.as_str()))
+        .collect();
+    prop_assert_eq!(&engine, &schema, "for {} {}", method, text);
+    Ok(())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 2000, ..ProptestConfig::default() })]
+
+    #[test]
+    fn the_reader_and_the_json_schema_agree(v in common::json_value()) {
+        let text = v.to_string();
+        for method in Method::all() {
+            agree(&text, method, validator(method))?;
+        }
+    }
+}
+
+#[test]
+fn they_agree_on_every_example() {
+    let mut texts: Vec<(String, Method)> = Vec::new();
+    for rule in chatlint_engine::catalogue::all() {
+        for e in rule.examples {
+            texts.push((e.body.to_string(), e.method.parse().unwrap()));
+        }
+    }
+    for dir in ["examples/valid", "examples/invalid"] {
+        for entry in std::fs::read_dir(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(dir)).unwrap() {
+            let p = entry.unwrap().path();
+            if let Some(method) = Method::from_file_name(&p) {
+                texts.push((std::fs::read_to_string(&p).unwrap(), method));
+            }
+        }
+    }
+    assert!(texts.len() > 150);
+    for (text, method) in texts {
+        // Timestamps the engine holds to Google's stricter form.
+        if text.contains(":60") {
+            continue;
+        }
+        agree(&text, method, validator(method)).unwrap();
+    }
+}
