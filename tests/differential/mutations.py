@@ -165,7 +165,7 @@ def sample_string_value():
 ENUM_OUT_OF_INT32 = [
     ("out-of-int32", Raw("2147483648")),
     ("out-of-int32", Raw("-2147483649")),
-    ("out-of-int32", Raw("4294967297")),
+    ("out-of-uint32", Raw("4294967297")),
     ("out-of-int32-exp", Raw("1e10")),
     ("out-of-int32-huge", Raw("1e400")),
 ]
@@ -395,6 +395,8 @@ def gen_keys(tree, site, method):
         if isinstance(v, str):
             yield "dup.exact-different-value", dup(k, v + " 2")
         yield "dup.exact-null-second", dup(k, None)
+        # the same key spelled with an escape: one key once decoded
+        yield "dup.exact-escaped", dup(RawKey('"\\u' + f"{ord(k[0]):04x}" + k[1:] + '"', k), v)
         yield "dup.exact-null-first", dup(k, None, before=True)
         if pname != f.json_name:
             other = pname if k == f.json_name else f.json_name

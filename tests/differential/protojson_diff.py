@@ -34,6 +34,14 @@ HERE = Path(__file__).resolve().parent
 sys.dont_write_bytecode = True  # keep the source tree clean
 sys.path.insert(0, str(HERE))
 
+# The oracle is json_format on protobuf's pure-Python backend, the reference
+# implementation. The default upb backend runs the same json_format.py but its
+# enum setter wraps numbers beyond 32 bits instead of rejecting them
+# ({"spaceType": 4294967297} parses as SPACE; the Python backend and protobuf's
+# C++ parsers say "Value out of range" / "invalid value"). Set
+# PROTOCOL_BUFFERS_PYTHON_IMPLEMENTATION=upb to compare against upb instead.
+os.environ.setdefault("PROTOCOL_BUFFERS_PYTHON_IMPLEMENTATION", "python")
+
 try:
     from google.apps.chat_v1 import types as chat_types
     from google.protobuf import __version__ as protobuf_version
