@@ -112,6 +112,8 @@ class Body:
     google_msg: str = ""
     chatlint: str = ""
     findings: list = field(default_factory=list)
+    lc: str = ""  # protobuf 3.21 C++ verdict, with --lc-probe
+    lc_msg: str = ""
 
     @property
     def data(self) -> bytes:
@@ -222,6 +224,49 @@ def chatlint_verdict(diags):
         if d["rule"] in PARSER_RULES and d["severity"] == "error":
             return "reject"
     return "accept"
+
+
+def write_descriptor_set(path: Path):
+    """The Chat types and their imports as a FileDescriptorSet, for the C++ probe."""
+    from google.protobuf import descriptor_pb2
+
+    out = descriptor_pb2.FileDescriptorSet()
+    seen = set()
+
+    def add(fd):
+        if fd.name in seen:
+            return
+        for dep in fd.dependencies:
+            add(dep)
+        seen.add(fd.name)
+        proto = descriptor_pb2.FileDescriptorProto()
+        fd.CopyToProto(proto)
+        out.file.append(proto)
+
+    for cls in METHODS.values():
+        add(cls.pb().DESCRIPTOR.file)
+    path.write_bytes(out.SerializeToString())
+
+
+def judge_with_lc(probe, bodies, work: Path):
+    """Evidence only: protobuf 3.21's C++ JsonStringToMessage on the same files (lc_probe/)."""
+    desc = work / "chat.desc"
+    write_descriptor_set(desc)
+    for method, cls in METHODS.items():
+        mine = {str(work / SUFFIX[method] / file_name(b)): b for b in bodies if b.method == method}
+        proc = subprocess.run(
+            [probe, str(desc), cls.pb().DESCRIPTOR.full_name],
+            input="\n".join(mine).encode(),
+            capture_output=True,
+            timeout=600,
+        )
+        if proc.returncode != 0:
+            raise HarnessError(f"lc probe failed: {proc.stderr.decode(errors='replace')[-2000:]}")
+        for line in proc.stdout.decode("utf-8", "replace").splitlines():
+            path, verdict, msg = line.split("\t", 2)
+            b = mine[path]
+            b.lc = "accept" if verdict == "OK" else "reject"
+            b.lc_msg = "" if verdict == "OK" else msg
 
 
 class HarnessError(Exception):
@@ -356,6 +401,7 @@ def describe(b: Body):
         [
             f"    method:   {b.method}   (seed {b.seed}; {b.kind})",
             f"    Google:   {b.google}" + (f" -- {b.google_msg}" if b.google_msg else ""),
+            *([f"    C++ 3.21: {b.lc}" + (f" -- {b.lc_msg}" if b.lc_msg else "")] if b.lc else []),
             f"    chatlint: {b.chatlint}; findings (* = parser-level):",
             *show_findings(b.findings),
             "    body:",
@@ -373,6 +419,7 @@ def main(argv=None):
     ap.add_argument("--leniencies", default=str(HERE / "leniencies.toml"))
     ap.add_argument("--report-json", help="also write every body and both verdicts here")
     ap.add_argument("--keep", help="write the generated bodies into this folder (kept)")
+    ap.add_argument("--lc-probe", help="also show protobuf 3.21's C++ verdict (evidence; see lc_probe/build.sh)")
     args = ap.parse_args(argv)
 
     t0 = time.monotonic()
@@ -399,6 +446,8 @@ def main(argv=None):
         config = tmp / "chatlint.toml"
         config.write_text("# empty: default severities\n")
         judge_with_chatlint(args.chatlint, bodies, tmp, config)
+        if args.lc_probe:
+            judge_with_lc(args.lc_probe, bodies, tmp)
 
         # group disagreements
         unexplained = defaultdict(list)
@@ -458,8 +507,16 @@ def main(argv=None):
             for b, e in items:
                 per_entry[e["id"]][0] += 1
                 per_entry[e["id"]][1].add(kind)
+        lc_side = defaultdict(lambda: [0, 0])  # entry -> [LC agrees with chatlint, with Python]
+        for (kind, side), items in explained.items():
+            for b, e in items:
+                if b.lc:
+                    lc_side[e["id"]][0 if b.lc == b.chatlint else 1] += 1
         for eid, (count, ks) in sorted(per_entry.items()):
-            print(f"  {eid}: {count} bodies ({', '.join(sorted(ks))})")
+            lc = ""
+            if eid in lc_side:
+                lc = f"; C++ 3.21 sides with chatlint on {lc_side[eid][0]}, with Python on {lc_side[eid][1]}"
+            print(f"  {eid}: {count} bodies ({', '.join(sorted(ks))}){lc}")
     unused = [e["id"] for e in leniencies if not e["_used"]]
     if unused:
         print("\nnote: leniencies not needed by this run (chatlint agrees with Google there now): " + ", ".join(unused))
@@ -477,6 +534,8 @@ def main(argv=None):
                         "google": b.google,
                         "google_message": b.google_msg,
                         "chatlint": b.chatlint,
+                        "lc": b.lc,
+                        "lc_message": b.lc_msg,
                         "findings": [
                             {k: d[k] for k in ("rule", "severity", "pointer", "message")} for d in b.findings
                         ],
