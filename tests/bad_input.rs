@@ -218,3 +218,73 @@ fn a_path_that_does_not_exist() {
     assert_eq!(code, 2);
     assert_eq!(Case::file(&v, &p)["error"], "no such file or folder");
 }
+
+/// Parser-level verdicts that disagreed with Google's ProtoJSON parser (the
+/// differential test, tests/differential/, finds the next ones).
+#[test]
+fn verdicts_agree_with_googles_parser() {
+    use chatlint_engine::{Method, Request, Settings, analyze};
+    let errors = |text: &str, method: Method| -> Vec<String> {
+        analyze(&Request::new(text, Some(method), None), &Settings::default())
+            .diagnostics
+            .iter()
+            .filter(|d| d.severity == chatlint_engine::Severity::Error)
+            .map(|d| format!("{} {}", d.rule, d.pointer))
+            .collect()
+    };
+    let create = |rest: &str| format!(r#"{{"spaceType": "SPACE", "displayName": "Team"{rest}}}"#);
+    // A raw control character in a string, and whitespace JSON does not allow.
+    assert_eq!(errors(&create(",\"customer\": \"customers/a\u{1}b\""), Method::Create), ["invalid-json "]);
+    assert_eq!(
+        errors(&"{\u{c}\"spaceType\": \"SPACE\", \"displayName\": \"x\"}".to_string(), Method::Create),
+        ["invalid-json "]
+    );
+    // Enum numbers are 32-bit: beyond that, "Value out of range".
+    for n in ["2147483648", "-2147483649", "\"4294967297\"", "1e10"] {
+        let text = format!(r#"{{"spaceType": {n}, "displayName": "Team"}}"#);
+        assert_eq!(errors(&text, Method::Create), ["invalid-enum-value /spaceType"], "{n}");
+    }
+    // Timestamps as Google reads them.
+    for ts in [
+        "0000-01-05T10:00:00Z",
+        "2016-12-31T23:59:60Z",
+        "2024-01-05t10:00:00Z",
+        "2024-01-05T10:00:00z",
+        "2024-01-05T10:00:00.1234567890Z",
+        "",
+    ] {
+        let text = create(&format!(r#", "importMode": true, "createTime": "{ts}""#));
+        assert_eq!(errors(&text, Method::Create), ["invalid-timestamp /createTime"], "{ts:?}");
+    }
+    // Quoted integers are integers (int32 fields are output only: a warning, no error).
+    for n in ["\"1e2\"", "\"5.0\"", "\"7\""] {
+        let text = format!(
+            r#"{{"space": {{"spaceType": "SPACE", "displayName": "x", "membershipCount": {{"joinedGroupCount": {n}}}}}}}"#
+        );
+        assert!(errors(&text, Method::Setup).is_empty(), "{n}: {:?}", errors(&text, Method::Setup));
+    }
+    // Duplicate keys and quoted booleans are errors, as in Google's parser.
+    assert_eq!(errors(&create(r#", "displayName": "Other""#), Method::Create), ["duplicate-field /displayName"]);
+    assert_eq!(errors(&create(r#", "importMode": "true""#), Method::Create), ["quoted-bool /importMode"]);
+}
+
+/// A safe fix never makes a key appear twice (Google's parser rejects an
+/// exact duplicate): renaming `display_name` beside `displayName`, or
+/// renaming `Type` while another fix adds `type`.
+#[test]
+fn safe_fixes_add_no_duplicate_keys() {
+    use chatlint_engine::fix::{duplicate_keys, fix_text};
+    use chatlint_engine::{Method, Request, Settings};
+    let cases = [
+        (Method::Create, r#"{"spaceType": "SPACE", "display_name": "Roadmap", "displayName": "Roadmap"}"#),
+        (
+            Method::Setup,
+            r#"{"requestId": "0f8b2c1e-9d4a-4c3b-8e2f-6a7b5c4d3e21", "space": {"spaceType": "SPACE", "displayName": "x"},
+               "memberships": [{"member": {"name": "users/1", "Type": "HUMAN"}}]}"#,
+        ),
+    ];
+    for (method, text) in cases {
+        let fixed = fix_text(&Request::new(text, Some(method), None), &Settings::default(), false);
+        assert_eq!(duplicate_keys(&fixed.text), duplicate_keys(text), "{}", fixed.text);
+    }
+}

@@ -373,6 +373,10 @@ def explain(b: Body, leniencies):
             continue
         if "python_message" in e and not re.search(e["python_message"], b.google_msg):
             continue
+        if "chatlint_message" in e:
+            rejecting = [d for d in b.findings if d["rule"] in PARSER_RULES and d["severity"] == "error"]
+            if not rejecting or not all(re.search(e["chatlint_message"], d["message"]) for d in rejecting):
+                continue
         e["_used"] += 1
         return e
     return None

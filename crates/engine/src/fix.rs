@@ -53,12 +53,28 @@ pub fn fix_with(text: &str, unsafe_fixes: bool, mut check: impl FnMut(&str, Opti
     Fixed { text: current, applied, original, report }
 }
 
-/// Applies whole fixes whose edits overlap no fix taken before; returns the
-/// new text and how many fixes were applied.
+/// Applies the fixes [`choose`] picks; returns the new text and how many
+/// fixes were applied.
 pub fn apply_fixes(text: &str, fixes: &[&Fix]) -> (String, usize) {
+    let chosen = choose(text, fixes);
+    (apply(text, &chosen), chosen.len())
+}
+
+/// Whole fixes that can be applied together, in the order given: none
+/// overlaps one taken before, and together they add no duplicate key the
+/// text did not have (two fixes can each be right alone and clash, such as
+/// renaming `Type` to `type` and inserting `type`; Google's parser rejects
+/// the duplicate).
+pub fn choose<'f>(text: &str, fixes: &[&'f Fix]) -> Vec<&'f Fix> {
     let mut taken: Vec<&Edit> = Vec::new();
-    let mut count = 0;
+    let mut chosen = Vec::new();
     for fix in fixes {
+        let valid = fix.edits.iter().all(|e| {
+            e.range.start <= e.range.end
+                && e.range.end <= text.len()
+                && text.is_char_boundary(e.range.start)
+                && text.is_char_boundary(e.range.end)
+        });
         let overlaps = fix.edits.iter().any(|e| {
             taken.iter().any(|t| {
                 e.range.start < t.range.end && t.range.start < e.range.end
@@ -66,12 +82,71 @@ pub fn apply_fixes(text: &str, fixes: &[&Fix]) -> (String, usize) {
                     || e.range.start == t.range.start
             })
         });
-        if !overlaps {
+        if valid && !overlaps && !fix.edits.is_empty() {
             taken.extend(&fix.edits);
-            count += 1;
+            chosen.push(*fix);
         }
     }
-    let edits: Vec<Edit> = taken.into_iter().cloned().collect();
-    let (out, _) = apply_edits(text, &edits);
-    (out, count)
+    let Some(before) = duplicate_keys(text) else { return chosen };
+    let adds_duplicates = |set: &[&Fix]| duplicate_keys(&apply(text, set)).is_some_and(|after| after > before);
+    if !adds_duplicates(&chosen) {
+        return chosen;
+    }
+    // Rare: find the clash by taking the fixes one at a time.
+    let mut safe: Vec<&'f Fix> = Vec::new();
+    for fix in chosen {
+        safe.push(fix);
+        if adds_duplicates(&safe) {
+            safe.pop();
+        }
+    }
+    safe
+}
+
+fn apply(text: &str, fixes: &[&Fix]) -> String {
+    let edits: Vec<Edit> = fixes.iter().flat_map(|f| f.edits.iter().cloned()).collect();
+    apply_edits(text, &edits).0
+}
+
+/// How many keys repeat an earlier key of the same object, in the whole
+/// text; `None` when it is not JSON.
+pub fn duplicate_keys(text: &str) -> Option<usize> {
+    fn count(v: &jsonc_parser::ast::Value<'_>) -> usize {
+        use jsonc_parser::ast::Value;
+        match v {
+            Value::Object(o) => {
+                let mut seen = std::collections::HashSet::new();
+                o.properties.iter().map(|p| usize::from(!seen.insert(p.name.as_str())) + count(&p.value)).sum()
+            }
+            Value::Array(a) => a.elements.iter().map(count).sum(),
+            _ => 0,
+        }
+    }
+    let blanked = text.strip_prefix('\u{feff}').map(|rest| format!("   {rest}"));
+    let root = crate::source::parse(blanked.as_deref().unwrap_or(text)).ok()?;
+    Some(root.as_ref().map_or(0, count))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diagnostic::TextRange;
+
+    fn edit(start: usize, end: usize, new_text: &str) -> Fix {
+        Fix::safe("t", vec![Edit { range: TextRange::new(start, end), new_text: new_text.into() }])
+    }
+
+    #[test]
+    fn fixes_that_together_add_a_duplicate_key_are_not_taken_together() {
+        let text = r#"{"Type": "HUMAN", "name": "users/1"}"#;
+        let rename = edit(1, 7, "\"type\"");
+        let at = text.find("\"name\"").unwrap();
+        let insert = edit(at, at, "\"type\": \"HUMAN\", ");
+        let chosen = choose(text, &[&rename, &insert]);
+        assert_eq!(chosen.len(), 1);
+        let (fixed, n) = apply_fixes(text, &[&rename, &insert]);
+        assert_eq!((fixed.as_str(), n), (r#"{"type": "HUMAN", "name": "users/1"}"#, 1));
+        assert_eq!(duplicate_keys(r#"{"a": 1, "a": {"b": 1, "b": 2}}"#), Some(2));
+        assert_eq!(duplicate_keys("{"), None);
+    }
 }

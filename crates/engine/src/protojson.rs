@@ -108,6 +108,14 @@ impl Reader<'_> {
         // (`true`), once each, as the parser sees a repeated key.
         let mut unknown: Vec<(&str, bool)> = Vec::new();
         let props = &obj.properties;
+        // How many keys name each field: renaming an alias beside another
+        // spelling of its field would make an exact duplicate.
+        let mut spellings: FxHashMap<&str, usize> = FxHashMap::default();
+        for prop in props {
+            if let Some((f, _)) = msg.field(prop.name.as_str()) {
+                *spellings.entry(f.name.as_str()).or_default() += 1;
+            }
+        }
         for (i, prop) in props.iter().enumerate() {
             let raw_key = prop.name.as_str();
             let key_range = match &prop.name {
@@ -159,19 +167,22 @@ impl Reader<'_> {
                 unknown.push((canon, true));
             }
             if alias {
-                self.report(
-                    Diagnostic::new(
-                        Rule::SnakeCaseField,
-                        &child,
-                        key_range,
-                        format!("`{raw_key}` is the proto spelling of `{}`", field.name),
-                    )
-                    .with_help("Google accepts both spellings; the API documents use lowerCamelCase")
-                    .with_fix(Fix::safe(
+                let d = Diagnostic::new(
+                    Rule::SnakeCaseField,
+                    &child,
+                    key_range,
+                    format!("`{raw_key}` is the proto spelling of `{}`", field.name),
+                )
+                .with_help("Google accepts both spellings; the API documents use lowerCamelCase");
+                let d = if spellings.get(field.name.as_str()).copied().unwrap_or(0) > 1 {
+                    d // another key names this field too: duplicate-field says which to keep
+                } else {
+                    d.with_fix(Fix::safe(
                         format!("Rename to `{}`", field.name),
                         vec![Edit { range: key_range, new_text: format!("\"{}\"", field.name) }],
-                    )),
-                );
+                    ))
+                };
+                self.report(d);
             }
             if matches!(prop.value, ast::Value::NullKeyword(_)) {
                 // A required field's null is reported by the required check.
@@ -335,7 +346,8 @@ impl Reader<'_> {
                 (!s.value.is_empty()).then(|| Value::String(s.value.to_string()))
             }
             (Kind::Timestamp, ast::Value::StringLit(s)) => {
-                if !s.value.is_empty() && !structure::is_timestamp(&s.value) {
+                // A Timestamp is a message: `""` is not "unset" but a bad timestamp.
+                if !structure::is_timestamp(&s.value) {
                     self.problems.push(Problem::Timestamp { pointer: ptr.to_string(), text: s.value.to_string() });
                 }
                 (!s.value.is_empty()).then(|| Value::String(s.value.to_string()))
@@ -357,15 +369,15 @@ impl Reader<'_> {
                 );
                 (s.value == "true").then_some(Value::Bool(true))
             }
-            (Kind::Int32, ast::Value::StringLit(s)) => match s.value.parse::<i64>() {
-                Ok(0) => None,
-                Ok(n) => {
+            (Kind::Int32, ast::Value::StringLit(s)) => match quoted_integer(&s.value) {
+                Some(0) => None,
+                Some(n) => {
                     if i32::try_from(n).is_err() {
                         self.problems.push(Problem::NotInt32 { pointer: ptr.to_string(), found: Value::from(n) });
                     }
                     Some(Value::from(n))
                 }
-                Err(_) => {
+                None => {
                     let found = Value::String(s.value.to_string());
                     self.problems.push(Problem::NotInt32 { pointer: ptr.to_string(), found: found.clone() });
                     Some(found)
@@ -431,6 +443,22 @@ impl Reader<'_> {
 
     fn enum_number(&mut self, n: i64, field: &Field, ptr: &str, range: TextRange) -> Option<Value> {
         let Kind::Enum(e) = &field.kind else { return None };
+        if i32::try_from(n).is_err() {
+            // Enum values are 32-bit; Google's parser: "Value out of range".
+            self.report(
+                Diagnostic::new(
+                    Rule::InvalidEnumValue,
+                    ptr,
+                    range,
+                    format!("{n} is out of range for `{}`: enum values are 32-bit integers", field.name),
+                )
+                .with_help(format!(
+                    "use one of the names: {}",
+                    e.values.iter().filter(|v| v.number != 0).map(|v| v.name.as_str()).collect::<Vec<_>>().join(", ")
+                )),
+            );
+            return None;
+        }
         match e.by_number(n) {
             Some(ev) => {
                 self.report(
@@ -534,7 +562,45 @@ fn number(text: &str) -> Number {
     Number::from_f64(f).unwrap_or_else(|| Number::from(0))
 }
 
+/// The integer a quoted int32 stands for: ProtoJSON takes any JSON number
+/// in quotes whose value is whole (`"3"`, `"1e2"`, `"5.0"`).
+fn quoted_integer(s: &str) -> Option<i64> {
+    if let Ok(n) = s.parse::<i64>() {
+        return Some(n);
+    }
+    let json_number = |s: &str| {
+        let s = s.strip_prefix('-').unwrap_or(s);
+        let (int, rest) = s.split_at(s.find(|c: char| !c.is_ascii_digit()).unwrap_or(s.len()));
+        let rest = rest.strip_prefix('.').map_or(Some(rest), |frac| {
+            let n = frac.find(|c: char| !c.is_ascii_digit()).unwrap_or(frac.len());
+            (n > 0).then_some(&frac[n..])
+        });
+        let exp_ok = |e: &str| {
+            let e = e.strip_prefix(['e', 'E']).map(|e| e.strip_prefix(['+', '-']).unwrap_or(e));
+            e.is_some_and(|d| !d.is_empty() && d.bytes().all(|b| b.is_ascii_digit()))
+        };
+        (int == "0" || (!int.is_empty() && !int.starts_with('0'))) && rest.is_some_and(|r| r.is_empty() || exp_ok(r))
+    };
+    let f: f64 = s.parse().ok().filter(|f: &f64| f.is_finite() && f.fract() == 0.0 && f.abs() < 1e18)?;
+    json_number(s).then_some(f as i64)
+}
+
 fn first_sentence(text: &str) -> String {
     let end = text.find(". ").map_or(text.len(), |i| i + 1);
     text[..end].trim().to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::quoted_integer;
+
+    #[test]
+    fn quoted_integers_as_protojson_reads_them() {
+        for (text, n) in [("3", 3), ("-7", -7), ("1e2", 100), ("5.0", 5), ("2.5E1", 25), ("0", 0), ("1e+1", 10)] {
+            assert_eq!(quoted_integer(text), Some(n), "{text}");
+        }
+        for text in ["1.5", "abc", "", " 3", "3 ", "1_000", "0x10", ".5", "5.", "1e", "inf", "NaN", "1e-1"] {
+            assert_eq!(quoted_integer(text), None, "{text}");
+        }
+    }
 }

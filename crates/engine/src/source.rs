@@ -31,12 +31,57 @@ pub fn parse(text: &str) -> Result<Option<ast::Value<'_>>, SyntaxError> {
         allow_extended_string_escapes: false,
     };
     match jsonc_parser::parse_to_ast(text, &CollectOptions::default(), &strict) {
-        Ok(result) => Ok(result.value),
+        Ok(result) => {
+            strict_characters(text)?;
+            Ok(result.value)
+        }
         Err(e) => {
             let r = e.range();
             Err(SyntaxError { range: TextRange::new(r.start, r.end.max(r.start)), message: e.kind().to_string() })
         }
     }
+}
+
+/// What jsonc-parser lets through and RFC 8259 (and Google's parser) do
+/// not: a raw control character (U+0000 to U+001F) inside a string, and
+/// whitespace other than space, tab, line feed and carriage return between
+/// tokens (a form feed, a no-break space).
+fn strict_characters(text: &str) -> Result<(), SyntaxError> {
+    let bytes = text.as_bytes();
+    let mut in_string = false;
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if in_string {
+            match b {
+                b'\\' => i += 1,
+                b'"' => in_string = false,
+                0..0x20 => {
+                    let message =
+                        format!("a raw control character (U+{b:04X}) inside a string; write it escaped, as \\u{b:04x}");
+                    return Err(SyntaxError { range: TextRange::new(i, i + 1), message });
+                }
+                _ => {}
+            }
+        } else {
+            match b {
+                b'"' => in_string = true,
+                b' ' | b'\t' | b'\n' | b'\r' => {}
+                // The parser only lets other whitespace through out here.
+                0..0x20 | 0x80.. => {
+                    let c = text[i..].chars().next().unwrap_or_default();
+                    let message = format!(
+                        "U+{:04X} is not whitespace JSON allows between values (only space, tab, line feed and carriage return)",
+                        c as u32
+                    );
+                    return Err(SyntaxError { range: TextRange::new(i, i + c.len_utf8()), message });
+                }
+                _ => {}
+            }
+        }
+        i += 1;
+    }
+    Ok(())
 }
 
 pub fn range_of(r: jsonc_parser::common::Range) -> TextRange {
@@ -135,6 +180,17 @@ mod tests {
         assert_eq!(idx.line_col(text, x), LineCol { line: 2, column: 10 });
         assert_eq!(idx.utf16_position(text, x), (1, 10));
         assert_eq!(idx.offset_of_utf16(text, 1, 10), x);
+    }
+
+    #[test]
+    fn raw_control_characters_and_other_whitespace_are_errors() {
+        let e = parse("{\"a\": \"x\u{1}y\"}").unwrap_err();
+        assert_eq!((e.range.start, e.message.contains("U+0001")), (8, true), "{e:?}");
+        assert!(parse("{\"a\": \"tab\\there \\\"q\\\" \"}").is_ok());
+        for ws in ["\u{c}", "\u{a0}", "\u{2028}", "\u{feff}"] {
+            let e = parse(&format!("{{{ws}\"a\": 1}}")).unwrap_err();
+            assert_eq!(e.range.start, 1, "{ws:?}: {e:?}");
+        }
     }
 
     #[test]

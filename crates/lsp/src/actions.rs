@@ -69,39 +69,17 @@ pub fn code_actions(
     out
 }
 
-/// The edits of every finding's first safe fix, a whole fix at a time,
-/// skipping fixes that overlap one already taken (the rule of
-/// [`chatlint_engine::diagnostic::apply_edits`]: a later run picks those up).
+/// The edits of every finding's first safe fix that can go together (the
+/// engine's choice, as for `--fix`: no overlap, no new duplicate key; a
+/// later run picks the rest up), in text order.
 pub fn fix_all_edits(analysis: &Analysis) -> Vec<&Edit> {
-    let text = &*analysis.snapshot.text;
-    let mut fixes: Vec<&Fix> = analysis
+    let fixes: Vec<&Fix> = analysis
         .diagnostics
         .iter()
         .filter_map(|d| d.fixes.iter().find(|f| f.applicability == Applicability::Safe))
-        .filter(|f| !f.edits.is_empty())
         .collect();
-    let span = |f: &Fix| {
-        let start = f.edits.iter().map(|e| e.range.start).min().unwrap_or(0);
-        let end = f.edits.iter().map(|e| e.range.end).max().unwrap_or(0);
-        (start, end)
-    };
-    fixes.sort_by_key(|f| span(f));
-    let valid = |e: &Edit| {
-        e.range.start <= e.range.end
-            && e.range.end <= text.len()
-            && text.is_char_boundary(e.range.start)
-            && text.is_char_boundary(e.range.end)
-    };
-    let overlaps = |a: TextRange, b: TextRange| a.start < b.end && b.start < a.end;
-    let mut taken: Vec<&Edit> = Vec::new();
-    for fix in fixes {
-        let ok = fix.edits.iter().all(|e| valid(e) && !taken.iter().any(|t| overlaps(t.range, e.range)));
-        // The same edit offered by two findings is taken once.
-        if ok {
-            taken.extend(fix.edits.iter());
-        }
-    }
+    let mut taken: Vec<&Edit> =
+        chatlint_engine::fix::choose(&analysis.snapshot.text, &fixes).into_iter().flat_map(|f| &f.edits).collect();
     taken.sort_by_key(|e| (e.range.start, e.range.end));
-    taken.dedup_by(|a, b| a == b);
     taken
 }
