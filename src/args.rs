@@ -49,9 +49,22 @@ pub enum FailOn {
 pub struct CheckArgs {
     /// Files, folders or `-` (standard input). Default: the current folder.
     pub paths: Vec<PathBuf>,
-    /// The API method every file is for: spaces.setup or spaces.create (short: setup, create).
+    /// The API method every file is for: spaces.setup, spaces.create, spaces.patch or
+    /// spaces.members.create (short: setup, create, patch, member).
     #[arg(long, value_parser = parse_method)]
     pub method: Option<Method>,
+    /// For bare request bodies: the space every file updates (spaces.patch), `spaces/{space}`.
+    #[arg(long, value_name = "SPACE")]
+    pub name: Option<String>,
+    /// For bare request bodies: the space every file adds a member to (spaces.members.create).
+    #[arg(long, value_name = "SPACE")]
+    pub parent: Option<String>,
+    /// For bare request bodies: the update mask of every file (spaces.patch), e.g. `displayName`.
+    #[arg(long, value_name = "PATHS")]
+    pub update_mask: Option<String>,
+    /// For bare request bodies: send with the administrator's privileges (`useAdminAccess`).
+    #[arg(long)]
+    pub use_admin_access: bool,
     /// The API revision's limits: current (default), legacy or original.
     #[arg(long)]
     pub profile: Option<String>,
@@ -202,4 +215,17 @@ fn parse_seconds(s: &str) -> Result<std::time::Duration, String> {
         return Err(format!("`{s}` is not a number of seconds between 0 and 86400"));
     }
     Ok(std::time::Duration::from_secs_f64(secs))
+}
+
+impl CheckArgs {
+    /// The request parameters the flags give every file.
+    pub fn params(&self) -> chatlint_engine::Params {
+        chatlint_engine::Params {
+            request_id: None,
+            update_mask: self.update_mask.clone(),
+            name: self.name.clone(),
+            parent: self.parent.clone(),
+            use_admin_access: self.use_admin_access.then_some(true),
+        }
+    }
 }

@@ -50,7 +50,14 @@ pub fn check(args: CheckArgs) -> ExitCode {
     let keep_clean_text = args.send.active();
     #[cfg(not(feature = "send"))]
     let keep_clean_text = false;
-    let opts = RunOptions { method: args.method, configs: &configs, strict: args.strict, fix, keep_clean_text };
+    let opts = RunOptions {
+        method: args.method,
+        params: args.params(),
+        configs: &configs,
+        strict: args.strict,
+        fix,
+        keep_clean_text,
+    };
     let mut results = runner::run(&targets, &opts);
     for e in &input_errors {
         results.push(runner::FileResult { name: e.path.clone(), error: Some(e.message.clone()), ..Default::default() });

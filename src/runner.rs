@@ -50,6 +50,8 @@ pub enum FixMode {
 
 pub struct RunOptions<'a> {
     pub method: Option<Method>,
+    /// Parameters given for every file (flags).
+    pub params: chatlint_engine::Params,
     pub configs: &'a ConfigCache,
     /// Report every finding, ignoring `[[ignore]]` entries.
     pub strict: bool,
@@ -91,7 +93,8 @@ fn check_one(target: &Target, opts: &RunOptions) -> Option<Checked> {
         Target::File { path, explicit } => (*explicit, path.as_path()),
         Target::Stdin { name } => (true, Path::new(name.as_str())),
     };
-    let choice = Choice { method: opts.method, explicit, last_known: None, strict: opts.strict };
+    let choice =
+        Choice { method: opts.method, params: opts.params.clone(), explicit, last_known: None, strict: opts.strict };
     let prepared = match pipeline::prepare(opts.configs, path, &choice) {
         Preparation::Ready(p) => p,
         Preparation::Excluded(_) => return None,

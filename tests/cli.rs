@@ -182,7 +182,7 @@ fn unknown_profile_and_method_are_usage_errors() {
         .assert()
         .code(2)
         .stderr(predicate::str::contains("unknown profile"));
-    chatlint().args(["check", "examples", "--method", "patch"]).assert().code(2);
+    chatlint().args(["check", "examples", "--method", "spaces.delete"]).assert().code(2);
 }
 
 #[test]

@@ -27,7 +27,11 @@ fn settings(e: &Example) -> Settings {
 fn run(e: &Example) -> Vec<chatlint_engine::diagnostic::Diagnostic> {
     let method: Method = e.method.parse().expect("example method");
     let s = settings(e);
-    let mine = analyze(&Request::new(e.body, Some(method), None), &s);
+    let mut request = Request::new(e.body, Some(method), None);
+    if let Some(p) = e.params {
+        request.params = toml::from_str(p).expect("example params are valid");
+    }
+    let mine = analyze(&request, &s);
     let mut diags = mine.diagnostics;
     if let Some(other) = e.other {
         let theirs = analyze(&Request::new(other, Some(method), None), &s);

@@ -55,6 +55,8 @@ struct ExampleFile {
     #[serde(default)]
     context: Option<toml::Table>,
     #[serde(default)]
+    params: Option<toml::Table>,
+    #[serde(default)]
     note: Option<String>,
     body: String,
     #[serde(default)]
@@ -80,6 +82,7 @@ struct ProfileFile {
     email_aliases: bool,
     google_groups: bool,
     external_users: bool,
+    admin_permission_settings: bool,
     missing_fields: Vec<String>,
 }
 
@@ -221,13 +224,15 @@ fn write_rules(out: &mut String, rules: &[RuleFile], ids: &[&str]) {
         out.push_str("        ],\n        examples: &[\n");
         for e in &r.examples {
             let context = e.context.as_ref().map(|t| toml::to_string(t).expect("context as TOML"));
+            let params = e.params.as_ref().map(|t| toml::to_string(t).expect("params as TOML"));
             writeln!(
                 out,
-                "            Example {{ valid: {}, method: {:?}, profile: {}, context: {}, note: {}, body: {:?}, other: {} }},",
+                "            Example {{ valid: {}, method: {:?}, profile: {}, context: {}, params: {}, note: {}, body: {:?}, other: {} }},",
                 e.valid,
                 e.method,
                 opt(&e.profile),
                 opt(&context),
+                opt(&params),
                 opt(&e.note),
                 e.body,
                 opt(&e.other)
@@ -261,7 +266,7 @@ fn write_profiles(out: &mut String, file: &ProfilesFile) {
             out,
             "    Profile {{ name: {name:?}, summary: {:?}, source: {:?}, max_memberships: {}, display_name_max: {}, \
              description_max: {}, guidelines_max: {}, email_aliases: {}, google_groups: {}, external_users: {}, \
-             missing_fields: &[{}] }},",
+             admin_permission_settings: {}, missing_fields: &[{}] }},",
             p.summary,
             p.source,
             p.max_memberships,
@@ -271,6 +276,7 @@ fn write_profiles(out: &mut String, file: &ProfilesFile) {
             p.email_aliases,
             p.google_groups,
             p.external_users,
+            p.admin_permission_settings,
             missing.join(", ")
         )
         .unwrap();

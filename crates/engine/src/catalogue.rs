@@ -75,6 +75,9 @@ pub struct Example {
     pub profile: Option<&'static str>,
     /// The request context it assumes, as chatlint.toml's `[context]` (TOML).
     pub context: Option<&'static str>,
+    /// Parameters given for it from outside the file, as a chatlint.toml
+    /// `[[requests]]` entry's (TOML: `name`, `update_mask`, `parent`, ...).
+    pub params: Option<&'static str>,
     pub note: Option<&'static str>,
     pub body: &'static str,
     /// For cross-file rules: another request checked in the same run.

@@ -16,6 +16,7 @@ pub mod catalogue;
 pub mod diagnostic;
 pub mod document;
 pub mod fix;
+pub mod mask;
 pub mod method;
 pub mod model;
 pub mod profile;
@@ -122,9 +123,8 @@ pub fn analyze(request: &Request, settings: &Settings) -> Report {
         return Report::default();
     };
     let enabled = settings.enabled(method);
-    let layout = method.spec().body;
-    let doc = protojson::read(&root, method, layout, settings.profile, enabled, &mut diags);
-    diags.extend(rules::check(&text, &doc, settings.profile, &settings.context, enabled));
+    let doc = protojson::read(&root, method, settings.profile, enabled, &mut diags);
+    diags.extend(rules::check(&text, &doc, settings.profile, &settings.context, &request.params, enabled));
     silence_at_broken_values(&mut diags);
     let facts = facts(&doc, enabled);
     finish(diags, method, facts, settings)
@@ -217,12 +217,5 @@ pub fn parse_document(text: &str, method: Method) -> Option<Document> {
     let text = text.strip_prefix('\u{feff}').map_or(Cow::Borrowed(text), |rest| Cow::Owned(format!("   {rest}")));
     let Ok(Some(ast::Value::Object(root))) = source::parse(&text) else { return None };
     let mut ignored = Vec::new();
-    Some(protojson::read(
-        &root,
-        method,
-        method.spec().body,
-        Settings::default().profile,
-        RuleSet::default(),
-        &mut ignored,
-    ))
+    Some(protojson::read(&root, method, Settings::default().profile, RuleSet::default(), &mut ignored))
 }

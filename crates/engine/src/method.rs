@@ -14,6 +14,8 @@ use std::path::Path;
 pub enum Method {
     Setup,
     Create,
+    Patch,
+    MembersCreate,
 }
 
 /// Whether a method makes something new or changes something that exists:
@@ -88,6 +90,8 @@ pub struct Auth {
 pub struct Scopes {
     pub user: &'static [&'static str],
     pub app: &'static [&'static str],
+    /// With `useAdminAccess`: a Workspace administrator's privileges.
+    pub admin: &'static [&'static str],
 }
 
 /// Where the memberships of a request sit.
@@ -96,6 +100,8 @@ pub enum Memberships {
     None,
     /// A list of memberships at this pointer (`/memberships`).
     List(&'static str),
+    /// One membership at this pointer (`""`: the top level).
+    One(&'static str),
 }
 
 /// One form a request file can take: which message its top level is, and
@@ -109,6 +115,17 @@ pub struct Layout {
     pub memberships: Memberships,
     /// Parameters the file itself carries, and where.
     pub params: &'static [(ParamKey, &'static str)],
+    /// Top-level keys that tell a file of unknown method takes this form.
+    /// Keys that everyday JSON also has (`name`, `description`,
+    /// `displayName`) must not be here: package.json is no request.
+    pub shape_keys: &'static [&'static str],
+}
+
+impl Layout {
+    /// Where the file keeps a parameter, if it carries it.
+    pub fn param(&self, key: ParamKey) -> Option<&'static str> {
+        self.params.iter().find(|(k, _)| *k == key).map(|(_, p)| *p)
+    }
 }
 
 /// The HTTP call a method makes.
@@ -137,20 +154,21 @@ pub struct Spec {
     pub http: Http,
     pub params: &'static [Param],
     pub phase: Phase,
-    /// The REST body: what the file is and what goes on the wire.
+    /// The REST body: what a file is by default and what goes on the wire.
     pub body: Layout,
-    /// Top-level keys that tell a body of unknown method is this one's
-    /// (checked in table order). Keys that everyday JSON also has
-    /// (`name`, `description`) must not be here.
-    pub shape_keys: &'static [&'static str],
+    /// Google's request message, which carries the parameters too
+    /// (`UpdateSpaceRequest`), when it is not the body itself.
+    pub message: Option<Layout>,
     pub auth: Auth,
     pub scopes: Scopes,
     /// The generated JSON Schema of the body (`schemas/<name>.schema.json`).
     pub schema: &'static str,
 }
 
-/// The table. Order matters for telling a method from a body's shape.
-static TABLE: [Spec; 2] = [
+/// The table, in enum order. Telling a method from a file's shape tries the
+/// request messages first (their keys are the most specific), then the
+/// bodies, each in table order.
+static TABLE: [Spec; 4] = [
     Spec {
         method: Method::Setup,
         name: "spaces.setup",
@@ -165,10 +183,11 @@ static TABLE: [Spec; 2] = [
             space: Some("/space"),
             memberships: Memberships::List("/memberships"),
             params: &[(ParamKey::RequestId, "/requestId")],
+            shape_keys: &["space", "memberships", "requestId", "request_id"],
         },
-        shape_keys: &["space", "memberships", "requestId", "request_id"],
+        message: None,
         auth: Auth { user: true, app: false },
-        scopes: Scopes { user: &["chat.spaces.create", "chat.spaces"], app: &[] },
+        scopes: Scopes { user: &["chat.spaces.create", "chat.spaces"], app: &[], admin: &[] },
         schema: include_str!("../../../schemas/spaces.setup.schema.json"),
     },
     Spec {
@@ -180,14 +199,102 @@ static TABLE: [Spec; 2] = [
         http: Http { verb: "POST", path: "v1/spaces", body: Some("space") },
         params: &[Param { key: ParamKey::RequestId, location: Location::Query, required: false }],
         phase: Phase::Create,
-        body: Layout { root: "Space", space: Some(""), memberships: Memberships::None, params: &[] },
-        shape_keys: &["spaceType", "space_type", "singleUserBotDm", "spaceDetails"],
+        body: Layout {
+            root: "Space",
+            space: Some(""),
+            memberships: Memberships::None,
+            params: &[],
+            // A Space that says its type is being created.
+            shape_keys: &["spaceType", "space_type", "singleUserBotDm", "single_user_bot_dm"],
+        },
+        message: None,
         auth: Auth { user: true, app: true },
         scopes: Scopes {
             user: &["chat.spaces.create", "chat.spaces"],
             app: &["chat.app.spaces.create", "chat.app.spaces"],
+            admin: &[],
         },
         schema: include_str!("../../../schemas/spaces.create.schema.json"),
+    },
+    Spec {
+        method: Method::Patch,
+        name: "spaces.patch",
+        short: "patch",
+        file_suffix: ".patch.json",
+        summary: "Request of spaces.patch (PATCH /v1/{space.name}): a Space, with the update mask",
+        http: Http { verb: "PATCH", path: "v1/{name}", body: Some("space") },
+        params: &[
+            Param { key: ParamKey::Name, location: Location::Path, required: true },
+            Param { key: ParamKey::UpdateMask, location: Location::Query, required: true },
+            Param { key: ParamKey::UseAdminAccess, location: Location::Query, required: false },
+        ],
+        phase: Phase::Update,
+        body: Layout {
+            root: "Space",
+            space: Some(""),
+            memberships: Memberships::None,
+            // The Space's own name says which space to change.
+            params: &[(ParamKey::Name, "/name")],
+            // A Space with settings but no type is being changed.
+            shape_keys: &[
+                "spaceDetails",
+                "space_details",
+                "permissionSettings",
+                "permission_settings",
+                "accessSettings",
+                "access_settings",
+                "spaceHistoryState",
+                "space_history_state",
+            ],
+        },
+        message: Some(Layout {
+            root: "UpdateSpaceRequest",
+            space: Some("/space"),
+            memberships: Memberships::None,
+            params: &[
+                (ParamKey::Name, "/space/name"),
+                (ParamKey::UpdateMask, "/updateMask"),
+                (ParamKey::UseAdminAccess, "/useAdminAccess"),
+            ],
+            shape_keys: &["updateMask", "update_mask"],
+        }),
+        auth: Auth { user: true, app: true },
+        scopes: Scopes { user: &["chat.spaces"], app: &["chat.app.spaces"], admin: &["chat.admin.spaces"] },
+        schema: include_str!("../../../schemas/spaces.patch.schema.json"),
+    },
+    Spec {
+        method: Method::MembersCreate,
+        name: "spaces.members.create",
+        short: "member",
+        file_suffix: ".member.json",
+        summary: "Request of spaces.members.create (POST /v1/{parent}/members): a Membership",
+        http: Http { verb: "POST", path: "v1/{parent}/members", body: Some("membership") },
+        params: &[
+            Param { key: ParamKey::Parent, location: Location::Path, required: true },
+            Param { key: ParamKey::UseAdminAccess, location: Location::Query, required: false },
+        ],
+        phase: Phase::Create,
+        body: Layout {
+            root: "Membership",
+            space: None,
+            memberships: Memberships::One(""),
+            params: &[],
+            shape_keys: &["member", "groupMember", "group_member"],
+        },
+        message: Some(Layout {
+            root: "CreateMembershipRequest",
+            space: None,
+            memberships: Memberships::One("/membership"),
+            params: &[(ParamKey::Parent, "/parent"), (ParamKey::UseAdminAccess, "/useAdminAccess")],
+            shape_keys: &["membership"],
+        }),
+        auth: Auth { user: true, app: true },
+        scopes: Scopes {
+            user: &["chat.memberships", "chat.memberships.app"],
+            app: &["chat.app.memberships"],
+            admin: &["chat.admin.memberships"],
+        },
+        schema: include_str!("../../../schemas/spaces.members.create.schema.json"),
     },
 ];
 
@@ -220,9 +327,12 @@ impl Method {
         TABLE.iter().find(|s| name.ends_with(s.file_suffix)).map(|s| s.method)
     }
 
-    /// The method a body's top-level keys say, if any.
+    /// The method a file's top-level keys say, if any: request messages
+    /// first (their keys are the most specific), then bodies.
     pub fn from_shape(keys: &[&str]) -> Option<Method> {
-        TABLE.iter().find(|s| s.shape_keys.iter().any(|k| keys.contains(k))).map(|s| s.method)
+        let says = |layout: &Layout| layout.shape_keys.iter().any(|k| keys.contains(k));
+        let message = TABLE.iter().find(|s| s.message.as_ref().is_some_and(says));
+        message.or_else(|| TABLE.iter().find(|s| says(&s.body))).map(|s| s.method)
     }
 }
 
@@ -269,6 +379,11 @@ mod tests {
         assert_eq!(Method::from_file_name(Path::new("package.json")), None);
         assert_eq!(Method::from_shape(&["requestId"]), Some(Method::Setup));
         assert_eq!(Method::from_shape(&["spaceType"]), Some(Method::Create));
+        assert_eq!(Method::from_shape(&["space", "updateMask"]), Some(Method::Patch));
+        assert_eq!(Method::from_shape(&["displayName", "spaceDetails"]), Some(Method::Patch));
+        assert_eq!(Method::from_shape(&["member"]), Some(Method::MembersCreate));
+        assert_eq!(Method::from_shape(&["parent", "membership"]), Some(Method::MembersCreate));
         assert_eq!(Method::from_shape(&["name", "version"]), None);
+        assert_eq!(Method::from_shape(&["name", "displayName", "description"]), None);
     }
 }

@@ -13,6 +13,8 @@ use std::sync::OnceLock;
 #[derive(Debug, Clone, PartialEq)]
 pub enum Kind {
     String,
+    /// A FieldMask: comma-separated field paths, a string on the wire.
+    FieldMask,
     Bool,
     Int32,
     Timestamp,
@@ -261,6 +263,8 @@ fn kind_of(prop: &Value) -> Kind {
         Kind::Int32
     } else if prop["format"] == "date-time" {
         Kind::Timestamp
+    } else if prop["x-fieldMask"] == true {
+        Kind::FieldMask
     } else {
         Kind::String
     }

@@ -17,6 +17,10 @@ pub struct Profile {
     pub google_groups: bool,
     /// Users outside the organisation can be invited (by email).
     pub external_users: bool,
+    /// spaces.patch's `permission_settings` paths work with `useAdminAccess`
+    /// (the older reference: "`permissionSettings` is not supported with
+    /// `useAdminAccess`").
+    pub admin_permission_settings: bool,
     /// Fields (message, field) this revision does not know.
     pub missing_fields: &'static [(&'static str, &'static str)],
 }

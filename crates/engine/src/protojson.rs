@@ -31,17 +31,18 @@ use serde_json::{Map, Number, Value};
 // A fast hash: the keys are short pointers built from the file itself.
 use rustc_hash::FxHashMap;
 
-/// Reads the top-level value as a request of `method` in the form `layout`.
-/// The caller has checked it is an object. Only the rules in `enabled` report.
+/// Reads the top-level value as a request of `method`, in the form its keys
+/// say ([`form`]). The caller has checked it is an object. Only the rules
+/// in `enabled` report.
 pub fn read(
     root: &ast::Object<'_>,
     method: Method,
-    layout: Layout,
     profile: &'static Profile,
     enabled: RuleSet,
     diags: &mut Vec<Diagnostic>,
 ) -> Document {
     let model = Model::get(method);
+    let layout = form(root, method, model);
     // Roughly one node per 20 bytes of a typical request: fewer rehashes.
     let capacity = (root.range.end - root.range.start) / 20;
     let nodes = FxHashMap::with_capacity_and_hasher(capacity, Default::default());
@@ -53,6 +54,19 @@ pub fn read(
     let doc = Document { value, nodes: reader.nodes, root: root_range, method, layout };
     structure::report(&doc, problems, enabled, diags);
     doc
+}
+
+/// The form a file of `method` takes: Google's request message when one of
+/// its top-level keys is a field only the message has (`updateMask`,
+/// `parent`), else the REST body.
+pub fn form(root: &ast::Object<'_>, method: Method, model: &Model) -> Layout {
+    let spec = method.spec();
+    let Some(message) = spec.message else { return spec.body };
+    let (Some(m), Some(b)) = (model.find_message(message.root), model.find_message(spec.body.root)) else {
+        return spec.body;
+    };
+    let message_only = |key: &str| m.field(key).is_some() && b.field(key).is_none();
+    if root.properties.iter().any(|p| message_only(p.name.as_str())) { message } else { spec.body }
 }
 
 struct Reader<'d> {
@@ -342,7 +356,7 @@ impl Reader<'_> {
                 let msg = self.model.message(name);
                 Some(Value::Object(self.message(obj, msg, ptr)))
             }
-            (Kind::String, ast::Value::StringLit(s)) => {
+            (Kind::String | Kind::FieldMask, ast::Value::StringLit(s)) => {
                 (!s.value.is_empty()).then(|| Value::String(s.value.to_string()))
             }
             (Kind::Timestamp, ast::Value::StringLit(s)) => {
@@ -531,7 +545,7 @@ fn default_of(kind: &Kind) -> Value {
         Kind::Message(_) => Value::Object(Map::new()),
         Kind::Bool => Value::Bool(false),
         Kind::Int32 => Value::from(0),
-        Kind::Enum(_) | Kind::String | Kind::Timestamp => Value::String(String::new()),
+        Kind::Enum(_) | Kind::String | Kind::FieldMask | Kind::Timestamp => Value::String(String::new()),
     }
 }
 

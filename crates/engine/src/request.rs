@@ -8,8 +8,10 @@
 
 use crate::method::{Method, ParamKey};
 
-/// Parameters given from outside the file.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+/// Parameters given from outside the file (chatlint.toml's `[[requests]]`
+/// entries, flags), in snake_case as there.
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Params {
     pub request_id: Option<String>,
     pub update_mask: Option<String>,
@@ -32,6 +34,16 @@ impl Params {
 
     pub fn is_empty(&self) -> bool {
         *self == Params::default()
+    }
+
+    /// Takes every parameter `other` gives.
+    pub fn merge(&mut self, other: &Params) {
+        let Params { request_id, update_mask, name, parent, use_admin_access } = other.clone();
+        self.request_id = request_id.or(self.request_id.take());
+        self.update_mask = update_mask.or(self.update_mask.take());
+        self.name = name.or(self.name.take());
+        self.parent = parent.or(self.parent.take());
+        self.use_admin_access = use_admin_access.or(self.use_admin_access);
     }
 }
 

@@ -194,7 +194,7 @@ fn expected(field: &Field, element: bool) -> &'static str {
         return "an array";
     }
     match field.kind {
-        Kind::String | Kind::Timestamp => "a string",
+        Kind::String | Kind::FieldMask | Kind::Timestamp => "a string",
         Kind::Bool => "true or false",
         Kind::Int32 => "an integer",
         Kind::Enum(_) => "an enum name (a string)",

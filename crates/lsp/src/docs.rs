@@ -14,6 +14,7 @@ const LABELS: [&str; 5] = ["Required", "Optional", "Output only", "Input only", 
 pub fn type_name(field: &Field) -> String {
     let base = match &field.kind {
         Kind::String => "string".to_string(),
+        Kind::FieldMask => "field mask (comma-separated field paths)".to_string(),
         Kind::Bool => "boolean".to_string(),
         Kind::Int32 => "integer (int32)".to_string(),
         Kind::Timestamp => "timestamp (RFC 3339 string)".to_string(),

@@ -5,6 +5,7 @@
 use chatlint_engine::catalogue::{self, Rule};
 use chatlint_engine::method::Method;
 use chatlint_engine::profile::Profile;
+use chatlint_engine::request::Params;
 use chatlint_engine::settings::{Level, RequestContext, Settings};
 use chatlint_engine::suggest::closest;
 use globset::{Glob, GlobSet, GlobSetBuilder};
@@ -39,6 +40,24 @@ struct ConfigFile {
     /// Accepted findings: `[[ignore]]` tables.
     #[serde(default)]
     ignore: Vec<toml::Spanned<IgnoreEntry>>,
+    /// Parameters of files that are bare request bodies: `[[requests]]`.
+    #[serde(default)]
+    requests: Vec<RequestEntry>,
+}
+
+/// `[[requests]]`: the parameters (and method) of the files a glob names,
+/// for request files that are bare REST bodies.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RequestEntry {
+    /// Glob of the files it applies to, relative to the config's folder.
+    path: String,
+    method: Option<String>,
+    name: Option<String>,
+    parent: Option<String>,
+    update_mask: Option<String>,
+    use_admin_access: Option<bool>,
+    request_id: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -96,6 +115,8 @@ pub struct Config {
     pub settings: Settings,
     pub max_file_size: u64,
     methods: Vec<(GlobSet, Method)>,
+    /// `[[requests]]`: a file's method and parameters, by glob, in order.
+    requests: Vec<(globset::GlobMatcher, Option<Method>, Params)>,
     include: GlobSet,
     exclude: GlobSet,
     pub ignores: Vec<Ignore>,
@@ -168,12 +189,27 @@ impl Config {
             let method: Method = name.parse().map_err(|e| format!("[methods]: {e}"))?;
             methods.push((glob_set(patterns)?, method));
         }
+        let mut requests = Vec::new();
+        for entry in file.requests {
+            let method =
+                entry.method.map(|m| m.parse::<Method>()).transpose().map_err(|e| format!("[[requests]]: {e}"))?;
+            let glob = Glob::new(&entry.path).map_err(|e| format!("[[requests]] bad pattern `{}`: {e}", entry.path))?;
+            let params = Params {
+                request_id: entry.request_id,
+                update_mask: entry.update_mask,
+                name: entry.name,
+                parent: entry.parent,
+                use_admin_access: entry.use_admin_access,
+            };
+            requests.push((glob.compile_matcher(), method, params));
+        }
         Ok(Config {
             path,
             root,
             settings: Settings { profile, levels, context: file.context },
             max_file_size: overrides.max_file_size.or(file.max_file_size).unwrap_or(DEFAULT_MAX_FILE_SIZE),
             methods,
+            requests,
             include: glob_set(&file.include)?,
             exclude: glob_set(&file.exclude)?,
             ignores,
@@ -224,10 +260,31 @@ impl Config {
         file.strip_prefix(&self.root).unwrap_or(file)
     }
 
-    /// The method the config's patterns give this file.
+    /// The method the config's patterns give this file: `[[requests]]`
+    /// entries first, then `[methods]`.
     pub fn method_for(&self, file: &Path) -> Option<Method> {
         let rel = self.relative(file);
-        self.methods.iter().find(|(set, _)| set.is_match(rel)).map(|(_, m)| *m)
+        let from_requests = self.requests.iter().rev().find(|(g, m, _)| m.is_some() && g.is_match(rel));
+        from_requests
+            .and_then(|(_, m, _)| *m)
+            .or_else(|| self.methods.iter().find(|(set, _)| set.is_match(rel)).map(|(_, m)| *m))
+    }
+
+    /// The parameters `[[requests]]` give this file (later entries win,
+    /// field by field).
+    pub fn params_for(&self, file: &Path) -> Params {
+        let rel = self.relative(file);
+        let mut out = Params::default();
+        for (_, _, p) in self.requests.iter().filter(|(g, _, _)| g.is_match(rel)) {
+            out.merge(p);
+        }
+        out
+    }
+
+    /// Whether a `[[requests]]` entry names this file (it is then a request).
+    pub fn has_request(&self, file: &Path) -> bool {
+        let rel = self.relative(file);
+        self.requests.iter().any(|(g, _, _)| g.is_match(rel))
     }
 
     pub fn is_excluded(&self, file: &Path) -> bool {

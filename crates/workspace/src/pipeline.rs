@@ -13,10 +13,12 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 /// What the caller knows about a document before its config is read.
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Default)]
 pub struct Choice {
     /// The method every document is for (`--method`).
     pub method: Option<Method>,
+    /// Parameters given for every document (flags); they win over the config's.
+    pub params: Params,
     /// The document was named by the user (on the command line): it is
     /// checked even when nothing says it is a Chat request.
     pub explicit: bool,
@@ -66,17 +68,12 @@ pub fn prepare(configs: &ConfigCache, path: &Path, choice: &Choice) -> Preparati
     let named = choice.method.or_else(|| config.method_for(&abs)).or_else(|| Method::from_file_name(path));
     // Named and config-included documents are checked even when their
     // shape says nothing; others only when they look like requests.
-    let fallback = (choice.explicit || named.is_some() || config.is_included(&abs))
-        .then_some(Method::DEFAULT)
-        .or(choice.last_known);
-    Preparation::Ready(Prepared {
-        config,
-        path: abs,
-        named,
-        fallback,
-        params: Params::default(),
-        strict: choice.strict,
-    })
+    let included = config.is_included(&abs) || config.has_request(&abs);
+    let fallback = (choice.explicit || named.is_some() || included).then_some(Method::DEFAULT).or(choice.last_known);
+    // The config's parameters for this file, then the flags'.
+    let mut params = config.params_for(&abs);
+    params.merge(&choice.params);
+    Preparation::Ready(Prepared { config, path: abs, named, fallback, params, strict: choice.strict })
 }
 
 /// A document's text could not be had.

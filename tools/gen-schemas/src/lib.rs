@@ -2,7 +2,9 @@
 //!
 //! The discovery document describes the REST surface but not everything
 //! Google's JSON parser (ProtoJSON) does, so `schemas/source/overlay.toml`
-//! adds enum numbers, oneofs and the fields each method requires.
+//! adds enum numbers, oneofs, the fields each method requires, and the
+//! request messages (`UpdateSpaceRequest`, `CreateMembershipRequest`) whose
+//! fields discovery keeps as method parameters: a request file may be one.
 //!
 //! The output describes the *canonical* request form: lowerCamelCase keys,
 //! `null` allowed anywhere (it means "unset"), enums as names or numbers.
@@ -22,7 +24,32 @@ pub const OUTPUT_DIR: &str = "schemas";
 struct Overlay {
     enum_numbers: BTreeMap<String, BTreeMap<String, i64>>,
     oneofs: BTreeMap<String, BTreeMap<String, Vec<String>>>,
+    #[serde(default)]
+    request_messages: BTreeMap<String, RequestMessage>,
     methods: BTreeMap<String, MethodOverlay>,
+}
+
+/// A request message made of a schema and a method's parameters.
+#[derive(Deserialize)]
+struct RequestMessage {
+    /// The method whose parameters it carries (`spaces.patch`).
+    method: String,
+    description: String,
+    fields: BTreeMap<String, RequestField>,
+}
+
+/// A field of a request message: a discovery schema (`ref`) with its own
+/// description, or one of the method's parameters (type and description
+/// come from discovery).
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RequestField {
+    #[serde(default, rename = "ref")]
+    reference: Option<String>,
+    #[serde(default)]
+    description: Option<String>,
+    #[serde(default)]
+    parameter: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -36,7 +63,11 @@ struct MethodOverlay {
 pub fn generate(discovery: &str, overlay: &str) -> Result<Vec<(String, String)>, String> {
     let discovery: Value = serde_json::from_str(discovery).map_err(|e| format!("discovery document: {e}"))?;
     let overlay: Overlay = toml::from_str(overlay).map_err(|e| format!("overlay: {e}"))?;
-    let schemas = discovery["schemas"].as_object().ok_or("discovery document has no `schemas`")?;
+    let mut schemas = discovery["schemas"].as_object().ok_or("discovery document has no `schemas`")?.clone();
+    for (name, message) in &overlay.request_messages {
+        schemas.insert(name.clone(), request_message(&discovery, name, message)?);
+    }
+    let schemas = &schemas;
     let revision = discovery["revision"].as_str().unwrap_or("unknown");
 
     let mut out = Vec::new();
@@ -70,6 +101,45 @@ pub fn generate(discovery: &str, overlay: &str) -> Result<Vec<(String, String)>,
         out.push((format!("{method}.schema.json"), text));
     }
     Ok(out)
+}
+
+/// A request message as a discovery-style schema, so the rest of the
+/// generator treats it like any other.
+fn request_message(discovery: &Value, name: &str, message: &RequestMessage) -> Result<Value, String> {
+    // `spaces.members.create` → resources.spaces.resources.members.methods.create
+    let mut path: Vec<&str> = message.method.split('.').collect();
+    let verb = path.pop().ok_or_else(|| format!("{name}: no method"))?;
+    let mut node = discovery;
+    for r in path {
+        node = &node["resources"][r];
+    }
+    let params = &node["methods"][verb]["parameters"];
+    if !params.is_object() {
+        return Err(format!("{name}: discovery has no method `{}`", message.method));
+    }
+    let mut properties = Map::new();
+    for (field, f) in &message.fields {
+        let prop = match (&f.reference, &f.parameter) {
+            (Some(r), None) => json!({ "$ref": r, "description": f.description.clone().unwrap_or_default() }),
+            (None, Some(p)) => {
+                let param = &params[p];
+                let mut prop = json!({
+                    "type": param["type"],
+                    "description": f.description.clone().or_else(|| param["description"].as_str().map(String::from)),
+                });
+                if let Some(format) = param["format"].as_str() {
+                    prop["format"] = json!(format);
+                }
+                if param.get("type").is_none() {
+                    return Err(format!("{name}.{field}: `{}` has no parameter `{p}`", message.method));
+                }
+                prop
+            }
+            _ => return Err(format!("{name}.{field}: give either `ref` or `parameter`")),
+        };
+        properties.insert(field.clone(), prop);
+    }
+    Ok(json!({ "id": name, "type": "object", "description": message.description, "properties": properties }))
 }
 
 fn collect_reachable(schemas: &Map<String, Value>, name: &str, seen: &mut BTreeSet<String>) -> Result<(), String> {
@@ -183,8 +253,16 @@ fn value_schema(
                 }
             } else {
                 out.insert("type".into(), with_null(&["string"]));
-                if prop["format"].as_str() == Some("google-datetime") {
-                    out.insert("format".into(), json!("date-time"));
+                match prop["format"].as_str() {
+                    Some("google-datetime") => {
+                        out.insert("format".into(), json!("date-time"));
+                    }
+                    // Comma-separated field paths; an annotation, as JSON
+                    // Schema has no format for it.
+                    Some("google-fieldmask") => {
+                        out.insert("x-fieldMask".into(), json!(true));
+                    }
+                    _ => {}
                 }
             }
         }

@@ -7,16 +7,9 @@ use crate::diagnostic::{Applicability, Diagnostic, Fix};
 use rustc_hash::FxHashMap;
 use serde_json::{Map, Value};
 
-/// Each membership's pointer and object, in order (elements that are not
-/// objects are the structure stage's business).
+/// Each membership's pointer and object, in order.
 fn each<'a>(ctx: &Ctx<'a>) -> impl Iterator<Item = (String, &'a Map<String, Value>)> + use<'a> {
-    indexed(ctx).map(|(_, base, m)| (base, m))
-}
-
-/// [`each`], with each membership's index in the list.
-fn indexed<'a>(ctx: &Ctx<'a>) -> impl Iterator<Item = (usize, String, &'a Map<String, Value>)> + use<'a> {
-    let base = ctx.memberships_pointer().unwrap_or_default();
-    ctx.memberships().iter().enumerate().filter_map(move |(i, m)| Some((i, format!("{base}/{i}"), m.as_object()?)))
+    ctx.each_membership().into_iter().map(|(_, base, m)| (base, m))
 }
 
 /// A count finding at the list of memberships; without one, at the space
@@ -312,7 +305,7 @@ pub fn calling_user_listed(ctx: &mut Ctx) {
 pub fn duplicate_membership(ctx: &mut Ctx) {
     let mut seen: FxHashMap<&str, usize> = FxHashMap::default();
     let mut found: Vec<(String, String, &str, usize)> = Vec::new();
-    for (i, base, m) in indexed(ctx) {
+    for (i, base, m) in ctx.each_membership() {
         let user = m.get("member").and_then(Value::as_object).and_then(|u| u.get("name")).and_then(Value::as_str);
         let group = m.get("groupMember").and_then(Value::as_object).and_then(|g| g.get("name")).and_then(Value::as_str);
         let names = [
@@ -343,7 +336,7 @@ pub fn duplicate_membership(ctx: &mut Ctx) {
 pub fn member_type_human(ctx: &mut Ctx) {
     for (base, user, name) in users(ctx) {
         let ty = user.get("type").and_then(Value::as_str);
-        if ty == Some("HUMAN") || name == Some("users/app") {
+        if ty == Some("HUMAN") {
             continue;
         }
         let type_ptr = format!("{base}/member/type");
@@ -358,7 +351,8 @@ pub fn member_type_human(ctx: &mut Ctx) {
             Some(_) => Some(ctx.replace_value(&type_ptr, "\"HUMAN\"".into())),
             None => ctx.insert(&format!("{base}/member"), "type", "\"HUMAN\"").map(|e| vec![e]),
         };
-        if let Some(edits) = edits {
+        // The calling app is no person: app-member-in-setup says what to do instead.
+        if let Some(edits) = edits.filter(|_| name != Some("users/app")) {
             let title = "Set `type` to \"HUMAN\"";
             // Turning a BOT into a HUMAN changes who is added; leaving the type out was an omission.
             d = d.with_fix(if ty == Some("BOT") { Fix::unsafe_(title, edits) } else { Fix::safe(title, edits) });
@@ -411,4 +405,149 @@ pub fn group_email(ctx: &mut Ctx) {
             .with_help("look the ID up with the Cloud Identity Groups API (groups.lookup)");
         ctx.report(d);
     }
+}
+
+/// spaces.members.create: `member.type` says what the name names: a person
+/// (`HUMAN`, `users/{user}`) or the calling app (`BOT`, `users/app`).
+pub fn member_type(ctx: &mut Ctx) {
+    for (base, user, name) in users(ctx) {
+        let ty = user.get("type").and_then(Value::as_str);
+        let is_app = name == Some("users/app");
+        let want = if is_app { "BOT" } else { "HUMAN" };
+        let type_ptr = format!("{base}/member/type");
+        let (msg, fix) = match (ty, is_app) {
+            (None, _) => (
+                "`member.type` is required: `HUMAN` for a person, `BOT` for the calling app (`users/app`)".to_string(),
+                true,
+            ),
+            (Some("BOT"), false) => (
+                "only the calling app (`users/app`) can be added as `BOT`: creating memberships for other Chat apps isn't supported".to_string(),
+                false,
+            ),
+            (Some(t), true) if t != "BOT" => (format!("the calling app (`users/app`) must have `type: BOT`, found `{t}`"), true),
+            _ => continue,
+        };
+        let mut d = ctx
+            .at_value(Rule::MemberType, &type_ptr, msg)
+            .with_help(format!("set `\"type\": \"{want}\"` for `{}`", name.unwrap_or("users/{user}")));
+        if fix {
+            let edits = match ctx.doc.node(&type_ptr) {
+                Some(_) => Some(ctx.replace_value(&type_ptr, format!("\"{want}\""))),
+                None => ctx.insert(&format!("{base}/member"), "type", &format!("\"{want}\"")).map(|e| vec![e]),
+            };
+            if let Some(edits) = edits {
+                d = d.with_fix(Fix::safe(format!("Set `type` to \"{want}\""), edits));
+            }
+        }
+        ctx.report(d);
+    }
+}
+
+/// Whether the request authenticates as the app ([context] auth = "app").
+fn app_auth(ctx: &Ctx) -> bool {
+    ctx.context.auth == Some(crate::settings::Auth::App)
+}
+
+/// Whether the request uses admin access (`useAdminAccess: true`).
+fn admin_access(ctx: &Ctx) -> bool {
+    ctx.param(crate::method::ParamKey::UseAdminAccess).is_some_and(|v| v.text == "true")
+}
+
+pub fn app_member_app_auth(ctx: &mut Ctx) {
+    if !app_auth(ctx) {
+        return;
+    }
+    for (base, _, name) in users(ctx) {
+        if name != Some("users/app") {
+            continue;
+        }
+        let d = ctx
+            .at_value(
+                Rule::AppMemberAppAuth,
+                &format!("{base}/member/name"),
+                "adding the calling app to a space requires user authentication",
+            )
+            .with_help("send it as a user, with the `chat.memberships.app` scope");
+        ctx.report(d);
+    }
+}
+
+pub fn group_member_app_auth(ctx: &mut Ctx) {
+    if !app_auth(ctx) {
+        return;
+    }
+    let groups: Vec<String> =
+        each(ctx).filter(|(_, m)| m.contains_key("groupMember")).map(|(p, _)| format!("{p}/groupMember")).collect();
+    for gptr in groups {
+        let d = ctx
+            .at_key(Rule::GroupMemberAppAuth, &gptr, "adding a Google group to a space requires user authentication")
+            .with_help("send it as a user, with the `chat.memberships` scope");
+        ctx.report(d);
+    }
+}
+
+/// The email of a `users/{email}` outside the configured domain.
+fn external_email<'a>(ctx: &Ctx, name: Option<&'a str>) -> Option<&'a str> {
+    let domain = ctx.context.domain.as_deref()?;
+    let email = user_id(name).filter(|u| u.contains('@'))?;
+    let user_domain = email.rsplit_once('@').map_or("", |(_, d)| d);
+    (!user_domain.eq_ignore_ascii_case(domain)).then_some(email)
+}
+
+pub fn external_user_app_auth(ctx: &mut Ctx) {
+    if !app_auth(ctx) {
+        return;
+    }
+    let mut found = Vec::new();
+    for (base, _, name) in users(ctx) {
+        let Some(email) = external_email(ctx, name) else { continue };
+        let domain = ctx.context.domain.as_deref().unwrap_or_default();
+        found.push(
+            ctx.at_value(
+                Rule::ExternalUserAppAuth,
+                &format!("{base}/member/name"),
+                format!("\"{email}\" is outside `{domain}`: inviting users external to the organisation requires user authentication"),
+            )
+            .with_help("send it as a user"),
+        );
+    }
+    ctx.diags.extend(found);
+}
+
+pub fn admin_access_app_member(ctx: &mut Ctx) {
+    if !admin_access(ctx) {
+        return;
+    }
+    for (base, _, name) in users(ctx) {
+        if name != Some("users/app") {
+            continue;
+        }
+        let d = ctx
+            .at_value(
+                Rule::AdminAccessAppMember,
+                &format!("{base}/member/name"),
+                "creating app memberships isn't supported using admin access",
+            )
+            .with_help("add the app as a space member, without `useAdminAccess`");
+        ctx.report(d);
+    }
+}
+
+pub fn admin_access_external_user(ctx: &mut Ctx) {
+    if !admin_access(ctx) {
+        return;
+    }
+    let mut found = Vec::new();
+    for (base, _, name) in users(ctx) {
+        let Some(email) = external_email(ctx, name) else { continue };
+        found.push(
+            ctx.at_value(
+                Rule::AdminAccessExternalUser,
+                &format!("{base}/member/name"),
+                format!("\"{email}\" is outside the organisation: creating memberships for external users isn't supported using admin access"),
+            )
+            .with_help("invite them without `useAdminAccess`"),
+        );
+    }
+    ctx.diags.extend(found);
 }

@@ -14,13 +14,16 @@ pub mod cross_file;
 mod membership;
 mod request;
 mod space;
+mod update;
 
 use crate::catalogue::Rule;
 use crate::diagnostic::{Diagnostic, Edit, Fix, TextRange};
 use crate::document::Document;
-use crate::method::Memberships;
+use crate::mask::{self, Mask};
+use crate::method::{Memberships, ParamKey};
 use crate::model::Model;
 use crate::profile::Profile;
+use crate::request::Params;
 use crate::settings::{RequestContext, RuleSet};
 use serde_json::Value;
 
@@ -105,8 +108,33 @@ pub fn stage(rule: Rule) -> Stage {
         Rule::MemberTypeHuman => Check(membership::member_type_human),
         Rule::GroupNameFormat => Check(membership::group_name_format),
         Rule::GroupEmail => Check(membership::group_email),
+        Rule::MemberType => Check(membership::member_type),
+        Rule::AppMemberAppAuth => Check(membership::app_member_app_auth),
+        Rule::GroupMemberAppAuth => Check(membership::group_member_app_auth),
+        Rule::ExternalUserAppAuth => Check(membership::external_user_app_auth),
+        Rule::AdminAccessAppMember => Check(membership::admin_access_app_member),
+        Rule::AdminAccessExternalUser => Check(membership::admin_access_external_user),
+        // The update mask, and the Space an update sends.
+        Rule::UpdateMaskPath => Check(update::update_mask_path),
+        Rule::UpdateMaskHeading => Check(update::update_mask_heading),
+        Rule::UpdateMaskExclusive => Check(update::update_mask_exclusive),
+        Rule::ViewMembershipPairing => Check(update::view_membership_pairing),
+        Rule::ViewMembershipMembers => Check(update::view_membership_members),
+        Rule::JoinWithoutDiscover => Check(update::join_without_discover),
+        Rule::SpaceTypeUpdate => Check(update::space_type_update),
+        Rule::DisplayNameUpdateNonSpace => Check(update::display_name_update_non_space),
+        Rule::SpaceDetailsPartial => Check(update::space_details_partial),
+        Rule::HistoryStateRequired => Check(update::history_state_required),
+        Rule::UpdateMaskClears => Check(update::update_mask_clears),
+        Rule::AudienceRemoved => Check(update::audience_removed),
+        Rule::FieldNotInMask => Check(update::field_not_in_mask),
+        Rule::AdminAccessMask => Check(update::admin_access_mask),
+        Rule::SpaceNameDiffers => Check(update::space_name_differs),
         // The request's own parameters.
         Rule::RequestIdNotUuid => Check(request::request_id_not_uuid),
+        Rule::ParameterNotGiven => Check(request::parameter_not_given),
+        Rule::SpaceNameFormat => Check(request::space_name_format),
+        Rule::ParentFormat => Check(request::parent_format),
     }
 }
 
@@ -118,9 +146,20 @@ pub struct Ctx<'a> {
     pub model: &'a Model,
     pub profile: &'a Profile,
     pub context: &'a RequestContext,
+    /// Parameters given from outside the file (config, flags).
+    pub params: &'a Params,
     pub diags: Vec<Diagnostic>,
     /// `spaceType`, read once: nearly every rule asks.
     space_type: Option<&'a str>,
+    /// The update mask (spaces.patch), read once.
+    mask: Option<Mask>,
+}
+
+/// A parameter's value, and where the file has it (`None`: from the config
+/// or the command line).
+pub struct ParamValue<'a> {
+    pub text: std::borrow::Cow<'a, str>,
+    pub pointer: Option<&'static str>,
 }
 
 impl<'a> Ctx<'a> {
@@ -133,12 +172,29 @@ impl<'a> Ctx<'a> {
     pub fn memberships_pointer(&self) -> Option<&'static str> {
         match self.doc.layout.memberships {
             Memberships::List(p) => Some(p),
-            Memberships::None => None,
+            Memberships::None | Memberships::One(_) => None,
         }
     }
-    /// The memberships the request lists (empty when it has none).
+    /// The memberships the request lists (empty when it has no list).
     pub fn memberships(&self) -> &'a [Value] {
         self.memberships_pointer().and_then(|p| self.doc.get(p)).and_then(Value::as_array).map_or(&[], Vec::as_slice)
+    }
+    /// Each membership the request adds, listed or alone: its index in the
+    /// list (0 alone), pointer and object. Elements that are not objects
+    /// are the structure stage's business.
+    pub fn each_membership(&self) -> Vec<(usize, String, &'a serde_json::Map<String, Value>)> {
+        match self.doc.layout.memberships {
+            Memberships::List(base) => self
+                .memberships()
+                .iter()
+                .enumerate()
+                .filter_map(|(i, m)| Some((i, format!("{base}/{i}"), m.as_object()?)))
+                .collect(),
+            Memberships::One(at) => {
+                self.doc.get(at).and_then(Value::as_object).map(|m| (0, at.to_string(), m)).into_iter().collect()
+            }
+            Memberships::None => Vec::new(),
+        }
     }
     pub fn get(&self, pointer: &str) -> Option<&'a Value> {
         self.doc.get(pointer)
@@ -151,6 +207,29 @@ impl<'a> Ctx<'a> {
     }
     pub fn space_type(&self) -> Option<&'a str> {
         self.space_type
+    }
+    /// A parameter of the request: from the file when it carries it, else
+    /// as given from outside (`None` when given nowhere, or unset).
+    pub fn param(&self, key: ParamKey) -> Option<ParamValue<'a>> {
+        if let Some(ptr) = self.doc.layout.param(key)
+            && let Some(v) = self.doc.get(ptr)
+        {
+            let text = match v {
+                Value::String(s) => std::borrow::Cow::Borrowed(s.as_str()),
+                other => std::borrow::Cow::Owned(other.to_string()),
+            };
+            return Some(ParamValue { text, pointer: Some(ptr) });
+        }
+        self.params.get(key).map(|v| ParamValue { text: std::borrow::Cow::Owned(v), pointer: None })
+    }
+    /// The update mask of a spaces.patch request (from the file, the config,
+    /// or assumed from the body's fields), read once.
+    pub fn mask(&self) -> Option<&Mask> {
+        self.mask.as_ref()
+    }
+    /// Where findings about something the file does not have go: its `{`.
+    pub fn top(&self) -> TextRange {
+        TextRange::new(self.doc.root.start, (self.doc.root.start + 1).min(self.doc.root.end))
     }
     pub fn report(&mut self, d: Diagnostic) {
         self.diags.push(d);
@@ -185,11 +264,22 @@ pub fn check(
     doc: &Document,
     profile: &Profile,
     context: &RequestContext,
+    params: &Params,
     enabled: RuleSet,
 ) -> Vec<Diagnostic> {
-    let mut ctx =
-        Ctx { text, doc, model: Model::get(doc.method), profile, context, diags: Vec::new(), space_type: None };
+    let mut ctx = Ctx {
+        text,
+        doc,
+        model: Model::get(doc.method),
+        profile,
+        context,
+        params,
+        diags: Vec::new(),
+        space_type: None,
+        mask: None,
+    };
     ctx.space_type = doc.layout.space.and_then(|_| ctx.str_at(&ctx.space_field("spaceType")));
+    ctx.mask = read_mask(&ctx);
     for rule in Rule::ALL {
         if let Stage::Check(check) = stage(rule)
             && enabled.contains(rule)
@@ -198,6 +288,31 @@ pub fn check(
         }
     }
     ctx.diags
+}
+
+/// The update mask, for a method that takes one: the file's string, else
+/// the one given from outside, else the paths of the fields the body sets
+/// (what chatlint assumes, and says so: `parameter-not-given`).
+fn read_mask(ctx: &Ctx) -> Option<Mask> {
+    if !ctx.doc.method.spec().params.iter().any(|p| p.key == ParamKey::UpdateMask) {
+        return None;
+    }
+    if let Some(ptr) = ctx.doc.layout.param(ParamKey::UpdateMask) {
+        let text = ctx.str_at(ptr)?;
+        let node = ctx.doc.node(ptr)?;
+        let token = ctx.text.get(node.value.start..node.value.end)?;
+        return Some(Mask::read(text, Some((token, node.value.start)), node.value, mask::Source::File(ptr.into())));
+    }
+    if let Some(given) = &ctx.params.update_mask {
+        return Some(Mask::read(given, None, ctx.top(), mask::Source::Given));
+    }
+    let space = ctx.doc.layout.space?;
+    let set: Vec<&str> = mask::PATHS
+        .iter()
+        .filter(|p| !p.heading && ctx.get(&format!("{space}{}", p.body)).is_some())
+        .map(|p| p.path)
+        .collect();
+    Some(Mask::read(&set.join(","), None, ctx.top(), mask::Source::Assumed))
 }
 
 /// `prefix{id}` with a non-empty id that has no further `/`.

@@ -1,8 +1,9 @@
 //! Rules about the request's own parameters.
 
-use super::Ctx;
+use super::{Ctx, is_resource_name};
 use crate::catalogue::Rule;
-use crate::diagnostic::Fix;
+use crate::diagnostic::{Diagnostic, Fix};
+use crate::mask::Source;
 use crate::method::ParamKey;
 
 pub fn request_id_not_uuid(ctx: &mut Ctx) {
@@ -42,4 +43,64 @@ pub fn is_uuid(s: &str) -> bool {
     let groups: Vec<&str> = s.split('-').collect();
     groups.len() == 5
         && groups.iter().zip([8, 4, 4, 4, 12]).all(|(g, n)| g.len() == n && g.chars().all(|c| c.is_ascii_hexdigit()))
+}
+
+/// A required parameter the file does not carry and nothing gives: say
+/// what chatlint assumes, and that `--send` will not.
+pub fn parameter_not_given(ctx: &mut Ctx) {
+    let spec = ctx.doc.method.spec();
+    // In Google's request message the parameters are fields: required-field speaks for them.
+    if ctx.doc.layout.root != spec.body.root {
+        return;
+    }
+    let mut found = Vec::new();
+    for param in spec.params.iter().filter(|p| p.required) {
+        let name = param.key.name();
+        let message = match param.key {
+            ParamKey::UpdateMask => match ctx.mask() {
+                Some(m) if m.source == Source::Assumed => format!(
+                    "no `updateMask` is given: chatlint checks this body as if it were \"{}\" (the fields it sets), but --send will not assume it",
+                    m.text()
+                ),
+                _ => continue,
+            },
+            _ if ctx.param(param.key).is_some() => continue,
+            ParamKey::Parent => {
+                "no `parent` is given: which space to add the member to is not known; --send cannot send it".to_string()
+            }
+            _ => format!("no `{name}` is given: which space this request is for is not known; --send cannot send it"),
+        };
+        found.push(
+            Diagnostic::new(Rule::ParameterNotGiven, "", ctx.top(), message).with_help(format!(
+                "use Google's request message ({}) with `{name}` in the file, or give `{}` for this file in chatlint.toml ([[requests]])",
+                spec.message.map_or("", |m| m.root),
+                crate::model::to_snake_case(name)
+            )),
+        );
+    }
+    ctx.diags.extend(found);
+}
+
+pub fn space_name_format(ctx: &mut Ctx) {
+    name_format(ctx, ParamKey::Name, Rule::SpaceNameFormat);
+}
+
+pub fn parent_format(ctx: &mut Ctx) {
+    name_format(ctx, ParamKey::Parent, Rule::ParentFormat);
+}
+
+/// A space's resource name, wherever the request has it.
+fn name_format(ctx: &mut Ctx, key: ParamKey, rule: Rule) {
+    let Some(value) = ctx.param(key) else { return };
+    if is_resource_name(&value.text, "spaces/") {
+        return;
+    }
+    let msg = format!("`{}` must look like `spaces/{{space}}`, found \"{}\"", key.name(), value.text);
+    let d = match value.pointer {
+        Some(ptr) => ctx.at_value(rule, ptr, msg),
+        None => Diagnostic::new(rule, "", ctx.top(), format!("{msg} (given by chatlint.toml or the command line)")),
+    };
+    let d = d
+        .with_help("use the space's resource name: `spaces/` followed by its ID (from spaces.list or the space's URL)");
+    ctx.report(d);
 }

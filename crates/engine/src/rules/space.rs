@@ -2,8 +2,10 @@
 //! a request may set, wherever the request keeps its Space (`/space` in
 //! spaces.setup, the top level in spaces.create).
 
+use super::update::masked_or_not_update;
 use super::{Ctx, is_resource_name};
 use crate::catalogue::Rule;
+use crate::method::Phase;
 use crate::settings::Auth;
 
 pub fn display_name_required(ctx: &mut Ctx) {
@@ -142,6 +144,9 @@ pub fn guidelines_too_long(ctx: &mut Ctx) {
 fn too_long(ctx: &mut Ctx, rule: Rule, field: &str, max: usize) {
     let ptr = ctx.space_field(field);
     let Some(text) = ctx.str_at(&ptr) else { return };
+    if !masked_or_not_update(ctx, &format!("/{field}")) {
+        return;
+    }
     let n = text.chars().count();
     if n <= max {
         return;
@@ -317,7 +322,7 @@ pub fn access_settings_non_space(ctx: &mut Ctx) {
 pub fn audience_format(ctx: &mut Ctx) {
     let audience = ctx.space_field("accessSettings/audience");
     let Some(a) = ctx.str_at(&audience) else { return };
-    if is_resource_name(a, "audiences/") {
+    if is_resource_name(a, "audiences/") || !masked_or_not_update(ctx, "/accessSettings/audience") {
         return;
     }
     let d = ctx
@@ -331,13 +336,34 @@ pub fn audience_format(ctx: &mut Ctx) {
 }
 
 pub fn audience_app_auth(ctx: &mut Ctx) {
-    let audience = ctx.space_field("accessSettings/audience");
-    if ctx.str_at(&audience).is_none() || ctx.context.auth != Some(Auth::App) {
+    if ctx.context.auth != Some(Auth::App) {
         return;
     }
-    let d = ctx
-        .at_key(Rule::AudienceAppAuth, &audience, "setting the target audience requires user authentication")
-        .with_help("remove `accessSettings.audience`, or send the request with user authentication");
+    let audience = ctx.space_field("accessSettings/audience");
+    let d = if ctx.doc.method.spec().phase == Phase::Update {
+        // An update changes the audience when the mask says so, value or not.
+        let Some(p) = ctx.mask().and_then(|m| m.paths.iter().find(|p| p.normalized == "access_settings.audience"))
+        else {
+            return;
+        };
+        let (pointer, range) = match ctx.mask().map(|m| &m.source) {
+            Some(crate::mask::Source::File(ptr)) => (ptr.clone(), p.range),
+            _ => (String::new(), ctx.top()),
+        };
+        crate::diagnostic::Diagnostic::new(
+            Rule::AudienceAppAuth,
+            pointer,
+            range,
+            "updating the target audience is not supported with app authentication",
+        )
+        .with_help("send the update with user authentication")
+    } else {
+        if ctx.str_at(&audience).is_none() {
+            return;
+        }
+        ctx.at_key(Rule::AudienceAppAuth, &audience, "setting the target audience requires user authentication")
+            .with_help("remove `accessSettings.audience`, or send the request with user authentication")
+    };
     ctx.report(d);
 }
 
