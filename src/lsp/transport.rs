@@ -221,29 +221,52 @@ enum Start {
 
 /// Finds the next frame start at or after `from`, skipping one that ends
 /// where `skip.0` says with the length `skip.1` (the broken frame's own
-/// header, seen again from inside).
+/// header, seen again from inside). Linear in the bytes searched: candidates
+/// are found by their colon, and the next blank line is looked up once for
+/// all candidates before it.
 fn find_start(buf: &[u8], from: usize, skip: Option<(usize, usize)>) -> Start {
     let from = from.min(buf.len());
-    for i in memchr::memchr2_iter(b'c', b'C', &buf[from..]).map(|i| i + from) {
-        let rest = &buf[i..];
-        let cut = STARTS.iter().any(|n| rest.len() < n.len() && rest.eq_ignore_ascii_case(&n[..rest.len()]));
-        if cut {
-            return Start::Partial(i);
-        }
-        if !STARTS.iter().any(|n| rest[..n.len().min(rest.len())].eq_ignore_ascii_case(n)) {
+    // (searched from, the first blank line there)
+    let mut blank: Option<(usize, Option<usize>)> = None;
+    for colon in memchr::memchr_iter(b':', &buf[from..]).map(|c| c + from) {
+        let Some(name) =
+            STARTS.iter().find(|n| colon >= from + n.len() && buf[colon - n.len()..colon].eq_ignore_ascii_case(n))
+        else {
             continue;
+        };
+        let at = colon - name.len();
+        if *name == b"content-length" {
+            // Digits (and blanks) up to the end of the line, or of the buffer.
+            let value = buf[colon + 1..].iter().take_while(|b| matches!(b, b' ' | b'\t' | b'0'..=b'9')).count();
+            if buf.get(colon + 1 + value).is_some_and(|&b| b != b'\r') {
+                continue;
+            }
         }
-        let window = &rest[..rest.len().min(MAX_HEADER + 4)];
-        match find(window, b"\r\n\r\n") {
-            Some(end) => {
-                if let Some(len) = strict_content_length(&rest[..end])
-                    && skip != Some((i + end + 4, len))
+        let end = match blank {
+            Some((searched, found)) if searched <= at && found.is_none_or(|end| end >= at) => found,
+            _ => {
+                let found = find(&buf[at..], b"\r\n\r\n").map(|end| end + at);
+                blank = Some((at, found));
+                found
+            }
+        };
+        match end {
+            Some(end) if end - at <= MAX_HEADER => {
+                if let Some(len) = strict_content_length(&buf[at..end])
+                    && skip != Some((end + 4, len))
                 {
-                    return Start::Found(i);
+                    return Start::Found(at);
                 }
             }
-            None if rest.len() < MAX_HEADER + 4 && strict_so_far(rest) => return Start::Partial(i),
-            None => {}
+            _ if buf.len() - at < MAX_HEADER + 4 && strict_so_far(&buf[at..]) => return Start::Partial(at),
+            _ => {}
+        }
+    }
+    // A name cut by the end of the buffer.
+    for at in buf.len().saturating_sub(STARTS[0].len()).max(from)..buf.len() {
+        let rest = &buf[at..];
+        if STARTS.iter().any(|n| rest.len() <= n.len() && rest.eq_ignore_ascii_case(&n[..rest.len()])) {
+            return Start::Partial(at);
         }
     }
     Start::None
@@ -252,10 +275,17 @@ fn find_start(buf: &[u8], from: usize, skip: Option<(usize, usize)>) -> Start {
 /// Whether a cut header block that starts with a known name can still be a
 /// frame start: its complete lines are strict header lines.
 fn strict_so_far(rest: &[u8]) -> bool {
-    let text = String::from_utf8_lossy(rest);
-    let mut lines: Vec<&str> = text.split("\r\n").collect();
-    lines.pop();
-    lines.iter().all(|l| strict_line(l).is_some())
+    let mut lines = rest.split(|&b| b == b'\n').peekable();
+    while let Some(line) = lines.next() {
+        if lines.peek().is_none() {
+            return true; // the cut one
+        }
+        let line = line.strip_suffix(b"\r").and_then(|l| std::str::from_utf8(l).ok());
+        if line.and_then(strict_line).is_none() {
+            return false;
+        }
+    }
+    true
 }
 
 /// What the reader made of the client's bytes.
@@ -725,7 +755,11 @@ mod framing {
         let start = |s: &str| find_start(s.as_bytes(), 0, None);
         assert_eq!(start("xx}Content-Length: 5\r\n\r\n{"), Start::Found(3));
         assert_eq!(start("content-type: a\r\ncontent-length:5\r\n\r\n"), Start::Found(0));
-        assert_eq!(start("Content-Length: 5\""), Start::Partial(0));
+        assert_eq!(start("Content-Length: 5"), Start::Partial(0));
+        assert_eq!(start("Content-Length: 5\""), Start::None);
+        assert_eq!(start("xContent-Length"), Start::Partial(1));
+        assert_eq!(start("Content-Type: a\r\nX"), Start::Partial(0));
+        assert_eq!(start("Content-Type: a\r\n{X\r\n"), Start::None);
         assert_eq!(start("abc Conte"), Start::Partial(4));
         assert_eq!(start("Content-Length: 5\"\r\n\r\n"), Start::None);
         assert_eq!(start("Content-Length\": 5\r\n\r\n"), Start::None);
