@@ -1113,3 +1113,41 @@ async fn exit_stops_the_server_while_it_waits_for_the_client() {
     let clean = tokio::time::timeout(WAIT, server).await.expect("stops after exit").unwrap();
     assert!(clean);
 }
+
+#[tokio::test]
+async fn server_requests_the_client_leaves_unanswered_never_make_it_deaf() {
+    let (client_end, server_end) = tokio::io::duplex(1 << 16);
+    let (server_read, server_write) = tokio::io::split(server_end);
+    let server = tokio::spawn(chatlint::lsp::serve(server_read, server_write));
+    let (read, mut write) = tokio::io::split(client_end);
+    let mut read = BufReader::new(read);
+    let frame = |body: Value| format!("Content-Length: {}\r\n\r\n{body}", body.to_string().len()).into_bytes();
+    // A client that pulls diagnostics, accepts refreshes and registrations,
+    // and answers none of the server's requests.
+    let caps = json!({ "textDocument": { "diagnostic": {} },
+                       "workspace": { "diagnostics": { "refreshSupport": true },
+                                      "didChangeWatchedFiles": { "dynamicRegistration": true } } });
+    let init = json!({ "jsonrpc": "2.0", "id": 1, "method": "initialize", "params": { "capabilities": caps } });
+    write.write_all(&frame(init)).await.unwrap();
+    let mut wait_for = async |pred: &dyn Fn(&Value) -> bool| loop {
+        let msg = tokio::time::timeout(WAIT, read_frame(&mut read)).await.expect("a message").expect("open");
+        if pred(&msg) {
+            break;
+        }
+    };
+    wait_for(&|m| m["id"] == 1).await;
+    write.write_all(&frame(json!({ "jsonrpc": "2.0", "method": "initialized", "params": {} }))).await.unwrap();
+    // Each configuration change asks the client to refresh its diagnostics.
+    let change =
+        json!({ "jsonrpc": "2.0", "method": "workspace/didChangeConfiguration", "params": { "settings": {} } });
+    for _ in 0..8 {
+        write.write_all(&frame(change.clone())).await.unwrap();
+    }
+    write.write_all(&frame(json!({ "jsonrpc": "2.0", "id": "ping", "method": "chatlint/ping" }))).await.unwrap();
+    wait_for(&|m| m["id"] == "ping" && m.get("method").is_none()).await;
+    let shutdown = json!({ "jsonrpc": "2.0", "id": "bye", "method": "shutdown" });
+    write.write_all(&frame(shutdown)).await.unwrap();
+    wait_for(&|m| m["id"] == "bye" && m.get("method").is_none()).await;
+    write.write_all(&frame(json!({ "jsonrpc": "2.0", "method": "exit" }))).await.unwrap();
+    assert!(tokio::time::timeout(WAIT, server).await.expect("stops after exit").unwrap());
+}
