@@ -59,6 +59,7 @@
 use serde::Deserialize;
 use serde::de::IgnoredAny;
 use std::borrow::Cow;
+use std::ops::ControlFlow;
 use std::time::Duration;
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 use tokio::sync::mpsc;
@@ -476,19 +477,21 @@ impl Framer {
     }
 }
 
-async fn deliver<W>(event: Event, server: &mut W, errors: &mpsc::UnboundedSender<Vec<u8>>) -> Result<(), ()>
+/// Passes a message on to the server, or an error answer to the client.
+/// Breaks after passing `exit` on (nothing after it matters) or when the
+/// server has gone.
+async fn deliver<W>(event: Event, server: &mut W, errors: &mpsc::UnboundedSender<Vec<u8>>) -> ControlFlow<()>
 where
     W: AsyncWrite + Unpin,
 {
     match event {
         Event::Message { body, exit } => {
-            server.write_all(&frame(&body)).await.map_err(drop)?;
-            server.flush().await.map_err(drop)?;
-            if exit { Err(()) } else { Ok(()) }
+            let written = server.write_all(&frame(&body)).await.is_ok() && server.flush().await.is_ok();
+            if written && !exit { ControlFlow::Continue(()) } else { ControlFlow::Break(()) }
         }
         Event::Error(code, message) => {
             let _ = errors.send(error_frame(code, &message));
-            Ok(())
+            ControlFlow::Continue(())
         }
     }
 }
@@ -505,7 +508,7 @@ where
     let mut chunk = vec![0u8; 64 * 1024];
     loop {
         while let Some(event) = framer.next_event() {
-            if deliver(event, &mut server, &errors).await.is_err() {
+            if deliver(event, &mut server, &errors).await.is_break() {
                 return;
             }
         }
@@ -514,7 +517,7 @@ where
                 Ok(read) => read,
                 Err(_quiet) => {
                     if let Some(event) = framer.idle()
-                        && deliver(event, &mut server, &errors).await.is_err()
+                        && deliver(event, &mut server, &errors).await.is_break()
                     {
                         return;
                     }
