@@ -837,6 +837,142 @@ async fn exit_without_shutdown_is_not_a_clean_stop() {
     assert!(!clean);
 }
 
+// ---------------------------------------------------------------- framing (issue 12)
+
+impl Client {
+    /// The next `n` error answers with id `null` (parse errors and the like),
+    /// including those already read while waiting for something else.
+    async fn null_id_errors(&mut self, n: usize) -> Vec<i64> {
+        let is_error = |m: &Value| m["id"].is_null() && m["error"]["code"].is_i64();
+        let mut codes = Vec::new();
+        while let Some(i) = self.pending.iter().position(is_error) {
+            codes.push(self.pending.remove(i).unwrap()["error"]["code"].as_i64().unwrap());
+        }
+        while codes.len() < n {
+            let m = self.next().await;
+            if is_error(&m) {
+                codes.push(m["error"]["code"].as_i64().unwrap());
+            } else {
+                self.pending.push_back(m);
+            }
+        }
+        codes
+    }
+
+    /// A request that the server answers at once (unknown method: -32601),
+    /// proving that it still reads and answers.
+    async fn still_answers(&mut self) {
+        let res = self.request("chatlint/ping", json!({})).await;
+        assert_eq!(res["error"]["code"], -32601, "{res}");
+    }
+}
+
+/// A `didOpen` body for a request file whose text has an "é" (two bytes, one
+/// character).
+fn did_open_cafe(uri: &str) -> (String, &'static str) {
+    let text = "{\n  \"space\": { \"spaceType\": \"SPACE\", \"displayname\": \"Le café\" }\n}\n";
+    let td = json!({ "uri": uri, "languageId": "json", "version": 1, "text": text });
+    (json!({ "jsonrpc": "2.0", "method": "textDocument/didOpen", "params": { "textDocument": td } }).to_string(), text)
+}
+
+#[tokio::test]
+async fn a_content_length_off_by_one_byte_either_way_costs_only_that_frame() {
+    let mut c = Client::start(default_caps(), None).await;
+    // Counted in characters, not bytes: one byte short, so the body is cut
+    // and its last byte runs into the next header block.
+    let (short, text) = did_open_cafe("file:///w/short.setup.json");
+    assert_eq!(short.len(), short.chars().count() + 1);
+    c.send_raw(format!("Content-Length: {}\r\n\r\n{short}", short.chars().count()).as_bytes()).await;
+    // One byte too many: the server would wait for a byte that belongs to
+    // the next frame, and swallow it.
+    let (long, _) = did_open_cafe("file:///w/long.setup.json");
+    c.send_raw(format!("Content-Length: {}\r\n\r\n{long}", long.len() + 1).as_bytes()).await;
+    // The next request is answered; each broken frame got a parse error.
+    let hover = c.at("textDocument/hover", "file:///w/short.setup.json", (1, 5)).await;
+    assert_eq!(hover, Value::Null, "a broken frame must not open its document");
+    assert_eq!(c.null_id_errors(2).await, [-32700, -32700]);
+    // The same document, framed right, is linted and hovered as usual.
+    let u = "file:///w/ok.setup.json";
+    c.open(u, text).await;
+    assert!(codes(&c.diagnostics(u, Some(1)).await).contains(&"unknown-field".to_string()));
+    let h = c.at("textDocument/hover", u, pos_of(text, "spaceType", 1)).await;
+    assert!(h["contents"]["value"].as_str().unwrap().contains("SPACE"), "{h}");
+    assert!(c.stop().await);
+}
+
+#[tokio::test]
+async fn a_too_long_frame_is_answered_even_when_the_client_then_waits() {
+    let mut c = Client::start(default_caps(), None).await;
+    // A request whose Content-Length is one too many, and nothing after it:
+    // the client waits for an answer, the server for the missing byte.
+    let body = json!({ "jsonrpc": "2.0", "id": "long", "method": "chatlint/ping" }).to_string();
+    c.send_raw(format!("Content-Length: {}\r\n\r\n{body}", body.len() + 1).as_bytes()).await;
+    assert_eq!(c.null_id_errors(1).await, [-32700]);
+    c.still_answers().await;
+    // The same when the body so far can never become JSON.
+    c.send_raw(b"Content-Length: 50\r\n\r\n{\"jsonrpc\":]").await;
+    assert_eq!(c.null_id_errors(1).await, [-32700]);
+    c.still_answers().await;
+    assert!(c.stop().await);
+}
+
+#[tokio::test]
+async fn shutdown_and_exit_with_empty_params_stop_cleanly() {
+    let mut c = Client::start(default_caps(), None).await;
+    let res = c.request("shutdown", json!({})).await;
+    assert_eq!(res.get("error"), None, "{res}");
+    assert_eq!(res["result"], Value::Null, "{res}");
+    c.notify("exit", json!({})).await;
+    let clean = tokio::time::timeout(WAIT, &mut c.server).await.expect("stops after exit").unwrap();
+    assert!(clean, "shutdown with `params: {{}}` must count as a clean stop");
+}
+
+#[tokio::test]
+async fn a_huge_content_length_is_refused_and_the_session_goes_on() {
+    let mut c = Client::start(default_caps(), None).await;
+    // Far over the size limit: refused at once, and its body (if any) is not
+    // waited for byte by byte.
+    let body = r#"{"jsonrpc":"2.0","id":"huge","method":"chatlint/ping"}"#;
+    c.send_raw(format!("Content-Length: 1000000000000\r\n\r\n{body}").as_bytes()).await;
+    assert_eq!(c.null_id_errors(1).await, [-32600]);
+    c.still_answers().await;
+    // Too large for a number at all.
+    c.send_raw(b"Content-Length: 99999999999999999999999999\r\n\r\n{}").await;
+    assert_eq!(c.null_id_errors(1).await, [-32700]);
+    c.still_answers().await;
+    assert!(c.stop().await);
+}
+
+#[tokio::test]
+async fn garbage_between_frames_never_costs_a_later_frame() {
+    let mut c = Client::start(default_caps(), None).await;
+    let garbage: Vec<Vec<u8>> = vec![
+        b"Content-Length: 5\r\n\r\n".to_vec(),     // a header whose body is the next frame
+        b"Content-Length: 5\r\nX-Note: ".to_vec(), // the next header line becomes a value
+        b"Content-Length: 12".to_vec(),            // no blank line
+        b"Content-Length: 300\r\n\r\n{\"jsonrpc\":\"2.0\"}".to_vec(), // too long, next frame inside
+        b"Content-Length: 0\r\n\r\n".to_vec(),
+        b"content-length: 3\r\n\r\n{{{".to_vec(),
+        b"Content-Length: 2\r\n\r\n{}".to_vec(), // framed right, not JSON-RPC
+        b"Content-Type: application/json\r\n\r\n".to_vec(),
+        b"Content-Le".to_vec(),
+        b"\r\n\r\n}}}\"\r\n".to_vec(),
+        b"{\"jsonrpc\":\"2.0\",\"method\":\"x\"}".to_vec(), // a body without a header
+        "café \u{1F680}".as_bytes().to_vec(),
+        b"\xff\xfe\x00\r\n".to_vec(),
+        vec![b'x'; 10_000],
+    ];
+    for (i, g) in garbage.iter().enumerate() {
+        c.send_raw(g).await;
+        let res = c.request("chatlint/ping", json!({ "after": i })).await;
+        assert_eq!(res["error"]["code"], -32601, "after garbage #{i}: {res}");
+    }
+    // All of it at once, then a request.
+    c.send_raw(&garbage.concat()).await;
+    c.still_answers().await;
+    assert!(c.stop().await);
+}
+
 // ---------------------------------------------------------------- the binary
 
 mod binary {
@@ -972,4 +1108,95 @@ async fn latency_breakdown() {
             s.saturating_sub(e)
         );
     }
+}
+
+/// A client that speaks raw frames and answers nothing: `initialize`,
+/// `initialized` (with dynamic registration, so the server asks the client
+/// to register a file watcher), and the server's request left unanswered.
+async fn unanswering_client()
+-> (WriteHalf<DuplexStream>, BufReader<tokio::io::ReadHalf<DuplexStream>>, tokio::task::JoinHandle<bool>) {
+    let (client_end, server_end) = tokio::io::duplex(1 << 16);
+    let (server_read, server_write) = tokio::io::split(server_end);
+    let server = tokio::spawn(chatlint::lsp::serve(server_read, server_write));
+    let (read, mut write) = tokio::io::split(client_end);
+    let mut read = BufReader::new(read);
+    let send = |body: Value| format!("Content-Length: {}\r\n\r\n{body}", body.to_string().len());
+    let init = json!({ "jsonrpc": "2.0", "id": 1, "method": "initialize",
+                       "params": { "processId": null, "rootUri": null, "capabilities": default_caps() } });
+    write.write_all(send(init).as_bytes()).await.unwrap();
+    let mut wait_for = async |pred: &dyn Fn(&Value) -> bool| loop {
+        let msg = tokio::time::timeout(WAIT, read_frame(&mut read)).await.expect("a message").expect("open");
+        if pred(&msg) {
+            break;
+        }
+    };
+    wait_for(&|m| m["id"] == 1).await;
+    write.write_all(send(json!({ "jsonrpc": "2.0", "method": "initialized", "params": {} })).as_bytes()).await.unwrap();
+    wait_for(&|m| m["method"] == "client/registerCapability").await;
+    (write, read, server)
+}
+
+#[tokio::test]
+async fn a_client_that_goes_away_mid_body_and_unanswering_stops_the_server() {
+    let (mut write, _read, server) = unanswering_client().await;
+    // Half a frame, then the client is gone.
+    write.write_all(b"Content-Length: 100\r\n\r\n{\"jsonrpc\":\"2.0\",").await.unwrap();
+    write.shutdown().await.unwrap();
+    let clean = tokio::time::timeout(WAIT, server).await.expect("stops when its input ends").unwrap();
+    assert!(!clean);
+}
+
+#[tokio::test]
+async fn exit_stops_the_server_while_it_waits_for_the_client() {
+    let (mut write, mut read, server) = unanswering_client().await;
+    let frame = |body: &str| format!("Content-Length: {}\r\n\r\n{body}", body.len());
+    write.write_all(frame(r#"{"jsonrpc":"2.0","id":2,"method":"shutdown"}"#).as_bytes()).await.unwrap();
+    loop {
+        let msg = tokio::time::timeout(WAIT, read_frame(&mut read)).await.expect("a message").expect("open");
+        if msg["id"] == 2 {
+            break;
+        }
+    }
+    // `exit`, with the input left open (as editors do).
+    write.write_all(frame(r#"{"jsonrpc":"2.0","method":"exit"}"#).as_bytes()).await.unwrap();
+    let clean = tokio::time::timeout(WAIT, server).await.expect("stops after exit").unwrap();
+    assert!(clean);
+}
+
+#[tokio::test]
+async fn server_requests_the_client_leaves_unanswered_never_make_it_deaf() {
+    let (client_end, server_end) = tokio::io::duplex(1 << 16);
+    let (server_read, server_write) = tokio::io::split(server_end);
+    let server = tokio::spawn(chatlint::lsp::serve(server_read, server_write));
+    let (read, mut write) = tokio::io::split(client_end);
+    let mut read = BufReader::new(read);
+    let frame = |body: Value| format!("Content-Length: {}\r\n\r\n{body}", body.to_string().len()).into_bytes();
+    // A client that pulls diagnostics, accepts refreshes and registrations,
+    // and answers none of the server's requests.
+    let caps = json!({ "textDocument": { "diagnostic": {} },
+                       "workspace": { "diagnostics": { "refreshSupport": true },
+                                      "didChangeWatchedFiles": { "dynamicRegistration": true } } });
+    let init = json!({ "jsonrpc": "2.0", "id": 1, "method": "initialize", "params": { "capabilities": caps } });
+    write.write_all(&frame(init)).await.unwrap();
+    let mut wait_for = async |pred: &dyn Fn(&Value) -> bool| loop {
+        let msg = tokio::time::timeout(WAIT, read_frame(&mut read)).await.expect("a message").expect("open");
+        if pred(&msg) {
+            break;
+        }
+    };
+    wait_for(&|m| m["id"] == 1).await;
+    write.write_all(&frame(json!({ "jsonrpc": "2.0", "method": "initialized", "params": {} }))).await.unwrap();
+    // Each configuration change asks the client to refresh its diagnostics.
+    let change =
+        json!({ "jsonrpc": "2.0", "method": "workspace/didChangeConfiguration", "params": { "settings": {} } });
+    for _ in 0..8 {
+        write.write_all(&frame(change.clone())).await.unwrap();
+    }
+    write.write_all(&frame(json!({ "jsonrpc": "2.0", "id": "ping", "method": "chatlint/ping" }))).await.unwrap();
+    wait_for(&|m| m["id"] == "ping" && m.get("method").is_none()).await;
+    let shutdown = json!({ "jsonrpc": "2.0", "id": "bye", "method": "shutdown" });
+    write.write_all(&frame(shutdown)).await.unwrap();
+    wait_for(&|m| m["id"] == "bye" && m.get("method").is_none()).await;
+    write.write_all(&frame(json!({ "jsonrpc": "2.0", "method": "exit" }))).await.unwrap();
+    assert!(tokio::time::timeout(WAIT, server).await.expect("stops after exit").unwrap());
 }

@@ -39,6 +39,7 @@ pub use diagnostics::RULE_DOCS_BASE;
 
 /// Serves one client over `input`/`output` until it sends `exit` or closes
 /// the input. Returns whether it asked for `shutdown` first (a clean stop).
+/// Needs a Tokio runtime with timers (the transport waits with timeouts).
 pub async fn serve<I, O>(input: I, output: O) -> bool
 where
     I: AsyncRead + Unpin,
@@ -57,7 +58,11 @@ where
     tokio::select! {
         _ = &mut main => {}
         _ = transport::pump_input(input, to_server, errors_tx) => {
-            main.await;
+            // The input ended, or the client sent `exit`. Let the server
+            // finish and flush, but not forever: a handler waiting for the
+            // client's answer to a request of the server's (registering a
+            // file watcher, say) would otherwise keep it alive for good.
+            let _ = tokio::time::timeout(GRACE, main).await;
         }
     }
     shutdown.load(Ordering::SeqCst)
@@ -65,6 +70,8 @@ where
 
 /// The in-process pipes' buffer size.
 const PIPE: usize = 256 * 1024;
+/// How long the server may take to wind down after its input has ended.
+const GRACE: Duration = Duration::from_secs(1);
 
 /// `chatlint lsp`. Exits 0 after `shutdown` and `exit`, 1 when the client
 /// went away (or sent `exit`) without `shutdown`, as the protocol says.

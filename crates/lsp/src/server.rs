@@ -268,7 +268,10 @@ impl Backend {
         let caps = self.caps();
         if caps.pull {
             if caps.refresh {
-                let _ = self.client.workspace_diagnostic_refresh().await;
+                // Not awaited here: a client that never answers would hold
+                // one of tower-lsp-server's few handler slots for good.
+                let client = self.client.clone();
+                tokio::spawn(async move { client.workspace_diagnostic_refresh().await });
             }
         } else {
             for uri in &uris {
@@ -350,9 +353,13 @@ impl LanguageServer for Backend {
                 method: "workspace/didChangeWatchedFiles".into(),
                 register_options: serde_json::to_value(options).ok(),
             };
-            if let Err(e) = self.client.register_capability(vec![registration]).await {
-                self.client.log_message(MessageType::WARNING, format!("could not watch {FILE_NAME}: {e}")).await;
-            }
+            // Not awaited by the handler (see `reload_configs`).
+            let client = self.client.clone();
+            tokio::spawn(async move {
+                if let Err(e) = client.register_capability(vec![registration]).await {
+                    client.log_message(MessageType::WARNING, format!("could not watch {FILE_NAME}: {e}")).await;
+                }
+            });
         }
     }
 
