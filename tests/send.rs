@@ -1087,3 +1087,55 @@ async fn examples_are_created_once_and_a_second_run_creates_none() {
     assert_eq!(spaces(&first.json()), spaces(&second.json()));
     assert_eq!(fake.chat_requests().await.len(), 2 * n);
 }
+
+// ---------------------------------------------------------------- hardening (issue 12)
+
+/// Item 7: a token file (or variable) holds exactly one token; a credentials
+/// JSON, several lines or a token with spaces are refused before anything is
+/// sent, naming the file and pointing to --credentials.
+#[tokio::test]
+async fn a_token_file_or_variable_must_hold_exactly_one_token() {
+    let fake = Fake::start().await;
+    let dir = project(&[("eng.setup.json", &setup_body("Eng"))]);
+    let creds = dir.path().join("adc.json");
+    std::fs::write(&creds, authorized_user(None, REFRESH_TOKEN)).unwrap();
+    let ran = run(chatlint(dir.path())
+        .args(["check", "--send", "--endpoint", &fake.url(), "--format", "json", "--token-file"])
+        .arg(&creds)
+        .arg("eng.setup.json"));
+    assert_eq!(ran.code, 2, "{}{}", ran.stdout, ran.stderr);
+    assert!(ran.stderr.contains("--token-file") && ran.stderr.contains("adc.json"), "{}", ran.stderr);
+    assert!(ran.stderr.contains("--credentials"), "{}", ran.stderr);
+    assert_eq!(file(&ran.json(), "eng.setup.json")["sent"]["status"], "not_sent");
+
+    let token_file = dir.path().join("token.txt");
+    for bad in [format!("{TOKEN}\n{TOKEN}\n"), format!("Bearer {TOKEN}\n"), "ya29.abc def\n".to_string()] {
+        std::fs::write(&token_file, &bad).unwrap();
+        let ran = run(chatlint(dir.path())
+            .args(["check", "--send", "--endpoint", &fake.url(), "--token-file"])
+            .arg(&token_file)
+            .arg("eng.setup.json"));
+        assert_eq!(ran.code, 2, "{bad:?}: {}{}", ran.stdout, ran.stderr);
+        assert!(ran.stderr.contains("token.txt") && ran.stderr.contains("one access token"), "{}", ran.stderr);
+        assert!(!ran.stderr.contains("ya29.abc"), "the file's text is not quoted: {}", ran.stderr);
+    }
+    let json = authorized_user(None, REFRESH_TOKEN);
+    for var in ["CHATLINT_ACCESS_TOKEN", "MY_TOKEN"] {
+        let mut c = chatlint(dir.path());
+        c.env(var, &json).args(["check", "--send", "--endpoint", &fake.url(), "eng.setup.json"]);
+        if var == "MY_TOKEN" {
+            c.args(["--token-env", "MY_TOKEN"]);
+        }
+        let ran = run(&mut c);
+        assert_eq!(ran.code, 2, "{var}: {}{}", ran.stdout, ran.stderr);
+        assert!(ran.stderr.contains(var) && ran.stderr.contains("--credentials"), "{}", ran.stderr);
+    }
+    assert!(fake.server.received_requests().await.unwrap().is_empty(), "nothing may be sent");
+    // One token with surrounding whitespace is fine.
+    std::fs::write(&token_file, format!("\n  {TOKEN}\r\n\n")).unwrap();
+    let ran = run(chatlint(dir.path())
+        .args(["check", "--send", "--endpoint", &fake.url(), "--token-file"])
+        .arg(&token_file)
+        .arg("eng.setup.json"));
+    assert_eq!(ran.code, 0, "{}{}", ran.stdout, ran.stderr);
+}
