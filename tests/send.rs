@@ -1139,3 +1139,48 @@ async fn a_token_file_or_variable_must_hold_exactly_one_token() {
         .arg("eng.setup.json"));
     assert_eq!(ran.code, 0, "{}{}", ran.stdout, ran.stderr);
 }
+
+/// Item 8: a 2xx answer must carry a Space (JSON with a `name`); anything
+/// else is a failed request that says what came back (redacted).
+#[tokio::test]
+async fn a_success_status_without_a_space_is_a_failure() {
+    let fake = Fake::start().await;
+    // A captive portal or proxy page, echoing the token for good measure.
+    fake.first(
+        1,
+        ResponseTemplate::new(200).set_body_raw(
+            format!("<html><body>Welcome! Your token: {TOKEN}</body></html>"),
+            "text/html; charset=utf-8",
+        ),
+    )
+    .await;
+    let dir = project(&[("eng.setup.json", &setup_body("Eng"))]);
+    let results = dir.path().join("results.jsonl");
+    let ran = run(sender(dir.path(), &fake).args(["eng.setup.json", "--format", "json", "--results"]).arg(&results));
+    assert_eq!(ran.code, 1, "{}{}", ran.stdout, ran.stderr);
+    let out = ran.json();
+    let sent = &file(&out, "eng.setup.json")["sent"];
+    assert_eq!(sent["status"], "failed", "{sent}");
+    assert!(sent.get("space").is_none(), "{sent}");
+    let message = sent["error"]["message"].as_str().unwrap();
+    assert!(message.contains("text/html") && message.contains("<html><body>Welcome!"), "{message}");
+    assert!(message.contains("[redacted]"), "{message}");
+    assert_eq!(sent["error"]["http_status"], 200);
+    assert_eq!(results_lines(&results)[0]["status"], "failed");
+    assert_eq!(fake.chat_requests().await.len(), 1, "a 2xx is not retried");
+
+    // JSON without a name, and an empty body.
+    fake.first(1, ResponseTemplate::new(200).set_body_json(json!({"spaceType": "SPACE"}))).await;
+    let ran = run(sender(dir.path(), &fake).arg("eng.setup.json"));
+    assert_eq!(ran.code, 1, "{}{}", ran.stdout, ran.stderr);
+    assert!(
+        ran.stdout.contains("eng.setup.json: failed: HTTP 200: ") && ran.stdout.contains("no space `name`"),
+        "{}",
+        ran.stdout
+    );
+    fake.first(1, ResponseTemplate::new(204)).await;
+    let ran = run(sender(dir.path(), &fake).arg("eng.setup.json"));
+    assert_eq!(ran.code, 1, "{}{}", ran.stdout, ran.stderr);
+    assert!(ran.stdout.contains("failed: HTTP 204: ") && ran.stdout.contains("empty"), "{}", ran.stdout);
+    assert_eq!(fake.created(), 0);
+}

@@ -44,6 +44,8 @@ fn is_loopback(url: &Url) -> bool {
 #[derive(Debug)]
 pub struct Answer {
     pub status: u16,
+    /// The `Content-Type` header, when the server sent one.
+    pub content_type: Option<String>,
     pub body: String,
     pub attempts: u32,
 }
@@ -76,14 +78,16 @@ pub async fn send(
                     .get(reqwest::header::RETRY_AFTER)
                     .and_then(|v| v.to_str().ok())
                     .and_then(|v| retry::parse_retry_after(v, SystemTime::now()));
+                let content_type =
+                    resp.headers().get(reqwest::header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).map(str::to_string);
                 let body = resp.text().await;
                 match body {
                     Ok(body) if !retry::retryable_status(status) || attempt >= max => {
-                        return Ok(Answer { status, body, attempts: attempt });
+                        return Ok(Answer { status, content_type, body, attempts: attempt });
                     }
                     Ok(body) => {
                         if retry_after.is_some_and(|d| d > policy.max_retry_after) {
-                            return Ok(Answer { status, body, attempts: attempt });
+                            return Ok(Answer { status, content_type, body, attempts: attempt });
                         }
                         (format!("HTTP {status}"), retry_after.unwrap_or_else(|| policy.backoff(attempt)))
                     }

@@ -338,8 +338,25 @@ async fn send_one(shared: Arc<Shared>, plan: Planned, text: String) -> (usize, O
                     http_status = Some(a.status);
                     outcome.attempts = Some(a.attempts);
                     if (200..300).contains(&a.status) {
-                        outcome.status = Status::Sent;
-                        outcome.space = space_of(&a.body);
+                        match space_of(&a.body) {
+                            Ok(space) => {
+                                outcome.status = Status::Sent;
+                                outcome.space = Some(space);
+                            }
+                            Err(what) => {
+                                let shown = shared.provider.scrub(&a.body);
+                                outcome.error = Some(Problem {
+                                    http_status: Some(a.status),
+                                    status: None,
+                                    message: not_a_space(what, a.content_type.as_deref(), &shown, a.body.len()),
+                                    help: Some(
+                                        "a success status must come with the created Space: check --endpoint \
+                                         (a proxy, a captive portal or another service may have answered)"
+                                            .into(),
+                                    ),
+                                });
+                            }
+                        }
                     } else {
                         let mut err = google_error::GoogleError::parse(a.status, &a.body);
                         err.message = shared.provider.scrub(&err.message);
@@ -368,9 +385,68 @@ async fn send_one(shared: Arc<Shared>, plan: Planned, text: String) -> (usize, O
     (plan.index, outcome, diagnostics)
 }
 
-/// The space in a successful answer (a Space resource).
-fn space_of(body: &str) -> Option<Space> {
-    let v: serde_json::Value = serde_json::from_str(body).ok()?;
+/// The space in a successful answer (a Space resource: a JSON object with a
+/// `name`), or what is wrong with the answer.
+fn space_of(body: &str) -> Result<Space, &'static str> {
+    if body.trim().is_empty() {
+        return Err("the answer is empty");
+    }
+    let v: serde_json::Value = serde_json::from_str(body).map_err(|_| "the answer is not JSON")?;
+    if !v.is_object() {
+        return Err("the answer is not a JSON object");
+    }
     let text = |k: &str| v.get(k).and_then(|x| x.as_str()).map(str::to_string);
-    Some(Space { name: text("name")?, space_uri: text("spaceUri"), display_name: text("displayName") })
+    let name = text("name").filter(|n| !n.is_empty()).ok_or("the answer has no space `name`")?;
+    Ok(Space { name, space_uri: text("spaceUri"), display_name: text("displayName") })
+}
+
+/// How many characters of an unexpected answer a message quotes.
+const QUOTED_CHARS: usize = 120;
+
+/// Says what came back instead of a space: the problem, the content type,
+/// the size and the first characters of `shown` (the body, already
+/// scrubbed of secrets), with control characters escaped.
+fn not_a_space(what: &str, content_type: Option<&str>, shown: &str, bytes: usize) -> String {
+    let ct = content_type.map_or("no content-type".to_string(), |c| format!("content-type {c}"));
+    if shown.trim().is_empty() {
+        return format!("{what} ({ct}, {bytes} bytes), not a space");
+    }
+    let mut quoted: String = shown
+        .trim()
+        .chars()
+        .take(QUOTED_CHARS)
+        .flat_map(|c| if c.is_control() { c.escape_default().collect::<Vec<_>>() } else { vec![c] })
+        .collect();
+    if shown.trim().chars().nth(QUOTED_CHARS).is_some() {
+        quoted.push('…');
+    }
+    format!("{what} ({ct}, {bytes} bytes), not a space: `{quoted}`")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_success_must_carry_a_space() {
+        let ok = space_of(r#"{"name":"spaces/A","spaceUri":"u"}"#).unwrap();
+        assert_eq!((ok.name.as_str(), ok.space_uri.as_deref()), ("spaces/A", Some("u")));
+        for (body, says) in [
+            ("", "empty"),
+            ("<html>", "not JSON"),
+            ("[1]", "not a JSON object"),
+            ("{}", "no space `name`"),
+            (r#"{"name":""}"#, "no space `name`"),
+        ] {
+            assert!(space_of(body).unwrap_err().contains(says), "{body}");
+        }
+        let long = format!("line1\nline2 {}", "x".repeat(500));
+        let m = not_a_space("the answer is not JSON", Some("text/plain"), &long, long.len());
+        assert!(m.contains("content-type text/plain, 512 bytes") && m.contains("`line1\\nline2 x"), "{m}");
+        assert!(m.ends_with("…`") && m.chars().count() < 250, "{m}");
+        assert_eq!(
+            not_a_space("the answer is empty", None, "", 0),
+            "the answer is empty (no content-type, 0 bytes), not a space"
+        );
+    }
 }
