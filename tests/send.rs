@@ -1184,3 +1184,152 @@ async fn a_success_status_without_a_space_is_a_failure() {
     assert!(ran.stdout.contains("failed: HTTP 204: ") && ran.stdout.contains("empty"), "{}", ran.stdout);
     assert_eq!(fake.created(), 0);
 }
+
+/// Every encoding a secret may come back in: raw, form-encoded (upper and
+/// lower case hex, `+` for a space), JSON-escaped (serde's, with `\/`, and
+/// with every character as `\uXXXX`).
+fn encodings(secret: &str) -> Vec<String> {
+    let form = |lower: bool| -> String {
+        secret
+            .bytes()
+            .map(|b| match b {
+                b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'*' | b'-' | b'.' | b'_' => (b as char).to_string(),
+                b' ' => "+".into(),
+                _ if lower => format!("%{b:02x}"),
+                _ => format!("%{b:02X}"),
+            })
+            .collect()
+    };
+    let json = serde_json::to_string(secret).unwrap();
+    let json = json[1..json.len() - 1].to_string();
+    let unicode: String = secret.encode_utf16().map(|u| format!("\\u{u:04x}")).collect();
+    vec![secret.to_string(), form(false), form(true), json.replace('/', "\\/"), json, unicode]
+}
+
+/// Asserts that no secret appears, in any encoding, in the outputs (and in
+/// the strings of stdout's JSON, decoded). A prefix of an encoding counts
+/// too: a message cut in the middle of a secret leaks its start.
+fn assert_no_secret_in(ran: &Ran, secrets: &[String]) {
+    let mut texts = vec![ran.stdout.clone(), ran.stderr.clone()];
+    fn strings(v: &Value, out: &mut Vec<String>) {
+        match v {
+            Value::String(s) => out.push(s.clone()),
+            Value::Array(a) => a.iter().for_each(|x| strings(x, out)),
+            Value::Object(o) => o.values().for_each(|x| strings(x, out)),
+            _ => {}
+        }
+    }
+    if let Ok(v) = serde_json::from_str::<Value>(&ran.stdout) {
+        strings(&v, &mut texts);
+    }
+    for secret in secrets {
+        for enc in encodings(secret) {
+            let start: String = enc.chars().take(14).collect();
+            for t in &texts {
+                assert!(!t.contains(&start), "a secret ({enc}) was printed:\n{t}");
+            }
+        }
+    }
+}
+
+/// A token endpoint that echoes the request it got, form body and decoded
+/// fields, in its error answer; it remembers the assertions it was sent.
+struct EchoingTokenEndpoint {
+    assertions: Arc<Mutex<Vec<String>>>,
+}
+
+impl Respond for EchoingTokenEndpoint {
+    fn respond(&self, req: &Request) -> ResponseTemplate {
+        let raw = String::from_utf8_lossy(&req.body).to_string();
+        let form: Vec<(String, String)> =
+            reqwest::Url::parse(&format!("http://x/?{raw}")).unwrap().query_pairs().into_owned().collect();
+        for (k, v) in &form {
+            if k == "assertion" {
+                self.assertions.lock().unwrap().push(v.clone());
+            }
+        }
+        let decoded: Vec<String> = form.iter().map(|(k, v)| format!("{k}={v}")).collect();
+        ResponseTemplate::new(400).set_body_json(json!({
+            "error": "invalid_grant",
+            "error_description": format!("Bad request: {raw} (that is: {})", decoded.join(", ")),
+        }))
+    }
+}
+
+/// Item 6: secrets echoed by a server are redacted in every encoding they
+/// were sent in, the signed assertion included, on stderr and in the JSON.
+#[tokio::test]
+async fn echoed_secrets_are_redacted_in_every_encoding() {
+    use aws_lc_rs::encoding::{AsDer, Pkcs8V1Der};
+    let fake = Fake::start().await;
+    let assertions = Arc::new(Mutex::new(Vec::new()));
+    Mock::given(method("POST"))
+        .and(path("/token"))
+        .respond_with(EchoingTokenEndpoint { assertions: assertions.clone() })
+        .mount(&fake.server)
+        .await;
+    let token_uri = format!("{}/token", fake.url());
+    let dir = project(&[("eng.setup.json", &setup_body("Eng"))]);
+
+    // authorized_user: a refresh token and a client secret with characters
+    // that form encoding changes (`/`, `+`, `=`, a space).
+    let refresh = "1//0gECHO-refresh+tok/en=d0n0tprint";
+    let client_secret = "GOCSPX-ECHO/secret+with space=d0n0tprint";
+    let creds = dir.path().join("user.json");
+    let user = json!({"type": "authorized_user", "client_id": "1.apps", "client_secret": client_secret,
+        "refresh_token": refresh, "token_uri": token_uri});
+    std::fs::write(&creds, user.to_string()).unwrap();
+    for format in ["human", "json"] {
+        let ran = run(chatlint(dir.path())
+            .args(["check", "--send", "--endpoint", &fake.url(), "--format", format, "--credentials"])
+            .arg(&creds)
+            .arg("eng.setup.json"));
+        assert_eq!(ran.code, 2, "{}{}", ran.stdout, ran.stderr);
+        assert!(ran.stderr.contains("invalid_grant") && ran.stderr.contains("[redacted]"), "{}", ran.stderr);
+        assert_no_secret_in(&ran, &[refresh.to_string(), client_secret.to_string()]);
+    }
+
+    // service_account: the signed assertion is a secret made at run time.
+    let key = aws_lc_rs::signature::RsaKeyPair::generate(aws_lc_rs::rsa::KeySize::Rsa2048).unwrap();
+    let der: Pkcs8V1Der = key.as_der().unwrap();
+    let pem = format!("-----BEGIN PRIVATE KEY-----\n{}\n-----END PRIVATE KEY-----\n", b64_encode(der.as_ref()));
+    let sa = dir.path().join("sa.json");
+    let key_file = json!({"type": "service_account", "private_key": pem, "client_email": "ci@p.iam.gserviceaccount.com",
+        "token_uri": token_uri});
+    std::fs::write(&sa, key_file.to_string()).unwrap();
+    for format in ["human", "json"] {
+        let ran = run(chatlint(dir.path())
+            .args(["check", "--send", "--endpoint", &fake.url(), "--subject", "alex@example.com"])
+            .args(["--format", format, "--credentials"])
+            .arg(&sa)
+            .arg("eng.setup.json"));
+        assert_eq!(ran.code, 2, "{}{}", ran.stdout, ran.stderr);
+        let sent = assertions.lock().unwrap().clone();
+        assert!(!sent.is_empty());
+        let mut secrets = sent.clone();
+        secrets.push(pem.clone());
+        assert_no_secret_in(&ran, &secrets);
+        // The signature alone is enough to misuse it.
+        for a in &sent {
+            let signature = a.rsplit('.').next().unwrap();
+            assert!(!ran.stdout.contains(signature) && !ran.stderr.contains(signature));
+        }
+    }
+
+    // An access token that a Chat API error echoes JSON-escaped, in a body
+    // that is not Google's error JSON (so its first line is quoted), long
+    // enough that the quote is cut in the middle of an echo.
+    let token = "ya29.a0ECHO/access+tok_d0n0tprint";
+    let echoes: Vec<String> = encodings(token).iter().map(|e| format!("Bearer {e}")).collect();
+    let body = format!("{{\"pad\":\"{}\",\"got\":[\"{}\"]}}", "x".repeat(150), echoes.join("\",\""));
+    fake.first(1, ResponseTemplate::new(400).set_body_raw(body, "application/json")).await;
+    fake.first(1, ResponseTemplate::new(200).set_body_raw(format!("ok {}", echoes.join(" ")), "text/plain")).await;
+    for format in ["human", "json"] {
+        let ran = run(chatlint(dir.path())
+            .env("MY_TOKEN", token)
+            .args(["check", "--send", "--endpoint", &fake.url(), "--token-env", "MY_TOKEN", "--format", format])
+            .arg("eng.setup.json"));
+        assert_eq!(ran.code, 1, "{}{}", ran.stdout, ran.stderr);
+        assert_no_secret_in(&ran, &[token.to_string()]);
+    }
+}

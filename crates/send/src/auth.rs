@@ -287,6 +287,9 @@ pub struct TokenProvider {
     policy: Policy,
     notes: super::Notes,
     cached: tokio::sync::Mutex<Option<(Secret, Option<Instant>)>>,
+    /// Secrets made during the run (signed assertions, issued access
+    /// tokens), scrubbed like the source's own.
+    issued: std::sync::Mutex<Vec<Secret>>,
 }
 
 impl std::fmt::Debug for TokenProvider {
@@ -309,7 +312,14 @@ struct TokenError {
 
 impl TokenProvider {
     pub fn new(source: Source, client: reqwest::Client, policy: Policy, notes: super::Notes) -> TokenProvider {
-        TokenProvider { source, client, policy, notes, cached: tokio::sync::Mutex::new(None) }
+        TokenProvider {
+            source,
+            client,
+            policy,
+            notes,
+            cached: tokio::sync::Mutex::new(None),
+            issued: std::sync::Mutex::new(Vec::new()),
+        }
     }
 
     /// A token valid for at least another minute.
@@ -349,6 +359,7 @@ impl TokenProvider {
                 };
                 let assertion = jwt::sign(&claims, &s.private_key, s.private_key_id.as_deref())
                     .map_err(|e| format!("{}: {e}", s.origin))?;
+                self.register(&assertion);
                 (
                     &s.token_uri,
                     vec![
@@ -384,13 +395,21 @@ impl TokenProvider {
             .access_token
             .filter(|t| !t.is_empty())
             .ok_or_else(|| format!("the token endpoint {uri} answered without an access_token"))?;
+        self.register(&token);
         let expiry = parsed.expires_in.map(|s| Instant::now() + Duration::from_secs(s));
         Ok((token, expiry))
     }
 
-    /// Removes every secret of the source from a text a server sent.
+    /// Remembers a secret made during the run, to scrub it too.
+    fn register(&self, secret: &Secret) {
+        self.issued.lock().unwrap_or_else(|p| p.into_inner()).push(secret.clone());
+    }
+
+    /// Removes every secret of the source, and every one made during the
+    /// run, from a text a server sent, in any encoding (see [`Secret::redact_in`]).
     pub fn scrub(&self, text: &str) -> String {
-        self.source.secrets().iter().fold(text.to_string(), |t, s| s.redact_in(&t))
+        let issued = self.issued.lock().unwrap_or_else(|p| p.into_inner());
+        self.source.secrets().into_iter().chain(issued.iter()).fold(text.to_string(), |t, s| s.redact_in(&t))
     }
 }
 

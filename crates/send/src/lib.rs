@@ -358,7 +358,10 @@ async fn send_one(shared: Arc<Shared>, plan: Planned, text: String) -> (usize, O
                             }
                         }
                     } else {
-                        let mut err = google_error::GoogleError::parse(a.status, &a.body);
+                        // Scrubbed before parsing: the parser shortens
+                        // messages, and a secret cut short escapes a scrub.
+                        let body = shared.provider.scrub(&a.body);
+                        let mut err = google_error::GoogleError::parse(a.status, &body);
                         err.message = shared.provider.scrub(&err.message);
                         for v in &mut err.violations {
                             v.description = shared.provider.scrub(&v.description);
@@ -374,7 +377,8 @@ async fn send_one(shared: Arc<Shared>, plan: Planned, text: String) -> (usize, O
                 }
                 Err(f) => {
                     outcome.attempts = Some(f.attempts);
-                    outcome.error = Some(Problem { http_status: None, status: None, message: f.message, help: None });
+                    let message = shared.provider.scrub(&f.message);
+                    outcome.error = Some(Problem { http_status: None, status: None, message, help: None });
                 }
             }
         }
