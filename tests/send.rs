@@ -1333,3 +1333,239 @@ async fn echoed_secrets_are_redacted_in_every_encoding() {
         assert_no_secret_in(&ran, &[token.to_string()]);
     }
 }
+
+// ---------------------------------------------------------------- a raw HTTP server
+
+/// A tiny HTTP/1.1 server on 127.0.0.1 for answers wiremock cannot give:
+/// bodies that are huge, endless or trickle. The request's displayName
+/// picks the answer: `Boom` an endless chunked 500, `Huge` a 200 with a
+/// `Content-Length` of 1 GiB, `Endless` an endless chunked 200, `Slow` a
+/// 200 that sends one byte every 200 ms. "Endless" stops at 512 MiB per
+/// connection, so that a client without a limit cannot exhaust the machine.
+struct RawServer {
+    url: String,
+    /// The displayName of every request received.
+    hits: Arc<Mutex<Vec<String>>>,
+}
+
+impl RawServer {
+    fn start() -> RawServer {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let url = format!("http://{}", listener.local_addr().unwrap());
+        let hits = Arc::new(Mutex::new(Vec::new()));
+        let seen = hits.clone();
+        std::thread::spawn(move || {
+            for stream in listener.incoming().flatten() {
+                let seen = seen.clone();
+                std::thread::spawn(move || {
+                    let _ = RawServer::serve(stream, &seen);
+                });
+            }
+        });
+        RawServer { url, hits }
+    }
+
+    fn serve(stream: std::net::TcpStream, seen: &Mutex<Vec<String>>) -> std::io::Result<()> {
+        use std::io::{BufRead, Read, Write};
+        let mut reader = std::io::BufReader::new(stream.try_clone()?);
+        let mut length = 0;
+        loop {
+            let mut line = String::new();
+            if reader.read_line(&mut line)? == 0 {
+                return Ok(());
+            }
+            if let Some((k, v)) = line.split_once(':')
+                && k.eq_ignore_ascii_case("content-length")
+            {
+                length = v.trim().parse().unwrap_or(0);
+            }
+            if line == "\r\n" {
+                break;
+            }
+        }
+        let mut body = vec![0; length];
+        reader.read_exact(&mut body)?;
+        let body: Value = serde_json::from_slice(&body).unwrap_or_default();
+        let name = body.pointer("/space/displayName").or(body.get("displayName"));
+        let name = name.and_then(Value::as_str).unwrap_or("").to_string();
+        seen.lock().unwrap().push(name.clone());
+        let mut out = stream;
+        const LIMIT: usize = 512 << 20;
+        let block = vec![b' '; 64 << 10];
+        let chunked = |out: &mut std::net::TcpStream, status: &str| -> std::io::Result<()> {
+            write!(out, "HTTP/1.1 {status}\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n")?;
+            write!(out, "1\r\n{{\r\n")?;
+            let mut sent = 0;
+            while sent < LIMIT {
+                write!(out, "{:x}\r\n", block.len())?;
+                out.write_all(&block)?;
+                out.write_all(b"\r\n")?;
+                sent += block.len();
+            }
+            out.write_all(b"1\r\n}\r\n0\r\n\r\n")
+        };
+        match name.as_str() {
+            "Boom" => chunked(&mut out, "500 Internal Server Error"),
+            "Endless" => chunked(&mut out, "200 OK"),
+            "Huge" => {
+                write!(
+                    out,
+                    "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n",
+                    1u64 << 30
+                )?;
+                let mut sent = 0;
+                while sent < LIMIT {
+                    out.write_all(&block)?;
+                    sent += block.len();
+                }
+                Ok(())
+            }
+            "Slow" => {
+                write!(out, "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n")?;
+                loop {
+                    out.write_all(b"1\r\n \r\n")?;
+                    out.flush()?;
+                    std::thread::sleep(Duration::from_millis(200));
+                }
+            }
+            _ => write!(out, "HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n"),
+        }
+    }
+}
+
+/// chatlint as a plain process (for watching or signalling it), with the
+/// environment of [`chatlint`]; stdout and stderr go to files in `dir`.
+fn chatlint_process(dir: &Path) -> std::process::Command {
+    let home = dir.join("home");
+    std::fs::create_dir_all(&home).unwrap();
+    let mut c = std::process::Command::new(assert_cmd::cargo::cargo_bin("chatlint"));
+    c.current_dir(dir)
+        .env("NO_COLOR", "1")
+        .env("HOME", &home)
+        .env("CLOUDSDK_CONFIG", home.join("gcloud"))
+        .env_remove("GOOGLE_APPLICATION_CREDENTIALS")
+        .env_remove("CHATLINT_ACCESS_TOKEN")
+        .env_remove("HTTPS_PROXY")
+        .env_remove("HTTP_PROXY")
+        .env_remove("ALL_PROXY")
+        .env_remove("https_proxy")
+        .env_remove("http_proxy")
+        .env_remove("all_proxy")
+        .env("NO_PROXY", "*")
+        .stdout(std::fs::File::create(dir.join("stdout.txt")).unwrap())
+        .stderr(std::fs::File::create(dir.join("stderr.txt")).unwrap());
+    c
+}
+
+/// What a finished [`chatlint_process`] printed.
+fn ran_process(dir: &Path, status: std::process::ExitStatus) -> Ran {
+    Ran {
+        code: status.code().unwrap_or(-1),
+        stdout: std::fs::read_to_string(dir.join("stdout.txt")).unwrap(),
+        stderr: std::fs::read_to_string(dir.join("stderr.txt")).unwrap(),
+    }
+}
+
+/// Runs a [`chatlint_process`] to its end (at most `limit`), watching its
+/// peak resident memory (VmHWM, in KiB; 0 where /proc does not tell).
+fn run_watched(dir: &Path, c: &mut std::process::Command, limit: Duration) -> (Ran, u64) {
+    let mut child = c.spawn().unwrap();
+    let status_file = format!("/proc/{}/status", child.id());
+    let deadline = Instant::now() + limit;
+    let mut peak = 0;
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        if Instant::now() > deadline {
+            child.kill().unwrap();
+            panic!("chatlint did not finish within {limit:?}");
+        }
+        let text = std::fs::read_to_string(&status_file).unwrap_or_default();
+        let hwm = text.lines().find_map(|l| l.strip_prefix("VmHWM:"));
+        if let Some(kib) = hwm.and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok()) {
+            peak = peak.max(kib);
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    (ran_process(dir, status), peak)
+}
+
+/// Item 5: answers are read up to a cap (the rest is not read), so a huge or
+/// endless answer costs little memory and ends the request with a clear
+/// error; a 5xx that is retried is not read at all.
+#[test]
+fn huge_and_endless_answers_are_cut_off() {
+    let server = RawServer::start();
+    let dir = project(&[
+        ("boom.setup.json", &setup_body("Boom")),
+        ("huge.create.json", &create_body("Huge")),
+        ("endless.create.json", &create_body("Endless")),
+    ]);
+    let (ran, peak_kib) = run_watched(
+        dir.path(),
+        chatlint_process(dir.path()).env("CHATLINT_ACCESS_TOKEN", TOKEN).args([
+            "check",
+            "--send",
+            "--endpoint",
+            &server.url,
+            "--max-attempts",
+            "2",
+            "--retry-delay",
+            "0.01",
+            "--timeout",
+            "100",
+            "--format",
+            "json",
+            ".",
+        ]),
+        Duration::from_secs(90),
+    );
+    assert_eq!(ran.code, 1, "{}{}", ran.stdout, ran.stderr);
+    let out = ran.json();
+    for name in ["boom.setup.json", "huge.create.json", "endless.create.json"] {
+        let sent = &file(&out, name)["sent"];
+        assert_eq!(sent["status"], "failed", "{sent}");
+        let message = sent["error"]["message"].as_str().unwrap();
+        assert!(message.contains("longer than 4 MiB"), "{name}: {message}");
+    }
+    assert_eq!(file(&out, "boom.setup.json")["sent"]["error"]["http_status"], 500);
+    assert_eq!(file(&out, "boom.setup.json")["sent"]["attempts"], 2, "a 5xx is retried");
+    assert_eq!(file(&out, "huge.create.json")["sent"]["error"]["http_status"], 200);
+    let mut hits = server.hits.lock().unwrap().clone();
+    hits.sort();
+    assert_eq!(hits, ["Boom", "Boom", "Endless", "Huge"]);
+    // Without a limit this is gigabytes; with it, a few MiB over the start-up.
+    assert!(peak_kib < 256 << 10, "peak memory {peak_kib} KiB");
+}
+
+/// Item 5: an answer that never ends is bounded by the per-attempt timeout.
+#[test]
+fn a_trickling_answer_ends_with_the_timeout() {
+    let server = RawServer::start();
+    let dir = project(&[("slow.create.json", &create_body("Slow"))]);
+    let started = Instant::now();
+    let (ran, _) = run_watched(
+        dir.path(),
+        chatlint_process(dir.path()).env("CHATLINT_ACCESS_TOKEN", TOKEN).args([
+            "check",
+            "--send",
+            "--endpoint",
+            &server.url,
+            "--max-attempts",
+            "1",
+            "--timeout",
+            "2",
+            "--format",
+            "json",
+            "slow.create.json",
+        ]),
+        Duration::from_secs(60),
+    );
+    assert!(started.elapsed() < Duration::from_secs(30), "{:?}", started.elapsed());
+    assert_eq!(ran.code, 1, "{}{}", ran.stdout, ran.stderr);
+    let out = ran.json();
+    let sent = &file(&out, "slow.create.json")["sent"];
+    assert_eq!(sent["status"], "failed", "{sent}");
+    assert!(sent["error"]["message"].as_str().unwrap().starts_with("timed out"), "{sent}");
+}

@@ -39,6 +39,13 @@ fn is_loopback(url: &Url) -> bool {
     host.eq_ignore_ascii_case("localhost") || host.parse::<std::net::IpAddr>().is_ok_and(|ip| ip.is_loopback())
 }
 
+/// The most of an answer that is read: 4 MiB. The Chat API's and the token
+/// endpoint's answers (a Space, an error with its details, a token) are a
+/// few KiB, so this is plenty; a longer answer is not one of theirs, and
+/// reading it whole would take memory without bound (an endless body never
+/// ends). The rest is not read: the connection is dropped.
+pub const MAX_ANSWER_BYTES: usize = 4 << 20;
+
 /// A final answer: any status that is not retried, or the last one when
 /// the attempts ran out.
 #[derive(Debug)]
@@ -46,20 +53,26 @@ pub struct Answer {
     pub status: u16,
     /// The `Content-Type` header, when the server sent one.
     pub content_type: Option<String>,
+    /// At most [`MAX_ANSWER_BYTES`] of it (invalid UTF-8 replaced).
     pub body: String,
     pub attempts: u32,
 }
 
-/// No answer at all: the request timed out or could not connect, every time.
+/// No usable answer: the request timed out or could not connect, every
+/// time, or the answer was longer than [`MAX_ANSWER_BYTES`].
 #[derive(Debug)]
 pub struct Failure {
+    /// The HTTP status, when an answer came.
+    pub http_status: Option<u16>,
     pub message: String,
     pub attempts: u32,
 }
 
 /// Sends the request `make` builds (once per attempt, with the same
 /// content), retrying 429, 5xx, timeouts and connection failures under
-/// `policy`. `label` names the request in the retry `notes`.
+/// `policy`. `label` names the request in the retry `notes`. An answer that
+/// is retried is not read; a final one is read up to [`MAX_ANSWER_BYTES`].
+/// The client's timeout bounds each attempt, reading the answer included.
 pub async fn send(
     policy: &Policy,
     label: &str,
@@ -80,29 +93,56 @@ pub async fn send(
                     .and_then(|v| retry::parse_retry_after(v, SystemTime::now()));
                 let content_type =
                     resp.headers().get(reqwest::header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).map(str::to_string);
-                let body = resp.text().await;
-                match body {
-                    Ok(body) if !retry::retryable_status(status) || attempt >= max => {
-                        return Ok(Answer { status, content_type, body, attempts: attempt });
-                    }
-                    Ok(body) => {
-                        if retry_after.is_some_and(|d| d > policy.max_retry_after) {
-                            return Ok(Answer { status, content_type, body, attempts: attempt });
+                let retried = retry::retryable_status(status)
+                    && attempt < max
+                    && retry_after.is_none_or(|d| d <= policy.max_retry_after);
+                if retried {
+                    // Not read: only the last answer's body is shown.
+                    drop(resp);
+                    (format!("HTTP {status}"), retry_after.unwrap_or_else(|| policy.backoff(attempt)))
+                } else {
+                    match read_capped(resp).await {
+                        Ok(Some(body)) => return Ok(Answer { status, content_type, body, attempts: attempt }),
+                        Ok(None) => {
+                            let ct = content_type.map(|c| format!(" ({c})")).unwrap_or_default();
+                            let message = format!(
+                                "HTTP {status}: the answer{ct} is longer than {} MiB, the most chatlint reads; \
+                                 it was not read to the end",
+                                MAX_ANSWER_BYTES >> 20
+                            );
+                            return Err(Failure { http_status: Some(status), message, attempts: attempt });
                         }
-                        (format!("HTTP {status}"), retry_after.unwrap_or_else(|| policy.backoff(attempt)))
+                        Err(e) if attempt >= max => {
+                            let message = describe(&e, status);
+                            return Err(Failure { http_status: Some(status), message, attempts: attempt });
+                        }
+                        Err(e) => (describe(&e, status), policy.backoff(attempt)),
                     }
-                    Err(e) if attempt >= max => {
-                        return Err(Failure { message: describe(&e, status), attempts: attempt });
-                    }
-                    Err(e) => (describe(&e, status), policy.backoff(attempt)),
                 }
             }
             Err(e) if attempt < max && transient(&e) => (describe(&e, 0), policy.backoff(attempt)),
-            Err(e) => return Err(Failure { message: describe(&e, 0), attempts: attempt }),
+            Err(e) => return Err(Failure { http_status: None, message: describe(&e, 0), attempts: attempt }),
         };
         notes(&format!("{label}: {why}; retrying in {:.1} s (attempt {} of {max})", delay.as_secs_f64(), attempt + 1));
         tokio::time::sleep(delay).await;
     }
+}
+
+/// Reads an answer's body, at most [`MAX_ANSWER_BYTES`] of it: `None` when
+/// it is longer (announced by `Content-Length`, or found while reading; the
+/// rest is left unread).
+async fn read_capped(mut resp: reqwest::Response) -> Result<Option<String>, reqwest::Error> {
+    if resp.content_length().is_some_and(|n| n > MAX_ANSWER_BYTES as u64) {
+        return Ok(None);
+    }
+    let mut body = Vec::new();
+    while let Some(chunk) = resp.chunk().await? {
+        if body.len() + chunk.len() > MAX_ANSWER_BYTES {
+            return Ok(None);
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(Some(String::from_utf8_lossy(&body).into_owned()))
 }
 
 fn transient(e: &reqwest::Error) -> bool {

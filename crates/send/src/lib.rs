@@ -376,9 +376,10 @@ async fn send_one(shared: Arc<Shared>, plan: Planned, text: String) -> (usize, O
                     }
                 }
                 Err(f) => {
+                    http_status = f.http_status;
                     outcome.attempts = Some(f.attempts);
                     let message = shared.provider.scrub(&f.message);
-                    outcome.error = Some(Problem { http_status: None, status: None, message, help: None });
+                    outcome.error = Some(Problem { http_status: f.http_status, status: None, message, help: None });
                 }
             }
         }
