@@ -53,6 +53,11 @@ pub fn run(results: &mut [FileResult], args: &SendArgs, configs: &ConfigCache) -
             eprintln!("chatlint: nothing sent: {why}");
             Some(ExitCode::from(2))
         }
+        // A problem in the files, like the gate: 1.
+        Verdict::Conflict(message) => {
+            eprintln!("chatlint: {message}");
+            Some(ExitCode::from(1))
+        }
         Verdict::Failed => Some(ExitCode::from(1)),
     }
 }

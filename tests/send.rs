@@ -1569,3 +1569,54 @@ fn a_trickling_answer_ends_with_the_timeout() {
     assert_eq!(sent["status"], "failed", "{sent}");
     assert!(sent["error"]["message"].as_str().unwrap().starts_with("timed out"), "{sent}");
 }
+
+/// Item 9: two files that share a requestId but ask for different requests
+/// would get one space between them (the second's details ignored), so the
+/// batch is refused before anything is sent. The same request twice is fine.
+#[tokio::test]
+async fn a_request_id_shared_by_different_requests_refuses_the_batch() {
+    let fake = Fake::start().await;
+    let id = "1b4e28ba-2fa1-4d3b-a3f5-ef19b5a7633b";
+    let pinned = |name: &str| setup_body(name).replacen('{', &format!("{{\n  \"requestId\": \"{id}\","), 1);
+    let dir = project(&[
+        ("eng.setup.json", &pinned("Eng")),
+        ("ops.setup.json", &pinned("Ops")),
+        ("news.create.json", &create_body("News")),
+    ]);
+    for extra in [&["--send"][..], &["--send", "--send-passing"], &["--dry-run"]] {
+        let ran = run(chatlint(dir.path())
+            .env("CHATLINT_ACCESS_TOKEN", TOKEN)
+            .args(["check", "--endpoint", &fake.url(), "--format", "json", "."])
+            .args(extra));
+        assert_eq!(ran.code, 1, "{extra:?}: {}{}", ran.stdout, ran.stderr);
+        let said = &ran.stderr;
+        assert!(said.contains("eng.setup.json") && said.contains("ops.setup.json") && said.contains(id), "{said}");
+        assert!(said.contains("its own requestId"), "{said}");
+        let out = ran.json();
+        for name in ["eng.setup.json", "ops.setup.json", "news.create.json"] {
+            assert_eq!(file(&out, name)["sent"]["status"], "blocked", "{extra:?} {name}");
+        }
+        assert!(file(&out, "ops.setup.json")["sent"]["reason"].as_str().unwrap().contains("eng.setup.json"));
+    }
+    assert!(fake.server.received_requests().await.unwrap().is_empty(), "nothing may be sent");
+
+    // A pinned id that is another file's derived id counts too.
+    let news_id = {
+        let dry = run(chatlint(dir.path()).args(["check", "--dry-run", "news.create.json", "--format", "json"]));
+        file(&dry.json(), "news.create.json")["sent"]["request_id"].as_str().unwrap().to_string()
+    };
+    let copied = setup_body("Copy").replacen('{', &format!("{{\n  \"requestId\": \"{news_id}\","), 1);
+    std::fs::write(dir.path().join("copy.setup.json"), copied).unwrap();
+    let ran = run(sender(dir.path(), &fake).args(["copy.setup.json", "news.create.json"]));
+    assert_eq!(ran.code, 1, "{}{}", ran.stdout, ran.stderr);
+    assert!(ran.stderr.contains(&news_id) && ran.stderr.contains("copy.setup.json"), "{}", ran.stderr);
+    assert!(fake.server.received_requests().await.unwrap().is_empty(), "nothing may be sent");
+
+    // The same request under one id, twice (reformatted): sent, one space.
+    std::fs::write(dir.path().join("same.setup.json"), pinned("Eng").replace('\n', "")).unwrap();
+    let ran = run(sender(dir.path(), &fake).args(["eng.setup.json", "same.setup.json", "--format", "json"]));
+    assert_eq!(ran.code, 0, "{}{}", ran.stdout, ran.stderr);
+    let out = ran.json();
+    assert_eq!(file(&out, "eng.setup.json")["sent"]["space"], file(&out, "same.setup.json")["sent"]["space"]);
+    assert_eq!(fake.created(), 1);
+}

@@ -5,7 +5,9 @@
 //! 1. the gate: a file with an error (or that could not be checked) stops
 //!    everything, unless `--send-passing` leaves just those files out;
 //! 2. each file's request is planned (`request`, with the stable requestId
-//!    of `request_id`); `--dry-run` shows the plans and stops there;
+//!    of `request_id`); files that share a requestId but ask for different
+//!    requests stop everything (`conflict`); `--dry-run` shows the plans
+//!    and stops there;
 //! 3. the results file is opened and the credentials found (`auth`), before
 //!    anything is sent;
 //! 4. the requests go out with bounded concurrency (`client`, `retry`); each
@@ -17,6 +19,7 @@
 
 mod auth;
 mod client;
+mod conflict;
 mod google_error;
 mod jwt;
 mod outcome;
@@ -121,6 +124,10 @@ pub enum Verdict {
     /// Nothing was sent because of a problem before sending (credentials,
     /// endpoint, results file).
     NotSent(String),
+    /// Nothing was sent: files share a requestId but ask for different
+    /// requests, so the batch could not end as its files say. `message`
+    /// names them and says how to fix it.
+    Conflict(String),
     /// At least one request failed.
     Failed,
 }
@@ -172,6 +179,11 @@ pub fn run(items: &[Item], opts: &Options, notes: Notes) -> Summary {
             Ok(p) => plans.push(p),
             Err(e) => return stop(files, format!("{}: {e}", items[i].name)),
         }
+    }
+
+    let conflicts = conflict::find(&plans);
+    if !conflicts.is_empty() {
+        return refuse_conflicts(files, &plans, &conflicts);
     }
 
     if opts.dry_run {
@@ -304,6 +316,51 @@ fn gate(items: &[Item], blocked: &[usize]) -> Summary {
         .collect();
     let unreadable = items.iter().any(|i| i.checked == Checked::NotChecked);
     Summary { files, verdict: Verdict::Blocked { unreadable, message } }
+}
+
+/// Files share a requestId but ask for different requests: nothing is
+/// sent; each file says why.
+fn refuse_conflicts(
+    mut files: Vec<Option<FileOutcome>>,
+    plans: &[Planned],
+    conflicts: &[conflict::Conflict],
+) -> Summary {
+    let names = |list: &[&str]| match list {
+        [] => String::new(),
+        [one] => one.to_string(),
+        [init @ .., last] => format!("{} and {last}", init.join(", ")),
+    };
+    let mut said = Vec::new();
+    let mut reasons: Vec<Option<String>> = vec![None; plans.len()];
+    for c in conflicts {
+        let in_it: Vec<&str> = c.plans.iter().map(|&i| plans[i].file.as_str()).collect();
+        said.push(format!("{} share the requestId \"{}\" but ask for different requests", names(&in_it), c.request_id));
+        for &i in &c.plans {
+            let others: Vec<&str> = c
+                .plans
+                .iter()
+                .filter(|&&j| !conflict::same_request(&plans[i], &plans[j]))
+                .map(|&j| plans[j].file.as_str())
+                .collect();
+            reasons[i] = Some(format!(
+                "its requestId \"{}\" is also used by {} for a different request; give each file its own requestId",
+                c.request_id,
+                names(&others)
+            ));
+        }
+    }
+    let message = format!(
+        "nothing sent: {}. The API answers a requestId it has seen with the space it created first and ignores \
+         the new request's details, so these files cannot all be applied. Give each file its own requestId: \
+         remove it to let chatlint derive one from the content, or write a new UUID",
+        said.join("; ")
+    );
+    for (p, reason) in plans.iter().zip(reasons) {
+        let why =
+            reason.unwrap_or_else(|| "files share a requestId with different requests, so nothing was sent".into());
+        files[p.index] = Some(FileOutcome { outcome: Outcome::because(Status::Blocked, why), diagnostics: Vec::new() });
+    }
+    Summary { files, verdict: Verdict::Conflict(message) }
 }
 
 struct Shared {
