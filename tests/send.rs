@@ -1620,3 +1620,128 @@ async fn a_request_id_shared_by_different_requests_refuses_the_batch() {
     assert_eq!(file(&out, "eng.setup.json")["sent"]["space"], file(&out, "same.setup.json")["sent"]["space"]);
     assert_eq!(fake.created(), 1);
 }
+
+/// Sends a signal (`INT`, `TERM`) to a process.
+fn signal(pid: u32, name: &str) {
+    let ok = std::process::Command::new("kill").arg(format!("-{name}")).arg(pid.to_string()).status().unwrap();
+    assert!(ok.success(), "kill -{name} {pid}");
+}
+
+/// Waits (polling, at most `limit`) until the fake has received `n` Chat requests.
+async fn wait_for_requests(fake: &Fake, n: usize, limit: Duration) {
+    let deadline = Instant::now() + limit;
+    while fake.chat_requests().await.len() < n {
+        assert!(Instant::now() < deadline, "the fake never got {n} requests");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
+
+/// Waits for a child to end, at most `limit`.
+fn wait_for_exit(child: &mut std::process::Child, limit: Duration) -> std::process::ExitStatus {
+    let deadline = Instant::now() + limit;
+    loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            return status;
+        }
+        if Instant::now() > deadline {
+            child.kill().unwrap();
+            panic!("chatlint did not end within {limit:?} of the signal");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+/// Item 10: SIGINT mid-batch starts no new request, lets the ones in flight
+/// finish and records them, reports every file and exits 130; a re-run with
+/// the same results file sends only the rest.
+#[tokio::test]
+async fn an_interrupt_finishes_what_is_in_flight_and_a_rerun_sends_the_rest() {
+    let fake = Fake::start().await;
+    fake.state.lock().unwrap().delay = Duration::from_secs(2);
+    let names = ["a", "b", "c", "d", "e"];
+    let files: Vec<(String, String)> =
+        names.iter().map(|n| (format!("{n}.create.json"), create_body(&n.to_uppercase()))).collect();
+    let refs: Vec<(&str, &str)> = files.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect();
+    let dir = project(&refs);
+    let results = dir.path().join("results.jsonl");
+    let mut child = chatlint_process(dir.path())
+        .env("CHATLINT_ACCESS_TOKEN", TOKEN)
+        .args(["check", "--send", "--endpoint", &fake.url(), "--concurrency", "2", "--format", "json", "--results"])
+        .arg(&results)
+        .arg(".")
+        .spawn()
+        .unwrap();
+    wait_for_requests(&fake, 2, Duration::from_secs(60)).await;
+    signal(child.id(), "INT");
+    let status = wait_for_exit(&mut child, Duration::from_secs(60));
+    let ran = ran_process(dir.path(), status);
+    assert_eq!(ran.code, 130, "{}{}", ran.stdout, ran.stderr);
+    assert!(ran.stderr.contains("interrupted"), "{}", ran.stderr);
+    let out = ran.json();
+    let status_of = |out: &Value, n: &str| file(out, &format!("{n}.create.json"))["sent"]["status"].clone();
+    let mut statuses: Vec<String> = names.iter().map(|n| status_of(&out, n).as_str().unwrap().to_string()).collect();
+    statuses.sort();
+    assert_eq!(statuses, ["interrupted", "interrupted", "interrupted", "sent", "sent"], "{out}");
+    assert_eq!(out["summary"]["sent"], 2);
+    let lines = results_lines(&results);
+    assert_eq!(lines.len(), 2, "the finished requests are recorded: {lines:?}");
+    assert!(lines.iter().all(|l| l["status"] == "sent"), "{lines:?}");
+    assert_eq!(fake.chat_requests().await.len(), 2, "nothing new started after the signal");
+    let first: Vec<&str> = lines.iter().map(|l| l["file"].as_str().unwrap()).collect();
+
+    // A re-run sends only the rest.
+    let again = run(sender(dir.path(), &fake).args([".", "--format", "json", "--results"]).arg(&results));
+    assert_eq!(again.code, 0, "{}{}", again.stdout, again.stderr);
+    let out = again.json();
+    for n in names {
+        let name = format!("{n}.create.json");
+        let sent = &file(&out, &name)["sent"];
+        if first.contains(&name.as_str()) {
+            assert_eq!(sent["status"], "already_sent", "{sent}");
+            let recorded = lines.iter().find(|l| l["file"] == name.as_str()).unwrap();
+            assert_eq!(sent["space"]["name"], recorded["space"], "{sent}");
+        } else {
+            assert_eq!(sent["status"], "sent", "{sent}");
+        }
+    }
+    assert_eq!(fake.chat_requests().await.len(), 5, "each request sent once in all");
+    assert_eq!(fake.created(), 5);
+    assert_eq!(results_lines(&results).len(), 5);
+    let human = run(sender(dir.path(), &fake).args(["a.create.json", "--results"]).arg(&results));
+    assert_eq!(human.code, 0);
+    assert!(human.stdout.contains("a.create.json: already sent: spaces/AAAA"), "{}", human.stdout);
+    assert_eq!(fake.chat_requests().await.len(), 5);
+}
+
+/// Item 10: a second signal does not wait for the requests in flight: the
+/// run ends at once, with the report, exit 130, and those requests recorded
+/// as interrupted (their fate is unknown, a re-run asks again).
+#[tokio::test]
+async fn a_second_signal_stops_at_once() {
+    let fake = Fake::start().await;
+    fake.state.lock().unwrap().hang.push("Hangs".into());
+    let dir = project(&[("h.setup.json", &setup_body("Hangs")), ("n.create.json", &create_body("Next"))]);
+    let results = dir.path().join("results.jsonl");
+    let mut child = chatlint_process(dir.path())
+        .env("CHATLINT_ACCESS_TOKEN", TOKEN)
+        .args(["check", "--send", "--endpoint", &fake.url(), "--concurrency", "1", "--timeout", "100", "--results"])
+        .arg(&results)
+        .args(["h.setup.json", "n.create.json"])
+        .spawn()
+        .unwrap();
+    wait_for_requests(&fake, 1, Duration::from_secs(60)).await;
+    signal(child.id(), "TERM");
+    std::thread::sleep(Duration::from_millis(500));
+    assert!(child.try_wait().unwrap().is_none(), "the first signal waits for the request in flight");
+    signal(child.id(), "INT");
+    let status = wait_for_exit(&mut child, Duration::from_secs(20));
+    let ran = ran_process(dir.path(), status);
+    assert_eq!(ran.code, 130, "{}{}", ran.stdout, ran.stderr);
+    assert!(ran.stdout.contains("h.setup.json: interrupted: "), "{}", ran.stdout);
+    assert!(ran.stdout.contains("n.create.json: not sent: interrupted"), "{}", ran.stdout);
+    assert!(ran.stdout.contains("Checked 2 files"), "the summary is printed: {}", ran.stdout);
+    let lines = results_lines(&results);
+    assert_eq!(lines.len(), 1, "{lines:?}");
+    assert_eq!((lines[0]["file"].as_str(), lines[0]["status"].as_str()), (Some("h.setup.json"), Some("interrupted")));
+    assert_eq!(fake.chat_requests().await.len(), 1);
+}

@@ -14,6 +14,7 @@
 //! delegation). `--token-uri` overrides the token URI of either.
 
 use super::client::{self, secure_url};
+use super::interrupt::Stop;
 use super::jwt;
 use super::retry::Policy;
 use super::secret::Secret;
@@ -286,6 +287,7 @@ pub struct TokenProvider {
     client: reqwest::Client,
     policy: Policy,
     notes: super::Notes,
+    stop: Stop,
     cached: tokio::sync::Mutex<Option<(Secret, Option<Instant>)>>,
     /// Secrets made during the run (signed assertions, issued access
     /// tokens), scrubbed like the source's own.
@@ -311,12 +313,20 @@ struct TokenError {
 }
 
 impl TokenProvider {
-    pub fn new(source: Source, client: reqwest::Client, policy: Policy, notes: super::Notes) -> TokenProvider {
+    /// `stop`: a signal stops retrying the token endpoint (see `interrupt`).
+    pub fn new(
+        source: Source,
+        client: reqwest::Client,
+        policy: Policy,
+        notes: super::Notes,
+        stop: Stop,
+    ) -> TokenProvider {
         TokenProvider {
             source,
             client,
             policy,
             notes,
+            stop,
             cached: tokio::sync::Mutex::new(None),
             issued: std::sync::Mutex::new(Vec::new()),
         }
@@ -371,10 +381,11 @@ impl TokenProvider {
         };
         let origin = self.source.origin();
         let url = secure_url(uri, "the token URI")?;
-        let answer =
-            client::send(&self.policy, "token endpoint", &self.notes, || self.client.post(url.clone()).form(&form))
-                .await
-                .map_err(|f| format!("could not get an access token from {uri}: {}", f.message))?;
+        let answer = client::send(&self.policy, "token endpoint", &self.notes, &self.stop, || {
+            self.client.post(url.clone()).form(&form)
+        })
+        .await
+        .map_err(|f| format!("could not get an access token from {uri}: {}", f.message))?;
         if !(200..300).contains(&answer.status) {
             let why = match serde_json::from_str::<TokenError>(&answer.body) {
                 Ok(TokenError { error: Some(e), error_description: d }) => match d {
@@ -440,6 +451,7 @@ mod tests {
             client,
             Policy::default(),
             std::sync::Arc::new(|_: &str| {}),
+            Stop::never(),
         );
         for shown in [format!("{user:?}"), format!("{account:#?}"), format!("{token:?}"), format!("{provider:?}")] {
             assert!(!shown.contains("very_secret"), "{shown}");

@@ -13,7 +13,9 @@
 //! 4. the requests go out with bounded concurrency (`client`, `retry`); each
 //!    answer becomes the file's [`Outcome`], Google errors become findings
 //!    (`google_error`), and a line is appended to the results file
-//!    (`results`) as each request finishes.
+//!    (`results`) as each request finishes. Requests the results file
+//!    already records as sent are not sent again; SIGINT and SIGTERM end
+//!    the run cleanly (`interrupt`).
 //!
 //! Secrets (`secret`) never reach output, messages or `Debug`.
 
@@ -21,6 +23,7 @@ mod auth;
 mod client;
 mod conflict;
 mod google_error;
+mod interrupt;
 mod jwt;
 mod outcome;
 mod request;
@@ -130,6 +133,11 @@ pub enum Verdict {
     Conflict(String),
     /// At least one request failed.
     Failed,
+    /// A signal (SIGINT, SIGTERM) stopped the run: the requests that had
+    /// not started were not sent (status `interrupted`), the ones in flight
+    /// finished and were recorded (or, after a second signal, were
+    /// abandoned). Whatever else happened, this is the verdict.
+    Interrupted,
 }
 
 /// The send step's result: one entry per offered item (`None` for files it
@@ -165,7 +173,9 @@ pub fn run(items: &[Item], opts: &Options, notes: Notes) -> Summary {
 
     let stop = |mut files: Vec<Option<FileOutcome>>, why: String| {
         for &i in &sendable {
-            files[i] = just(Outcome::because(Status::NotSent, why.clone()));
+            if files[i].is_none() {
+                files[i] = just(Outcome::because(Status::NotSent, why.clone()));
+            }
         }
         Summary { files, verdict: Verdict::NotSent(why) }
     };
@@ -184,6 +194,30 @@ pub fn run(items: &[Item], opts: &Options, notes: Notes) -> Summary {
     let conflicts = conflict::find(&plans);
     if !conflicts.is_empty() {
         return refuse_conflicts(files, &plans, &conflicts);
+    }
+
+    // What an earlier run with this results file recorded as sent is not
+    // sent again (a re-run after an interruption sends only the rest).
+    if let Some(path) = &opts.results {
+        let recorded = match results::recorded(path) {
+            Ok(r) => r,
+            Err(e) => return stop(files, e),
+        };
+        plans.retain(|p| {
+            let Some(r) = recorded.get(&(p.file.clone(), p.request_id.clone())) else { return true };
+            let mut o = Outcome::because(
+                Status::AlreadySent,
+                format!("{} records it as sent; no request was made", path.display()),
+            );
+            o.request_id = Some(p.request_id.clone());
+            o.request_id_source = Some(p.request_id_source);
+            o.space = r.space.clone().map(|name| Space { name, space_uri: r.space_uri.clone(), display_name: None });
+            files[p.index] = just(o);
+            false
+        });
+        if plans.is_empty() {
+            return Summary { files, verdict: Verdict::Done };
+        }
     }
 
     if opts.dry_run {
@@ -250,10 +284,29 @@ pub fn run(items: &[Item], opts: &Options, notes: Notes) -> Summary {
         Ok(r) => r,
         Err(e) => return stop(files, format!("could not start the async runtime: {e}")),
     };
-    let provider = TokenProvider::new(source, http.clone(), policy, notes.clone());
+    // From here on a signal ends the run cleanly (see `interrupt`).
+    let halt = {
+        let _inside = runtime.enter();
+        interrupt::listen()
+    };
+    let provider = TokenProvider::new(source, http.clone(), policy, notes.clone(), halt.clone());
     // One token up front: a credentials problem stops the run before any request.
-    if let Err(e) = runtime.block_on(provider.token()) {
-        return stop(files, e);
+    let first_token = runtime.block_on(async {
+        tokio::select! {
+            biased;
+            _ = halt.at_least(interrupt::FINISH) => None,
+            token = provider.token() => Some(token),
+        }
+    });
+    match first_token {
+        None => {
+            for p in &plans {
+                files[p.index] = just(not_started(p));
+            }
+            return Summary { files, verdict: Verdict::Interrupted };
+        }
+        Some(Err(e)) => return stop(files, e),
+        Some(Ok(_)) => {}
     }
     let shared = Arc::new(Shared {
         http,
@@ -262,7 +315,9 @@ pub fn run(items: &[Item], opts: &Options, notes: Notes) -> Summary {
         results: results_file,
         limit: tokio::sync::Semaphore::new(opts.concurrency.max(1) as usize),
         notes,
+        halt: halt.clone(),
     });
+    let planned = plans.len();
     let done = runtime.block_on(async {
         let mut set = tokio::task::JoinSet::new();
         for plan in plans {
@@ -278,12 +333,27 @@ pub fn run(items: &[Item], opts: &Options, notes: Notes) -> Summary {
         done
     });
 
-    let mut failed = sendable.len() - done.len();
+    let mut failed = planned - done.len();
     for (index, outcome, diagnostics) in done {
         failed += usize::from(outcome.status != Status::Sent);
         files[index] = Some(FileOutcome { outcome, diagnostics });
     }
-    Summary { files, verdict: if failed > 0 { Verdict::Failed } else { Verdict::Done } }
+    let verdict = if halt.level() >= interrupt::FINISH {
+        Verdict::Interrupted
+    } else if failed > 0 {
+        Verdict::Failed
+    } else {
+        Verdict::Done
+    };
+    Summary { files, verdict }
+}
+
+/// The outcome of a request a signal kept from being sent.
+fn not_started(plan: &Planned) -> Outcome {
+    let mut o = Outcome::because(Status::Interrupted, "interrupted before it was sent");
+    o.request_id = Some(plan.request_id.clone());
+    o.request_id_source = Some(plan.request_id_source);
+    o
 }
 
 /// Whether a file may be sent: checked, a Chat request, with no error.
@@ -370,23 +440,35 @@ struct Shared {
     results: Option<ResultsFile>,
     limit: tokio::sync::Semaphore,
     notes: Notes,
+    halt: interrupt::Stop,
 }
 
 /// Sends one planned request and turns the answer into the file's outcome
 /// and findings; appends the results line.
 async fn send_one(shared: Arc<Shared>, plan: Planned, text: String) -> (usize, Outcome, Vec<Diagnostic>) {
-    let _permit = shared.limit.acquire().await;
+    // After a signal, a request that has not started does not start.
+    let _permit = tokio::select! {
+        biased;
+        _ = shared.halt.at_least(interrupt::FINISH) => None,
+        permit = shared.limit.acquire() => Some(permit),
+    };
+    if shared.halt.level() >= interrupt::FINISH {
+        return (plan.index, not_started(&plan), Vec::new());
+    }
     let mut outcome = Outcome::new(Status::Failed);
     outcome.request_id = Some(plan.request_id.clone());
     outcome.request_id_source = Some(plan.request_id_source);
     let mut diagnostics = Vec::new();
     let mut http_status = None;
     match shared.provider.token().await {
+        Err(_) if shared.halt.level() >= interrupt::FINISH => {
+            return (plan.index, not_started(&plan), Vec::new());
+        }
         Err(e) => {
             outcome.error = Some(Problem { http_status: None, status: None, message: e, help: None });
         }
         Ok(token) => {
-            let answer = client::send(&shared.policy, &plan.file, &shared.notes, || {
+            let answer = client::send(&shared.policy, &plan.file, &shared.notes, &shared.halt, || {
                 shared.http.request(plan.verb.clone(), plan.url.clone()).bearer_auth(token.expose()).json(&plan.body)
             })
             .await;
@@ -434,6 +516,9 @@ async fn send_one(shared: Arc<Shared>, plan: Planned, text: String) -> (usize, O
                 }
                 Err(f) => {
                     http_status = f.http_status;
+                    if f.interrupted {
+                        outcome.status = Status::Interrupted;
+                    }
                     outcome.attempts = Some(f.attempts);
                     let message = shared.provider.scrub(&f.message);
                     outcome.error = Some(Problem { http_status: f.http_status, status: None, message, help: None });
