@@ -385,7 +385,7 @@ impl TokenProvider {
             self.client.post(url.clone()).form(&form)
         })
         .await
-        .map_err(|f| format!("could not get an access token from {uri}: {}", f.message))?;
+        .map_err(|f| format!("could not get an access token from {uri}: {}", self.scrub(&f.message)))?;
         if !(200..300).contains(&answer.status) {
             let why = match serde_json::from_str::<TokenError>(&answer.body) {
                 Ok(TokenError { error: Some(e), error_description: d }) => match d {

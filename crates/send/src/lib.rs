@@ -483,11 +483,13 @@ async fn send_one(shared: Arc<Shared>, plan: Planned, text: String) -> (usize, O
                                 outcome.space = Some(space);
                             }
                             Err(what) => {
+                                // The content type comes from the server too.
                                 let shown = shared.provider.scrub(&a.body);
+                                let ct = a.content_type.as_deref().map(|c| shared.provider.scrub(c));
                                 outcome.error = Some(Problem {
                                     http_status: Some(a.status),
                                     status: None,
-                                    message: not_a_space(what, a.content_type.as_deref(), &shown, a.body.len()),
+                                    message: not_a_space(what, ct.as_deref(), &shown, a.body.len()),
                                     help: Some(
                                         "a success status must come with the created Space: check --endpoint \
                                          (a proxy, a captive portal or another service may have answered)"
