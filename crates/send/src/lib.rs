@@ -57,7 +57,8 @@ pub struct Options {
     pub send_passing: bool,
     /// The Chat API's base URL.
     pub endpoint: String,
-    /// Append one JSON line per finished request to this file.
+    /// Append one JSON line per finished request to this file; the requests
+    /// it already records as sent are not sent again.
     pub results: Option<PathBuf>,
     /// Where the access token comes from (the default scopes are the
     /// method table's, filled in here).
