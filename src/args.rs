@@ -126,7 +126,8 @@ pub struct SendArgs {
     /// The Chat API's base URL, e.g. an emulator's. Plain http only to a loopback address.
     #[arg(long, value_name = "URL", default_value = chatlint_send::DEFAULT_ENDPOINT)]
     pub endpoint: String,
-    /// Append one JSON line per finished request (file, requestId, status, space or error) to FILE.
+    /// Append one JSON line per finished request (file, requestId, status, space or error) to FILE. A run with
+    /// the same FILE does not send again what it records as sent (a re-run after an interruption sends the rest).
     #[arg(long, value_name = "FILE")]
     pub results: Option<PathBuf>,
     /// Read the access token from this environment variable (default: CHATLINT_ACCESS_TOKEN, when set).

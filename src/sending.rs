@@ -5,7 +5,7 @@
 use crate::args::SendArgs;
 use crate::runner::FileResult;
 use chatlint_engine::Severity;
-use chatlint_send::{Checked, Item, Verdict};
+use chatlint_send::{Checked, Item, Status, Verdict};
 use chatlint_workspace::config::ConfigCache;
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -31,6 +31,8 @@ pub fn run(results: &mut [FileResult], args: &SendArgs, configs: &ConfigCache) -
         })
         .collect();
     let summary = chatlint_send::run(&items, &args.options(), Arc::new(|line: &str| eprintln!("chatlint: {line}")));
+    let count = |status: Status| summary.files.iter().flatten().filter(|f| f.outcome.status == status).count();
+    let (finished, stopped) = (count(Status::Sent) + count(Status::Failed), count(Status::Interrupted));
     for (r, outcome) in results.iter_mut().zip(summary.files) {
         let Some(outcome) = outcome else { continue };
         if !outcome.diagnostics.is_empty() {
@@ -53,6 +55,24 @@ pub fn run(results: &mut [FileResult], args: &SendArgs, configs: &ConfigCache) -
             eprintln!("chatlint: nothing sent: {why}");
             Some(ExitCode::from(2))
         }
+        // A problem in the files, like the gate: 1.
+        Verdict::Conflict(message) => {
+            eprintln!("chatlint: {message}");
+            Some(ExitCode::from(1))
+        }
         Verdict::Failed => Some(ExitCode::from(1)),
+        // The shell's code for a process ended by SIGINT (128 + 2), for
+        // SIGTERM too: the run did not do all it was asked.
+        Verdict::Interrupted => {
+            let rerun = match &args.results {
+                Some(path) => format!("run again with --results {} to send the rest", path.display()),
+                None => "run again to send the rest (with --results FILE, a re-run skips what was sent)".into(),
+            };
+            eprintln!(
+                "chatlint: interrupted: {finished} request{} finished, {stopped} not sent or not finished; {rerun}",
+                if finished == 1 { "" } else { "s" }
+            );
+            Some(ExitCode::from(130))
+        }
     }
 }

@@ -1087,3 +1087,661 @@ async fn examples_are_created_once_and_a_second_run_creates_none() {
     assert_eq!(spaces(&first.json()), spaces(&second.json()));
     assert_eq!(fake.chat_requests().await.len(), 2 * n);
 }
+
+// ---------------------------------------------------------------- hardening (issue 12)
+
+/// Item 7: a token file (or variable) holds exactly one token; a credentials
+/// JSON, several lines or a token with spaces are refused before anything is
+/// sent, naming the file and pointing to --credentials.
+#[tokio::test]
+async fn a_token_file_or_variable_must_hold_exactly_one_token() {
+    let fake = Fake::start().await;
+    let dir = project(&[("eng.setup.json", &setup_body("Eng"))]);
+    let creds = dir.path().join("adc.json");
+    std::fs::write(&creds, authorized_user(None, REFRESH_TOKEN)).unwrap();
+    let ran = run(chatlint(dir.path())
+        .args(["check", "--send", "--endpoint", &fake.url(), "--format", "json", "--token-file"])
+        .arg(&creds)
+        .arg("eng.setup.json"));
+    assert_eq!(ran.code, 2, "{}{}", ran.stdout, ran.stderr);
+    assert!(ran.stderr.contains("--token-file") && ran.stderr.contains("adc.json"), "{}", ran.stderr);
+    assert!(ran.stderr.contains("--credentials"), "{}", ran.stderr);
+    assert_eq!(file(&ran.json(), "eng.setup.json")["sent"]["status"], "not_sent");
+
+    let token_file = dir.path().join("token.txt");
+    for bad in [format!("{TOKEN}\n{TOKEN}\n"), format!("Bearer {TOKEN}\n"), "ya29.abc def\n".to_string()] {
+        std::fs::write(&token_file, &bad).unwrap();
+        let ran = run(chatlint(dir.path())
+            .args(["check", "--send", "--endpoint", &fake.url(), "--token-file"])
+            .arg(&token_file)
+            .arg("eng.setup.json"));
+        assert_eq!(ran.code, 2, "{bad:?}: {}{}", ran.stdout, ran.stderr);
+        assert!(ran.stderr.contains("token.txt") && ran.stderr.contains("one access token"), "{}", ran.stderr);
+        assert!(!ran.stderr.contains("ya29.abc"), "the file's text is not quoted: {}", ran.stderr);
+    }
+    let json = authorized_user(None, REFRESH_TOKEN);
+    for var in ["CHATLINT_ACCESS_TOKEN", "MY_TOKEN"] {
+        let mut c = chatlint(dir.path());
+        c.env(var, &json).args(["check", "--send", "--endpoint", &fake.url(), "eng.setup.json"]);
+        if var == "MY_TOKEN" {
+            c.args(["--token-env", "MY_TOKEN"]);
+        }
+        let ran = run(&mut c);
+        assert_eq!(ran.code, 2, "{var}: {}{}", ran.stdout, ran.stderr);
+        assert!(ran.stderr.contains(var) && ran.stderr.contains("--credentials"), "{}", ran.stderr);
+    }
+    assert!(fake.server.received_requests().await.unwrap().is_empty(), "nothing may be sent");
+    // One token with surrounding whitespace is fine.
+    std::fs::write(&token_file, format!("\n  {TOKEN}\r\n\n")).unwrap();
+    let ran = run(chatlint(dir.path())
+        .args(["check", "--send", "--endpoint", &fake.url(), "--token-file"])
+        .arg(&token_file)
+        .arg("eng.setup.json"));
+    assert_eq!(ran.code, 0, "{}{}", ran.stdout, ran.stderr);
+}
+
+/// Item 8: a 2xx answer must carry a Space (JSON with a `name`); anything
+/// else is a failed request that says what came back (redacted).
+#[tokio::test]
+async fn a_success_status_without_a_space_is_a_failure() {
+    let fake = Fake::start().await;
+    // A captive portal or proxy page, echoing the token for good measure.
+    fake.first(
+        1,
+        ResponseTemplate::new(200).set_body_raw(
+            format!("<html><body>Welcome! Your token: {TOKEN}</body></html>"),
+            "text/html; charset=utf-8",
+        ),
+    )
+    .await;
+    let dir = project(&[("eng.setup.json", &setup_body("Eng"))]);
+    let results = dir.path().join("results.jsonl");
+    let ran = run(sender(dir.path(), &fake).args(["eng.setup.json", "--format", "json", "--results"]).arg(&results));
+    assert_eq!(ran.code, 1, "{}{}", ran.stdout, ran.stderr);
+    let out = ran.json();
+    let sent = &file(&out, "eng.setup.json")["sent"];
+    assert_eq!(sent["status"], "failed", "{sent}");
+    assert!(sent.get("space").is_none(), "{sent}");
+    let message = sent["error"]["message"].as_str().unwrap();
+    assert!(message.contains("text/html") && message.contains("<html><body>Welcome!"), "{message}");
+    assert!(message.contains("[redacted]"), "{message}");
+    assert_eq!(sent["error"]["http_status"], 200);
+    assert_eq!(results_lines(&results)[0]["status"], "failed");
+    assert_eq!(fake.chat_requests().await.len(), 1, "a 2xx is not retried");
+
+    // JSON without a name, and an empty body.
+    fake.first(1, ResponseTemplate::new(200).set_body_json(json!({"spaceType": "SPACE"}))).await;
+    let ran = run(sender(dir.path(), &fake).arg("eng.setup.json"));
+    assert_eq!(ran.code, 1, "{}{}", ran.stdout, ran.stderr);
+    assert!(
+        ran.stdout.contains("eng.setup.json: failed: HTTP 200: ") && ran.stdout.contains("no space `name`"),
+        "{}",
+        ran.stdout
+    );
+    fake.first(1, ResponseTemplate::new(204)).await;
+    let ran = run(sender(dir.path(), &fake).arg("eng.setup.json"));
+    assert_eq!(ran.code, 1, "{}{}", ran.stdout, ran.stderr);
+    assert!(ran.stdout.contains("failed: HTTP 204: ") && ran.stdout.contains("empty"), "{}", ran.stdout);
+    assert_eq!(fake.created(), 0);
+}
+
+/// Every encoding a secret may come back in: raw, form-encoded (upper and
+/// lower case hex, `+` for a space), JSON-escaped (serde's, with `\/`, and
+/// with every character as `\uXXXX`).
+fn encodings(secret: &str) -> Vec<String> {
+    let form = |lower: bool| -> String {
+        secret
+            .bytes()
+            .map(|b| match b {
+                b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'*' | b'-' | b'.' | b'_' => (b as char).to_string(),
+                b' ' => "+".into(),
+                _ if lower => format!("%{b:02x}"),
+                _ => format!("%{b:02X}"),
+            })
+            .collect()
+    };
+    let json = serde_json::to_string(secret).unwrap();
+    let json = json[1..json.len() - 1].to_string();
+    let unicode: String = secret.encode_utf16().map(|u| format!("\\u{u:04x}")).collect();
+    vec![secret.to_string(), form(false), form(true), json.replace('/', "\\/"), json, unicode]
+}
+
+/// Asserts that no secret appears, in any encoding, in the outputs (and in
+/// the strings of stdout's JSON, decoded). A prefix of an encoding counts
+/// too: a message cut in the middle of a secret leaks its start.
+fn assert_no_secret_in(ran: &Ran, secrets: &[String]) {
+    let mut texts = vec![ran.stdout.clone(), ran.stderr.clone()];
+    fn strings(v: &Value, out: &mut Vec<String>) {
+        match v {
+            Value::String(s) => out.push(s.clone()),
+            Value::Array(a) => a.iter().for_each(|x| strings(x, out)),
+            Value::Object(o) => o.values().for_each(|x| strings(x, out)),
+            _ => {}
+        }
+    }
+    if let Ok(v) = serde_json::from_str::<Value>(&ran.stdout) {
+        strings(&v, &mut texts);
+    }
+    for secret in secrets {
+        for enc in encodings(secret) {
+            let start: String = enc.chars().take(14).collect();
+            for t in &texts {
+                assert!(!t.contains(&start), "a secret ({enc}) was printed:\n{t}");
+            }
+        }
+    }
+}
+
+/// A token endpoint that echoes the request it got, form body and decoded
+/// fields, in its error answer; it remembers the assertions it was sent.
+struct EchoingTokenEndpoint {
+    assertions: Arc<Mutex<Vec<String>>>,
+}
+
+impl Respond for EchoingTokenEndpoint {
+    fn respond(&self, req: &Request) -> ResponseTemplate {
+        let raw = String::from_utf8_lossy(&req.body).to_string();
+        let form: Vec<(String, String)> =
+            reqwest::Url::parse(&format!("http://x/?{raw}")).unwrap().query_pairs().into_owned().collect();
+        for (k, v) in &form {
+            if k == "assertion" {
+                self.assertions.lock().unwrap().push(v.clone());
+            }
+        }
+        let decoded: Vec<String> = form.iter().map(|(k, v)| format!("{k}={v}")).collect();
+        ResponseTemplate::new(400).set_body_json(json!({
+            "error": "invalid_grant",
+            "error_description": format!("Bad request: {raw} (that is: {})", decoded.join(", ")),
+        }))
+    }
+}
+
+/// Item 6: secrets echoed by a server are redacted in every encoding they
+/// were sent in, the signed assertion included, on stderr and in the JSON.
+#[tokio::test]
+async fn echoed_secrets_are_redacted_in_every_encoding() {
+    use aws_lc_rs::encoding::{AsDer, Pkcs8V1Der};
+    let fake = Fake::start().await;
+    let assertions = Arc::new(Mutex::new(Vec::new()));
+    Mock::given(method("POST"))
+        .and(path("/token"))
+        .respond_with(EchoingTokenEndpoint { assertions: assertions.clone() })
+        .mount(&fake.server)
+        .await;
+    let token_uri = format!("{}/token", fake.url());
+    let dir = project(&[("eng.setup.json", &setup_body("Eng"))]);
+
+    // authorized_user: a refresh token and a client secret with characters
+    // that form encoding changes (`/`, `+`, `=`, a space).
+    let refresh = "1//0gECHO-refresh+tok/en=d0n0tprint";
+    let client_secret = "GOCSPX-ECHO/secret+with space=d0n0tprint";
+    let creds = dir.path().join("user.json");
+    let user = json!({"type": "authorized_user", "client_id": "1.apps", "client_secret": client_secret,
+        "refresh_token": refresh, "token_uri": token_uri});
+    std::fs::write(&creds, user.to_string()).unwrap();
+    for format in ["human", "json"] {
+        let ran = run(chatlint(dir.path())
+            .args(["check", "--send", "--endpoint", &fake.url(), "--format", format, "--credentials"])
+            .arg(&creds)
+            .arg("eng.setup.json"));
+        assert_eq!(ran.code, 2, "{}{}", ran.stdout, ran.stderr);
+        assert!(ran.stderr.contains("invalid_grant") && ran.stderr.contains("[redacted]"), "{}", ran.stderr);
+        assert_no_secret_in(&ran, &[refresh.to_string(), client_secret.to_string()]);
+    }
+
+    // service_account: the signed assertion is a secret made at run time.
+    let key = aws_lc_rs::signature::RsaKeyPair::generate(aws_lc_rs::rsa::KeySize::Rsa2048).unwrap();
+    let der: Pkcs8V1Der = key.as_der().unwrap();
+    let pem = format!("-----BEGIN PRIVATE KEY-----\n{}\n-----END PRIVATE KEY-----\n", b64_encode(der.as_ref()));
+    let sa = dir.path().join("sa.json");
+    let key_file = json!({"type": "service_account", "private_key": pem, "client_email": "ci@p.iam.gserviceaccount.com",
+        "token_uri": token_uri});
+    std::fs::write(&sa, key_file.to_string()).unwrap();
+    for format in ["human", "json"] {
+        let ran = run(chatlint(dir.path())
+            .args(["check", "--send", "--endpoint", &fake.url(), "--subject", "alex@example.com"])
+            .args(["--format", format, "--credentials"])
+            .arg(&sa)
+            .arg("eng.setup.json"));
+        assert_eq!(ran.code, 2, "{}{}", ran.stdout, ran.stderr);
+        let sent = assertions.lock().unwrap().clone();
+        assert!(!sent.is_empty());
+        let mut secrets = sent.clone();
+        secrets.push(pem.clone());
+        assert_no_secret_in(&ran, &secrets);
+        // The signature alone is enough to misuse it.
+        for a in &sent {
+            let signature = a.rsplit('.').next().unwrap();
+            assert!(!ran.stdout.contains(signature) && !ran.stderr.contains(signature));
+        }
+    }
+
+    // An access token that a Chat API error echoes JSON-escaped, in a body
+    // that is not Google's error JSON (so its first line is quoted), long
+    // enough that the quote is cut in the middle of an echo.
+    let token = "ya29.a0ECHO/access+tok_d0n0tprint";
+    let echoes: Vec<String> = encodings(token).iter().map(|e| format!("Bearer {e}")).collect();
+    let body = format!("{{\"pad\":\"{}\",\"got\":[\"{}\"]}}", "x".repeat(150), echoes.join("\",\""));
+    fake.first(1, ResponseTemplate::new(400).set_body_raw(body, "application/json")).await;
+    fake.first(1, ResponseTemplate::new(200).set_body_raw(format!("ok {}", echoes.join(" ")), "text/plain")).await;
+    for format in ["human", "json"] {
+        let ran = run(chatlint(dir.path())
+            .env("MY_TOKEN", token)
+            .args(["check", "--send", "--endpoint", &fake.url(), "--token-env", "MY_TOKEN", "--format", format])
+            .arg("eng.setup.json"));
+        assert_eq!(ran.code, 1, "{}{}", ran.stdout, ran.stderr);
+        assert_no_secret_in(&ran, &[token.to_string()]);
+    }
+}
+
+// ---------------------------------------------------------------- a raw HTTP server
+
+/// A tiny HTTP/1.1 server on 127.0.0.1 for answers wiremock cannot give:
+/// bodies that are huge, endless or trickle. The request's displayName
+/// picks the answer: `Boom` an endless chunked 500, `Huge` a 200 with a
+/// `Content-Length` of 1 GiB, `Endless` an endless chunked 200, `Slow` a
+/// 200 that sends one byte every 200 ms. "Endless" stops at 512 MiB per
+/// connection, so that a client without a limit cannot exhaust the machine.
+struct RawServer {
+    url: String,
+    /// The displayName of every request received.
+    hits: Arc<Mutex<Vec<String>>>,
+}
+
+impl RawServer {
+    fn start() -> RawServer {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let url = format!("http://{}", listener.local_addr().unwrap());
+        let hits = Arc::new(Mutex::new(Vec::new()));
+        let seen = hits.clone();
+        std::thread::spawn(move || {
+            for stream in listener.incoming().flatten() {
+                let seen = seen.clone();
+                std::thread::spawn(move || {
+                    let _ = RawServer::serve(stream, &seen);
+                });
+            }
+        });
+        RawServer { url, hits }
+    }
+
+    fn serve(stream: std::net::TcpStream, seen: &Mutex<Vec<String>>) -> std::io::Result<()> {
+        use std::io::{BufRead, Read, Write};
+        let mut reader = std::io::BufReader::new(stream.try_clone()?);
+        let mut length = 0;
+        loop {
+            let mut line = String::new();
+            if reader.read_line(&mut line)? == 0 {
+                return Ok(());
+            }
+            if let Some((k, v)) = line.split_once(':')
+                && k.eq_ignore_ascii_case("content-length")
+            {
+                length = v.trim().parse().unwrap_or(0);
+            }
+            if line == "\r\n" {
+                break;
+            }
+        }
+        let mut body = vec![0; length];
+        reader.read_exact(&mut body)?;
+        let body: Value = serde_json::from_slice(&body).unwrap_or_default();
+        let name = body.pointer("/space/displayName").or(body.get("displayName"));
+        let name = name.and_then(Value::as_str).unwrap_or("").to_string();
+        seen.lock().unwrap().push(name.clone());
+        let mut out = stream;
+        const LIMIT: usize = 512 << 20;
+        let block = vec![b' '; 64 << 10];
+        let chunked = |out: &mut std::net::TcpStream, status: &str| -> std::io::Result<()> {
+            write!(out, "HTTP/1.1 {status}\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n")?;
+            write!(out, "1\r\n{{\r\n")?;
+            let mut sent = 0;
+            while sent < LIMIT {
+                write!(out, "{:x}\r\n", block.len())?;
+                out.write_all(&block)?;
+                out.write_all(b"\r\n")?;
+                sent += block.len();
+            }
+            out.write_all(b"1\r\n}\r\n0\r\n\r\n")
+        };
+        match name.as_str() {
+            "Boom" => chunked(&mut out, "500 Internal Server Error"),
+            "Endless" => chunked(&mut out, "200 OK"),
+            "Huge" => {
+                write!(
+                    out,
+                    "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n",
+                    1u64 << 30
+                )?;
+                let mut sent = 0;
+                while sent < LIMIT {
+                    out.write_all(&block)?;
+                    sent += block.len();
+                }
+                Ok(())
+            }
+            "Slow" => {
+                write!(out, "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n")?;
+                loop {
+                    out.write_all(b"1\r\n \r\n")?;
+                    out.flush()?;
+                    std::thread::sleep(Duration::from_millis(200));
+                }
+            }
+            _ => write!(out, "HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n"),
+        }
+    }
+}
+
+/// chatlint as a plain process (for watching or signalling it), with the
+/// environment of [`chatlint`]; stdout and stderr go to files in `dir`.
+fn chatlint_process(dir: &Path) -> std::process::Command {
+    let home = dir.join("home");
+    std::fs::create_dir_all(&home).unwrap();
+    let mut c = std::process::Command::new(assert_cmd::cargo::cargo_bin("chatlint"));
+    c.current_dir(dir)
+        .env("NO_COLOR", "1")
+        .env("HOME", &home)
+        .env("CLOUDSDK_CONFIG", home.join("gcloud"))
+        .env_remove("GOOGLE_APPLICATION_CREDENTIALS")
+        .env_remove("CHATLINT_ACCESS_TOKEN")
+        .env_remove("HTTPS_PROXY")
+        .env_remove("HTTP_PROXY")
+        .env_remove("ALL_PROXY")
+        .env_remove("https_proxy")
+        .env_remove("http_proxy")
+        .env_remove("all_proxy")
+        .env("NO_PROXY", "*")
+        .stdout(std::fs::File::create(dir.join("stdout.txt")).unwrap())
+        .stderr(std::fs::File::create(dir.join("stderr.txt")).unwrap());
+    c
+}
+
+/// What a finished [`chatlint_process`] printed.
+fn ran_process(dir: &Path, status: std::process::ExitStatus) -> Ran {
+    Ran {
+        code: status.code().unwrap_or(-1),
+        stdout: std::fs::read_to_string(dir.join("stdout.txt")).unwrap(),
+        stderr: std::fs::read_to_string(dir.join("stderr.txt")).unwrap(),
+    }
+}
+
+/// Runs a [`chatlint_process`] to its end (at most `limit`), watching its
+/// peak resident memory (VmHWM, in KiB; 0 where /proc does not tell).
+fn run_watched(dir: &Path, c: &mut std::process::Command, limit: Duration) -> (Ran, u64) {
+    let mut child = c.spawn().unwrap();
+    let status_file = format!("/proc/{}/status", child.id());
+    let deadline = Instant::now() + limit;
+    let mut peak = 0;
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        if Instant::now() > deadline {
+            child.kill().unwrap();
+            panic!("chatlint did not finish within {limit:?}");
+        }
+        let text = std::fs::read_to_string(&status_file).unwrap_or_default();
+        let hwm = text.lines().find_map(|l| l.strip_prefix("VmHWM:"));
+        if let Some(kib) = hwm.and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok()) {
+            peak = peak.max(kib);
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    (ran_process(dir, status), peak)
+}
+
+/// Item 5: answers are read up to a cap (the rest is not read), so a huge or
+/// endless answer costs little memory and ends the request with a clear
+/// error; a 5xx that is retried is not read at all.
+#[test]
+fn huge_and_endless_answers_are_cut_off() {
+    let server = RawServer::start();
+    let dir = project(&[
+        ("boom.setup.json", &setup_body("Boom")),
+        ("huge.create.json", &create_body("Huge")),
+        ("endless.create.json", &create_body("Endless")),
+    ]);
+    let (ran, peak_kib) = run_watched(
+        dir.path(),
+        chatlint_process(dir.path()).env("CHATLINT_ACCESS_TOKEN", TOKEN).args([
+            "check",
+            "--send",
+            "--endpoint",
+            &server.url,
+            "--max-attempts",
+            "2",
+            "--retry-delay",
+            "0.01",
+            "--timeout",
+            "100",
+            "--format",
+            "json",
+            ".",
+        ]),
+        Duration::from_secs(90),
+    );
+    assert_eq!(ran.code, 1, "{}{}", ran.stdout, ran.stderr);
+    let out = ran.json();
+    for name in ["boom.setup.json", "huge.create.json", "endless.create.json"] {
+        let sent = &file(&out, name)["sent"];
+        assert_eq!(sent["status"], "failed", "{sent}");
+        let message = sent["error"]["message"].as_str().unwrap();
+        assert!(message.contains("longer than 4 MiB"), "{name}: {message}");
+    }
+    assert_eq!(file(&out, "boom.setup.json")["sent"]["error"]["http_status"], 500);
+    assert_eq!(file(&out, "boom.setup.json")["sent"]["attempts"], 2, "a 5xx is retried");
+    assert_eq!(file(&out, "huge.create.json")["sent"]["error"]["http_status"], 200);
+    let mut hits = server.hits.lock().unwrap().clone();
+    hits.sort();
+    assert_eq!(hits, ["Boom", "Boom", "Endless", "Huge"]);
+    // Without a limit this is gigabytes; with it, a few MiB over the start-up.
+    assert!(peak_kib < 256 << 10, "peak memory {peak_kib} KiB");
+}
+
+/// Item 5: an answer that never ends is bounded by the per-attempt timeout.
+#[test]
+fn a_trickling_answer_ends_with_the_timeout() {
+    let server = RawServer::start();
+    let dir = project(&[("slow.create.json", &create_body("Slow"))]);
+    let started = Instant::now();
+    let (ran, _) = run_watched(
+        dir.path(),
+        chatlint_process(dir.path()).env("CHATLINT_ACCESS_TOKEN", TOKEN).args([
+            "check",
+            "--send",
+            "--endpoint",
+            &server.url,
+            "--max-attempts",
+            "1",
+            "--timeout",
+            "2",
+            "--format",
+            "json",
+            "slow.create.json",
+        ]),
+        Duration::from_secs(60),
+    );
+    assert!(started.elapsed() < Duration::from_secs(30), "{:?}", started.elapsed());
+    assert_eq!(ran.code, 1, "{}{}", ran.stdout, ran.stderr);
+    let out = ran.json();
+    let sent = &file(&out, "slow.create.json")["sent"];
+    assert_eq!(sent["status"], "failed", "{sent}");
+    assert!(sent["error"]["message"].as_str().unwrap().starts_with("timed out"), "{sent}");
+}
+
+/// Item 9: two files that share a requestId but ask for different requests
+/// would get one space between them (the second's details ignored), so the
+/// batch is refused before anything is sent. The same request twice is fine.
+#[tokio::test]
+async fn a_request_id_shared_by_different_requests_refuses_the_batch() {
+    let fake = Fake::start().await;
+    let id = "1b4e28ba-2fa1-4d3b-a3f5-ef19b5a7633b";
+    let pinned = |name: &str| setup_body(name).replacen('{', &format!("{{\n  \"requestId\": \"{id}\","), 1);
+    let dir = project(&[
+        ("eng.setup.json", &pinned("Eng")),
+        ("ops.setup.json", &pinned("Ops")),
+        ("news.create.json", &create_body("News")),
+    ]);
+    for extra in [&["--send"][..], &["--send", "--send-passing"], &["--dry-run"]] {
+        let ran = run(chatlint(dir.path())
+            .env("CHATLINT_ACCESS_TOKEN", TOKEN)
+            .args(["check", "--endpoint", &fake.url(), "--format", "json", "."])
+            .args(extra));
+        assert_eq!(ran.code, 1, "{extra:?}: {}{}", ran.stdout, ran.stderr);
+        let said = &ran.stderr;
+        assert!(said.contains("eng.setup.json") && said.contains("ops.setup.json") && said.contains(id), "{said}");
+        assert!(said.contains("its own requestId"), "{said}");
+        let out = ran.json();
+        for name in ["eng.setup.json", "ops.setup.json", "news.create.json"] {
+            assert_eq!(file(&out, name)["sent"]["status"], "blocked", "{extra:?} {name}");
+        }
+        assert!(file(&out, "ops.setup.json")["sent"]["reason"].as_str().unwrap().contains("eng.setup.json"));
+    }
+    assert!(fake.server.received_requests().await.unwrap().is_empty(), "nothing may be sent");
+
+    // A pinned id that is another file's derived id counts too.
+    let news_id = {
+        let dry = run(chatlint(dir.path()).args(["check", "--dry-run", "news.create.json", "--format", "json"]));
+        file(&dry.json(), "news.create.json")["sent"]["request_id"].as_str().unwrap().to_string()
+    };
+    let copied = setup_body("Copy").replacen('{', &format!("{{\n  \"requestId\": \"{news_id}\","), 1);
+    std::fs::write(dir.path().join("copy.setup.json"), copied).unwrap();
+    let ran = run(sender(dir.path(), &fake).args(["copy.setup.json", "news.create.json"]));
+    assert_eq!(ran.code, 1, "{}{}", ran.stdout, ran.stderr);
+    assert!(ran.stderr.contains(&news_id) && ran.stderr.contains("copy.setup.json"), "{}", ran.stderr);
+    assert!(fake.server.received_requests().await.unwrap().is_empty(), "nothing may be sent");
+
+    // The same request under one id, twice (reformatted): sent, one space.
+    std::fs::write(dir.path().join("same.setup.json"), pinned("Eng").replace('\n', "")).unwrap();
+    let ran = run(sender(dir.path(), &fake).args(["eng.setup.json", "same.setup.json", "--format", "json"]));
+    assert_eq!(ran.code, 0, "{}{}", ran.stdout, ran.stderr);
+    let out = ran.json();
+    assert_eq!(file(&out, "eng.setup.json")["sent"]["space"], file(&out, "same.setup.json")["sent"]["space"]);
+    assert_eq!(fake.created(), 1);
+}
+
+/// Sends a signal (`INT`, `TERM`) to a process.
+fn signal(pid: u32, name: &str) {
+    let ok = std::process::Command::new("kill").arg(format!("-{name}")).arg(pid.to_string()).status().unwrap();
+    assert!(ok.success(), "kill -{name} {pid}");
+}
+
+/// Waits (polling, at most `limit`) until the fake has received `n` Chat requests.
+async fn wait_for_requests(fake: &Fake, n: usize, limit: Duration) {
+    let deadline = Instant::now() + limit;
+    while fake.chat_requests().await.len() < n {
+        assert!(Instant::now() < deadline, "the fake never got {n} requests");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
+
+/// Waits for a child to end, at most `limit`.
+fn wait_for_exit(child: &mut std::process::Child, limit: Duration) -> std::process::ExitStatus {
+    let deadline = Instant::now() + limit;
+    loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            return status;
+        }
+        if Instant::now() > deadline {
+            child.kill().unwrap();
+            panic!("chatlint did not end within {limit:?} of the signal");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+/// Item 10: SIGINT mid-batch starts no new request, lets the ones in flight
+/// finish and records them, reports every file and exits 130; a re-run with
+/// the same results file sends only the rest.
+#[tokio::test]
+async fn an_interrupt_finishes_what_is_in_flight_and_a_rerun_sends_the_rest() {
+    let fake = Fake::start().await;
+    fake.state.lock().unwrap().delay = Duration::from_secs(2);
+    let names = ["a", "b", "c", "d", "e"];
+    let files: Vec<(String, String)> =
+        names.iter().map(|n| (format!("{n}.create.json"), create_body(&n.to_uppercase()))).collect();
+    let refs: Vec<(&str, &str)> = files.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect();
+    let dir = project(&refs);
+    let results = dir.path().join("results.jsonl");
+    let mut child = chatlint_process(dir.path())
+        .env("CHATLINT_ACCESS_TOKEN", TOKEN)
+        .args(["check", "--send", "--endpoint", &fake.url(), "--concurrency", "2", "--format", "json", "--results"])
+        .arg(&results)
+        .arg(".")
+        .spawn()
+        .unwrap();
+    wait_for_requests(&fake, 2, Duration::from_secs(60)).await;
+    signal(child.id(), "INT");
+    let status = wait_for_exit(&mut child, Duration::from_secs(60));
+    let ran = ran_process(dir.path(), status);
+    assert_eq!(ran.code, 130, "{}{}", ran.stdout, ran.stderr);
+    assert!(ran.stderr.contains("interrupted"), "{}", ran.stderr);
+    let out = ran.json();
+    let status_of = |out: &Value, n: &str| file(out, &format!("{n}.create.json"))["sent"]["status"].clone();
+    let mut statuses: Vec<String> = names.iter().map(|n| status_of(&out, n).as_str().unwrap().to_string()).collect();
+    statuses.sort();
+    assert_eq!(statuses, ["interrupted", "interrupted", "interrupted", "sent", "sent"], "{out}");
+    assert_eq!(out["summary"]["sent"], 2);
+    let lines = results_lines(&results);
+    assert_eq!(lines.len(), 2, "the finished requests are recorded: {lines:?}");
+    assert!(lines.iter().all(|l| l["status"] == "sent"), "{lines:?}");
+    assert_eq!(fake.chat_requests().await.len(), 2, "nothing new started after the signal");
+    let first: Vec<&str> = lines.iter().map(|l| l["file"].as_str().unwrap()).collect();
+
+    // A re-run sends only the rest.
+    let again = run(sender(dir.path(), &fake).args([".", "--format", "json", "--results"]).arg(&results));
+    assert_eq!(again.code, 0, "{}{}", again.stdout, again.stderr);
+    let out = again.json();
+    for n in names {
+        let name = format!("{n}.create.json");
+        let sent = &file(&out, &name)["sent"];
+        if first.contains(&name.as_str()) {
+            assert_eq!(sent["status"], "already_sent", "{sent}");
+            let recorded = lines.iter().find(|l| l["file"] == name.as_str()).unwrap();
+            assert_eq!(sent["space"]["name"], recorded["space"], "{sent}");
+        } else {
+            assert_eq!(sent["status"], "sent", "{sent}");
+        }
+    }
+    assert_eq!(fake.chat_requests().await.len(), 5, "each request sent once in all");
+    assert_eq!(fake.created(), 5);
+    assert_eq!(results_lines(&results).len(), 5);
+    let human = run(sender(dir.path(), &fake).args(["a.create.json", "--results"]).arg(&results));
+    assert_eq!(human.code, 0);
+    assert!(human.stdout.contains("a.create.json: already sent: spaces/AAAA"), "{}", human.stdout);
+    assert_eq!(fake.chat_requests().await.len(), 5);
+}
+
+/// Item 10: a second signal does not wait for the requests in flight: the
+/// run ends at once, with the report, exit 130, and those requests recorded
+/// as interrupted (their fate is unknown, a re-run asks again).
+#[tokio::test]
+async fn a_second_signal_stops_at_once() {
+    let fake = Fake::start().await;
+    fake.state.lock().unwrap().hang.push("Hangs".into());
+    let dir = project(&[("h.setup.json", &setup_body("Hangs")), ("n.create.json", &create_body("Next"))]);
+    let results = dir.path().join("results.jsonl");
+    let mut child = chatlint_process(dir.path())
+        .env("CHATLINT_ACCESS_TOKEN", TOKEN)
+        .args(["check", "--send", "--endpoint", &fake.url(), "--concurrency", "1", "--timeout", "100", "--results"])
+        .arg(&results)
+        .args(["h.setup.json", "n.create.json"])
+        .spawn()
+        .unwrap();
+    wait_for_requests(&fake, 1, Duration::from_secs(60)).await;
+    signal(child.id(), "TERM");
+    std::thread::sleep(Duration::from_millis(500));
+    assert!(child.try_wait().unwrap().is_none(), "the first signal waits for the request in flight");
+    signal(child.id(), "INT");
+    let status = wait_for_exit(&mut child, Duration::from_secs(20));
+    let ran = ran_process(dir.path(), status);
+    assert_eq!(ran.code, 130, "{}{}", ran.stdout, ran.stderr);
+    assert!(ran.stdout.contains("h.setup.json: interrupted: "), "{}", ran.stdout);
+    assert!(ran.stdout.contains("n.create.json: not sent: interrupted"), "{}", ran.stdout);
+    assert!(ran.stdout.contains("Checked 2 files"), "the summary is printed: {}", ran.stdout);
+    let lines = results_lines(&results);
+    assert_eq!(lines.len(), 1, "{lines:?}");
+    assert_eq!((lines[0]["file"].as_str(), lines[0]["status"].as_str()), (Some("h.setup.json"), Some("interrupted")));
+    assert_eq!(fake.chat_requests().await.len(), 1);
+}

@@ -14,6 +14,7 @@
 //! delegation). `--token-uri` overrides the token URI of either.
 
 use super::client::{self, secure_url};
+use super::interrupt::Stop;
 use super::jwt;
 use super::retry::Policy;
 use super::secret::Secret;
@@ -121,19 +122,21 @@ pub fn resolve(opts: &Options, env: &dyn Fn(&str) -> Option<String>) -> Result<S
         let token = env(var)
             .filter(|t| !t.trim().is_empty())
             .ok_or_else(|| format!("--token-env {var}: the environment variable `{var}` is not set or empty"))?;
-        Source::Token { token: Secret::new(token.trim()), origin: format!("the environment variable {var}") }
+        let token = one_token(&token, &format!("--token-env {var}: the environment variable `{var}`"), false)?;
+        Source::Token { token, origin: format!("the environment variable {var}") }
     } else if let Some(path) = &opts.token_file {
         let text = std::fs::read_to_string(path)
             .map_err(|e| format!("--token-file {}: could not read it: {e}", path.display()))?;
-        let token = Secret::new(text.trim());
-        if token.is_empty() {
+        if text.trim().is_empty() {
             return Err(format!("--token-file {}: the file is empty", path.display()));
         }
+        let token = one_token(&text, &format!("--token-file {}: the file", path.display()), true)?;
         Source::Token { token, origin: format!("the file {}", path.display()) }
     } else if let Some(path) = &opts.credentials {
         load_file(path, opts, &format!("--credentials {}", path.display()))?
     } else if let Some(token) = env(TOKEN_ENV).filter(|t| !t.trim().is_empty()) {
-        Source::Token { token: Secret::new(token.trim()), origin: format!("the environment variable {TOKEN_ENV}") }
+        let token = one_token(&token, &format!("the environment variable {TOKEN_ENV}"), false)?;
+        Source::Token { token, origin: format!("the environment variable {TOKEN_ENV}") }
     } else if let Some(path) = env("GOOGLE_APPLICATION_CREDENTIALS").filter(|p| !p.is_empty()) {
         let path = PathBuf::from(path);
         load_file(&path, opts, &format!("GOOGLE_APPLICATION_CREDENTIALS ({})", path.display()))?
@@ -153,6 +156,46 @@ pub fn resolve(opts: &Options, env: &dyn Fn(&str) -> Option<String>) -> Result<S
         ));
     }
     Ok(source)
+}
+
+/// Checks that `text` is exactly one access token (surrounding whitespace
+/// trimmed): one line of the characters of an OAuth 2.0 bearer token
+/// (RFC 6750 `b64token`: letters, digits, `-._~+/`, then `=` padding).
+/// Anything else (a credentials JSON, several lines, `Bearer …`, spaces) is
+/// refused, because sending it would hand the whole text to the server as a
+/// bearer token. `what` names where it came from ("--token-file F: the
+/// file"); errors never quote the text.
+fn one_token(text: &str, what: &str, is_file: bool) -> Result<Secret, String> {
+    let token = text.trim();
+    let fix = if is_file {
+        "for a credentials JSON (`authorized_user` or `service_account`), pass the file with --credentials FILE"
+    } else {
+        "for a credentials JSON (`authorized_user` or `service_account`), put it in a file and pass \
+         --credentials FILE (or set GOOGLE_APPLICATION_CREDENTIALS to the file)"
+    };
+    let refuse = |why: &str| Err(format!("{what} must hold exactly one access token, but {why}; {fix}"));
+    if token.starts_with(['{', '[']) {
+        return refuse("it holds JSON");
+    }
+    let lines = token.lines().filter(|l| !l.trim().is_empty()).count();
+    if lines > 1 {
+        return refuse(&format!("it has {lines} lines"));
+    }
+    if token.get(..7).is_some_and(|p| p.eq_ignore_ascii_case("bearer ")) {
+        return refuse("it starts with `Bearer `: write the token alone");
+    }
+    if let Some(at) = token.chars().position(char::is_whitespace) {
+        return refuse(&format!("it has a space at character {}", at + 1));
+    }
+    let body = token.trim_end_matches('=');
+    let valid = |c: char| c.is_ascii_alphanumeric() || matches!(c, '-' | '.' | '_' | '~' | '+' | '/');
+    if body.is_empty() {
+        return refuse("it has no token characters");
+    }
+    if let Some(at) = body.chars().position(|c| !valid(c)) {
+        return refuse(&format!("character {} is not one of a token's (letters, digits, `-._~+/`, then `=`)", at + 1));
+    }
+    Ok(Secret::new(token))
 }
 
 /// gcloud's application-default credentials file.
@@ -244,7 +287,11 @@ pub struct TokenProvider {
     client: reqwest::Client,
     policy: Policy,
     notes: super::Notes,
+    stop: Stop,
     cached: tokio::sync::Mutex<Option<(Secret, Option<Instant>)>>,
+    /// Secrets made during the run (signed assertions, issued access
+    /// tokens), scrubbed like the source's own.
+    issued: std::sync::Mutex<Vec<Secret>>,
 }
 
 impl std::fmt::Debug for TokenProvider {
@@ -266,8 +313,23 @@ struct TokenError {
 }
 
 impl TokenProvider {
-    pub fn new(source: Source, client: reqwest::Client, policy: Policy, notes: super::Notes) -> TokenProvider {
-        TokenProvider { source, client, policy, notes, cached: tokio::sync::Mutex::new(None) }
+    /// `stop`: a signal stops retrying the token endpoint (see `interrupt`).
+    pub fn new(
+        source: Source,
+        client: reqwest::Client,
+        policy: Policy,
+        notes: super::Notes,
+        stop: Stop,
+    ) -> TokenProvider {
+        TokenProvider {
+            source,
+            client,
+            policy,
+            notes,
+            stop,
+            cached: tokio::sync::Mutex::new(None),
+            issued: std::sync::Mutex::new(Vec::new()),
+        }
     }
 
     /// A token valid for at least another minute.
@@ -307,6 +369,7 @@ impl TokenProvider {
                 };
                 let assertion = jwt::sign(&claims, &s.private_key, s.private_key_id.as_deref())
                     .map_err(|e| format!("{}: {e}", s.origin))?;
+                self.register(&assertion);
                 (
                     &s.token_uri,
                     vec![
@@ -318,10 +381,11 @@ impl TokenProvider {
         };
         let origin = self.source.origin();
         let url = secure_url(uri, "the token URI")?;
-        let answer =
-            client::send(&self.policy, "token endpoint", &self.notes, || self.client.post(url.clone()).form(&form))
-                .await
-                .map_err(|f| format!("could not get an access token from {uri}: {}", f.message))?;
+        let answer = client::send(&self.policy, "token endpoint", &self.notes, &self.stop, || {
+            self.client.post(url.clone()).form(&form)
+        })
+        .await
+        .map_err(|f| format!("could not get an access token from {uri}: {}", self.scrub(&f.message)))?;
         if !(200..300).contains(&answer.status) {
             let why = match serde_json::from_str::<TokenError>(&answer.body) {
                 Ok(TokenError { error: Some(e), error_description: d }) => match d {
@@ -342,13 +406,21 @@ impl TokenProvider {
             .access_token
             .filter(|t| !t.is_empty())
             .ok_or_else(|| format!("the token endpoint {uri} answered without an access_token"))?;
+        self.register(&token);
         let expiry = parsed.expires_in.map(|s| Instant::now() + Duration::from_secs(s));
         Ok((token, expiry))
     }
 
-    /// Removes every secret of the source from a text a server sent.
+    /// Remembers a secret made during the run, to scrub it too.
+    fn register(&self, secret: &Secret) {
+        self.issued.lock().unwrap_or_else(|p| p.into_inner()).push(secret.clone());
+    }
+
+    /// Removes every secret of the source, and every one made during the
+    /// run, from a text a server sent, in any encoding (see [`Secret::redact_in`]).
     pub fn scrub(&self, text: &str) -> String {
-        self.source.secrets().iter().fold(text.to_string(), |t, s| s.redact_in(&t))
+        let issued = self.issued.lock().unwrap_or_else(|p| p.into_inner());
+        self.source.secrets().into_iter().chain(issued.iter()).fold(text.to_string(), |t, s| s.redact_in(&t))
     }
 }
 
@@ -379,11 +451,35 @@ mod tests {
             client,
             Policy::default(),
             std::sync::Arc::new(|_: &str| {}),
+            Stop::never(),
         );
         for shown in [format!("{user:?}"), format!("{account:#?}"), format!("{token:?}"), format!("{provider:?}")] {
             assert!(!shown.contains("very_secret"), "{shown}");
             assert!(shown.contains("redacted"), "{shown}");
         }
+    }
+
+    #[test]
+    fn a_token_is_one_line_of_token_characters() {
+        for ok in ["ya29.a0AfB_byC-x~y+z/w==", "  tok\n", "\r\nabc\r\n"] {
+            assert!(one_token(ok, "t", true).is_ok(), "{ok:?}");
+        }
+        for (bad, says) in [
+            (USER, "JSON"),
+            ("abc\ndef", "2 lines"),
+            ("Bearer abc", "Bearer"),
+            ("abc def", "space at character 4"),
+            ("ab\"c", "character 3"),
+            ("===", "no token characters"),
+            ("a=b", "character 2"),
+        ] {
+            let err = one_token(bad, "--token-file t: the file", true).err().unwrap();
+            assert!(err.contains(says) && err.contains("--credentials FILE"), "{bad:?}: {err}");
+            assert!(!err.contains("very_secret") && !err.contains("def"), "{err}");
+        }
+        let env = env_of(&[(TOKEN_ENV, USER)]);
+        let err = resolve(&Options::default(), &env).err().unwrap();
+        assert!(err.contains(TOKEN_ENV) && err.contains("--credentials"), "{err}");
     }
 
     #[test]

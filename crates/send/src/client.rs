@@ -1,6 +1,7 @@
 //! HTTP: the one client of a run, where a bearer token may go, and sending a
 //! request with retries.
 
+use super::interrupt::{self, Stop};
 use super::retry::{self, Policy};
 use reqwest::Url;
 use std::time::{Duration, SystemTime};
@@ -39,66 +40,165 @@ fn is_loopback(url: &Url) -> bool {
     host.eq_ignore_ascii_case("localhost") || host.parse::<std::net::IpAddr>().is_ok_and(|ip| ip.is_loopback())
 }
 
+/// The most of an answer that is read: 4 MiB. The Chat API's and the token
+/// endpoint's answers (a Space, an error with its details, a token) are a
+/// few KiB, so this is plenty; a longer answer is not one of theirs, and
+/// reading it whole would take memory without bound (an endless body never
+/// ends). The rest is not read: the connection is dropped.
+pub const MAX_ANSWER_BYTES: usize = 4 << 20;
+
 /// A final answer: any status that is not retried, or the last one when
 /// the attempts ran out.
 #[derive(Debug)]
 pub struct Answer {
     pub status: u16,
+    /// The `Content-Type` header, when the server sent one.
+    pub content_type: Option<String>,
+    /// At most [`MAX_ANSWER_BYTES`] of it (invalid UTF-8 replaced).
     pub body: String,
     pub attempts: u32,
 }
 
-/// No answer at all: the request timed out or could not connect, every time.
+/// No usable answer: the request timed out or could not connect, every
+/// time, or the answer was longer than [`MAX_ANSWER_BYTES`], or a signal
+/// stopped it.
 #[derive(Debug)]
 pub struct Failure {
+    /// The HTTP status, when an answer came.
+    pub http_status: Option<u16>,
     pub message: String,
     pub attempts: u32,
+    /// A signal ended it: it was not retried, or its answer not awaited.
+    pub interrupted: bool,
+}
+
+/// How one attempt ended.
+enum Attempt {
+    /// Final: the answer, or the reason there is none.
+    Done(Result<Answer, Failure>),
+    /// To be retried after `delay`; `why` says what went wrong.
+    Retry { why: String, delay: Duration, status: Option<u16> },
 }
 
 /// Sends the request `make` builds (once per attempt, with the same
 /// content), retrying 429, 5xx, timeouts and connection failures under
-/// `policy`. `label` names the request in the retry `notes`.
+/// `policy`. `label` names the request in the retry `notes`. An answer that
+/// is retried is not read; a final one is read up to [`MAX_ANSWER_BYTES`].
+/// The client's timeout bounds each attempt, reading the answer included.
+/// After a first signal (`stop`) nothing is retried; after a second, the
+/// attempt in flight is abandoned.
 pub async fn send(
     policy: &Policy,
     label: &str,
     notes: &super::Notes,
+    stop: &Stop,
     make: impl Fn() -> reqwest::RequestBuilder,
 ) -> Result<Answer, Failure> {
     let max = policy.max_attempts.max(1);
     let mut attempt = 0;
     loop {
         attempt += 1;
-        let (why, delay) = match make().send().await {
-            Ok(resp) => {
-                let status = resp.status().as_u16();
-                let retry_after = resp
-                    .headers()
-                    .get(reqwest::header::RETRY_AFTER)
-                    .and_then(|v| v.to_str().ok())
-                    .and_then(|v| retry::parse_retry_after(v, SystemTime::now()));
-                let body = resp.text().await;
-                match body {
-                    Ok(body) if !retry::retryable_status(status) || attempt >= max => {
-                        return Ok(Answer { status, body, attempts: attempt });
-                    }
-                    Ok(body) => {
-                        if retry_after.is_some_and(|d| d > policy.max_retry_after) {
-                            return Ok(Answer { status, body, attempts: attempt });
-                        }
-                        (format!("HTTP {status}"), retry_after.unwrap_or_else(|| policy.backoff(attempt)))
-                    }
-                    Err(e) if attempt >= max => {
-                        return Err(Failure { message: describe(&e, status), attempts: attempt });
-                    }
-                    Err(e) => (describe(&e, status), policy.backoff(attempt)),
-                }
+        let step = tokio::select! {
+            biased;
+            _ = stop.at_least(interrupt::ABANDON) => {
+                return Err(Failure {
+                    http_status: None,
+                    message: "a second signal stopped the wait for the answer (the server may have acted on the \
+                              request; a re-run sends it again, with the same requestId)"
+                        .into(),
+                    attempts: attempt,
+                    interrupted: true,
+                });
             }
-            Err(e) if attempt < max && transient(&e) => (describe(&e, 0), policy.backoff(attempt)),
-            Err(e) => return Err(Failure { message: describe(&e, 0), attempts: attempt }),
+            step = one_attempt(policy, &make, attempt, max) => step,
         };
+        let (why, delay, status) = match step {
+            Attempt::Done(result) => return result,
+            Attempt::Retry { why, delay, status } => (why, delay, status),
+        };
+        if stop.level() >= interrupt::FINISH {
+            return Err(Failure {
+                http_status: status,
+                message: format!("{why}; not retried after the signal"),
+                attempts: attempt,
+                interrupted: true,
+            });
+        }
         notes(&format!("{label}: {why}; retrying in {:.1} s (attempt {} of {max})", delay.as_secs_f64(), attempt + 1));
-        tokio::time::sleep(delay).await;
+        tokio::select! {
+            biased;
+            _ = stop.at_least(interrupt::FINISH) => {
+                return Err(Failure {
+                    http_status: status,
+                    message: format!("{why}; not retried after the signal"),
+                    attempts: attempt,
+                    interrupted: true,
+                });
+            }
+            _ = tokio::time::sleep(delay) => {}
+        }
     }
+}
+
+/// Attempt number `attempt` of `max`.
+async fn one_attempt(policy: &Policy, make: &impl Fn() -> reqwest::RequestBuilder, attempt: u32, max: u32) -> Attempt {
+    let failure = |http_status, message| {
+        Attempt::Done(Err(Failure { http_status, message, attempts: attempt, interrupted: false }))
+    };
+    let resp = match make().send().await {
+        Ok(resp) => resp,
+        Err(e) if attempt < max && transient(&e) => {
+            return Attempt::Retry { why: describe(&e, 0), delay: policy.backoff(attempt), status: None };
+        }
+        Err(e) => return failure(None, describe(&e, 0)),
+    };
+    let status = resp.status().as_u16();
+    let retry_after = resp
+        .headers()
+        .get(reqwest::header::RETRY_AFTER)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| retry::parse_retry_after(v, SystemTime::now()));
+    let content_type =
+        resp.headers().get(reqwest::header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).map(str::to_string);
+    let retried =
+        retry::retryable_status(status) && attempt < max && retry_after.is_none_or(|d| d <= policy.max_retry_after);
+    if retried {
+        // Not read: only the last answer's body is shown.
+        drop(resp);
+        let delay = retry_after.unwrap_or_else(|| policy.backoff(attempt));
+        return Attempt::Retry { why: format!("HTTP {status}"), delay, status: Some(status) };
+    }
+    match read_capped(resp).await {
+        Ok(Some(body)) => Attempt::Done(Ok(Answer { status, content_type, body, attempts: attempt })),
+        Ok(None) => {
+            let ct = content_type.map(|c| format!(" ({c})")).unwrap_or_default();
+            let message = format!(
+                "HTTP {status}: the answer{ct} is longer than {} MiB, the most chatlint reads; it was not read \
+                 to the end",
+                MAX_ANSWER_BYTES >> 20
+            );
+            failure(Some(status), message)
+        }
+        Err(e) if attempt >= max => failure(Some(status), describe(&e, status)),
+        Err(e) => Attempt::Retry { why: describe(&e, status), delay: policy.backoff(attempt), status: Some(status) },
+    }
+}
+
+/// Reads an answer's body, at most [`MAX_ANSWER_BYTES`] of it: `None` when
+/// it is longer (announced by `Content-Length`, or found while reading; the
+/// rest is left unread).
+async fn read_capped(mut resp: reqwest::Response) -> Result<Option<String>, reqwest::Error> {
+    if resp.content_length().is_some_and(|n| n > MAX_ANSWER_BYTES as u64) {
+        return Ok(None);
+    }
+    let mut body = Vec::new();
+    while let Some(chunk) = resp.chunk().await? {
+        if body.len() + chunk.len() > MAX_ANSWER_BYTES {
+            return Ok(None);
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(Some(String::from_utf8_lossy(&body).into_owned()))
 }
 
 fn transient(e: &reqwest::Error) -> bool {
@@ -151,5 +251,23 @@ mod tests {
         {
             assert!(secure_url(bad, "the endpoint").is_err(), "{bad}");
         }
+    }
+
+    #[tokio::test]
+    async fn a_signal_ends_the_wait_for_a_retry() {
+        // Nothing listens on port 1: every attempt fails at once and is retried after 10 s.
+        let policy = Policy { max_attempts: 5, base_delay: Duration::from_secs(10), ..Policy::default() };
+        let client = build(Duration::from_secs(5)).unwrap();
+        let notes: crate::Notes = std::sync::Arc::new(|_: &str| {});
+        let (signals, stop) = interrupt::manual();
+        tokio::spawn(async move {
+            tokio::time::sleep(Duration::from_millis(200)).await;
+            signals.send_modify(|n| *n += 1);
+        });
+        let started = std::time::Instant::now();
+        let failure = send(&policy, "t", &notes, &stop, || client.post("http://127.0.0.1:1/")).await.unwrap_err();
+        assert!(started.elapsed() < Duration::from_secs(5), "{:?}", started.elapsed());
+        assert!(failure.interrupted && failure.attempts == 1, "{failure:?}");
+        assert!(failure.message.ends_with("not retried after the signal"), "{}", failure.message);
     }
 }

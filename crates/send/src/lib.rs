@@ -5,19 +5,25 @@
 //! 1. the gate: a file with an error (or that could not be checked) stops
 //!    everything, unless `--send-passing` leaves just those files out;
 //! 2. each file's request is planned (`request`, with the stable requestId
-//!    of `request_id`); `--dry-run` shows the plans and stops there;
+//!    of `request_id`); files that share a requestId but ask for different
+//!    requests stop everything (`conflict`); `--dry-run` shows the plans
+//!    and stops there;
 //! 3. the results file is opened and the credentials found (`auth`), before
 //!    anything is sent;
 //! 4. the requests go out with bounded concurrency (`client`, `retry`); each
 //!    answer becomes the file's [`Outcome`], Google errors become findings
 //!    (`google_error`), and a line is appended to the results file
-//!    (`results`) as each request finishes.
+//!    (`results`) as each request finishes. Requests the results file
+//!    already records as sent are not sent again; SIGINT and SIGTERM end
+//!    the run cleanly (`interrupt`).
 //!
 //! Secrets (`secret`) never reach output, messages or `Debug`.
 
 mod auth;
 mod client;
+mod conflict;
 mod google_error;
+mod interrupt;
 mod jwt;
 mod outcome;
 mod request;
@@ -51,7 +57,8 @@ pub struct Options {
     pub send_passing: bool,
     /// The Chat API's base URL.
     pub endpoint: String,
-    /// Append one JSON line per finished request to this file.
+    /// Append one JSON line per finished request to this file; the requests
+    /// it already records as sent are not sent again.
     pub results: Option<PathBuf>,
     /// Where the access token comes from (the default scopes are the
     /// method table's, filled in here).
@@ -121,8 +128,17 @@ pub enum Verdict {
     /// Nothing was sent because of a problem before sending (credentials,
     /// endpoint, results file).
     NotSent(String),
+    /// Nothing was sent: files share a requestId but ask for different
+    /// requests, so the batch could not end as its files say. `message`
+    /// names them and says how to fix it.
+    Conflict(String),
     /// At least one request failed.
     Failed,
+    /// A signal (SIGINT, SIGTERM) stopped the run: the requests that had
+    /// not started were not sent (status `interrupted`), the ones in flight
+    /// finished and were recorded (or, after a second signal, were
+    /// abandoned). Whatever else happened, this is the verdict.
+    Interrupted,
 }
 
 /// The send step's result: one entry per offered item (`None` for files it
@@ -158,7 +174,9 @@ pub fn run(items: &[Item], opts: &Options, notes: Notes) -> Summary {
 
     let stop = |mut files: Vec<Option<FileOutcome>>, why: String| {
         for &i in &sendable {
-            files[i] = just(Outcome::because(Status::NotSent, why.clone()));
+            if files[i].is_none() {
+                files[i] = just(Outcome::because(Status::NotSent, why.clone()));
+            }
         }
         Summary { files, verdict: Verdict::NotSent(why) }
     };
@@ -171,6 +189,35 @@ pub fn run(items: &[Item], opts: &Options, notes: Notes) -> Summary {
         match request::plan(i, &items[i], &endpoint) {
             Ok(p) => plans.push(p),
             Err(e) => return stop(files, format!("{}: {e}", items[i].name)),
+        }
+    }
+
+    let conflicts = conflict::find(&plans);
+    if !conflicts.is_empty() {
+        return refuse_conflicts(files, &plans, &conflicts);
+    }
+
+    // What an earlier run with this results file recorded as sent is not
+    // sent again (a re-run after an interruption sends only the rest).
+    if let Some(path) = &opts.results {
+        let recorded = match results::recorded(path) {
+            Ok(r) => r,
+            Err(e) => return stop(files, e),
+        };
+        plans.retain(|p| {
+            let Some(r) = recorded.get(&(p.file.clone(), p.request_id.clone())) else { return true };
+            let mut o = Outcome::because(
+                Status::AlreadySent,
+                format!("{} records it as sent; no request was made", path.display()),
+            );
+            o.request_id = Some(p.request_id.clone());
+            o.request_id_source = Some(p.request_id_source);
+            o.space = r.space.clone().map(|name| Space { name, space_uri: r.space_uri.clone(), display_name: None });
+            files[p.index] = just(o);
+            false
+        });
+        if plans.is_empty() {
+            return Summary { files, verdict: Verdict::Done };
         }
     }
 
@@ -238,10 +285,29 @@ pub fn run(items: &[Item], opts: &Options, notes: Notes) -> Summary {
         Ok(r) => r,
         Err(e) => return stop(files, format!("could not start the async runtime: {e}")),
     };
-    let provider = TokenProvider::new(source, http.clone(), policy, notes.clone());
+    // From here on a signal ends the run cleanly (see `interrupt`).
+    let halt = {
+        let _inside = runtime.enter();
+        interrupt::listen()
+    };
+    let provider = TokenProvider::new(source, http.clone(), policy, notes.clone(), halt.clone());
     // One token up front: a credentials problem stops the run before any request.
-    if let Err(e) = runtime.block_on(provider.token()) {
-        return stop(files, e);
+    let first_token = runtime.block_on(async {
+        tokio::select! {
+            biased;
+            _ = halt.at_least(interrupt::FINISH) => None,
+            token = provider.token() => Some(token),
+        }
+    });
+    match first_token {
+        None => {
+            for p in &plans {
+                files[p.index] = just(not_started(p));
+            }
+            return Summary { files, verdict: Verdict::Interrupted };
+        }
+        Some(Err(e)) => return stop(files, e),
+        Some(Ok(_)) => {}
     }
     let shared = Arc::new(Shared {
         http,
@@ -250,7 +316,9 @@ pub fn run(items: &[Item], opts: &Options, notes: Notes) -> Summary {
         results: results_file,
         limit: tokio::sync::Semaphore::new(opts.concurrency.max(1) as usize),
         notes,
+        halt: halt.clone(),
     });
+    let planned = plans.len();
     let done = runtime.block_on(async {
         let mut set = tokio::task::JoinSet::new();
         for plan in plans {
@@ -266,12 +334,27 @@ pub fn run(items: &[Item], opts: &Options, notes: Notes) -> Summary {
         done
     });
 
-    let mut failed = sendable.len() - done.len();
+    let mut failed = planned - done.len();
     for (index, outcome, diagnostics) in done {
         failed += usize::from(outcome.status != Status::Sent);
         files[index] = Some(FileOutcome { outcome, diagnostics });
     }
-    Summary { files, verdict: if failed > 0 { Verdict::Failed } else { Verdict::Done } }
+    let verdict = if halt.level() >= interrupt::FINISH {
+        Verdict::Interrupted
+    } else if failed > 0 {
+        Verdict::Failed
+    } else {
+        Verdict::Done
+    };
+    Summary { files, verdict }
+}
+
+/// The outcome of a request a signal kept from being sent.
+fn not_started(plan: &Planned) -> Outcome {
+    let mut o = Outcome::because(Status::Interrupted, "interrupted before it was sent");
+    o.request_id = Some(plan.request_id.clone());
+    o.request_id_source = Some(plan.request_id_source);
+    o
 }
 
 /// Whether a file may be sent: checked, a Chat request, with no error.
@@ -306,6 +389,51 @@ fn gate(items: &[Item], blocked: &[usize]) -> Summary {
     Summary { files, verdict: Verdict::Blocked { unreadable, message } }
 }
 
+/// Files share a requestId but ask for different requests: nothing is
+/// sent; each file says why.
+fn refuse_conflicts(
+    mut files: Vec<Option<FileOutcome>>,
+    plans: &[Planned],
+    conflicts: &[conflict::Conflict],
+) -> Summary {
+    let names = |list: &[&str]| match list {
+        [] => String::new(),
+        [one] => one.to_string(),
+        [init @ .., last] => format!("{} and {last}", init.join(", ")),
+    };
+    let mut said = Vec::new();
+    let mut reasons: Vec<Option<String>> = vec![None; plans.len()];
+    for c in conflicts {
+        let in_it: Vec<&str> = c.plans.iter().map(|&i| plans[i].file.as_str()).collect();
+        said.push(format!("{} share the requestId \"{}\" but ask for different requests", names(&in_it), c.request_id));
+        for &i in &c.plans {
+            let others: Vec<&str> = c
+                .plans
+                .iter()
+                .filter(|&&j| !conflict::same_request(&plans[i], &plans[j]))
+                .map(|&j| plans[j].file.as_str())
+                .collect();
+            reasons[i] = Some(format!(
+                "its requestId \"{}\" is also used by {} for a different request; give each file its own requestId",
+                c.request_id,
+                names(&others)
+            ));
+        }
+    }
+    let message = format!(
+        "nothing sent: {}. The API answers a requestId it has seen with the space it created first and ignores \
+         the new request's details, so these files cannot all be applied. Give each file its own requestId: \
+         remove it to let chatlint derive one from the content, or write a new UUID",
+        said.join("; ")
+    );
+    for (p, reason) in plans.iter().zip(reasons) {
+        let why =
+            reason.unwrap_or_else(|| "files share a requestId with different requests, so nothing was sent".into());
+        files[p.index] = Some(FileOutcome { outcome: Outcome::because(Status::Blocked, why), diagnostics: Vec::new() });
+    }
+    Summary { files, verdict: Verdict::Conflict(message) }
+}
+
 struct Shared {
     http: reqwest::Client,
     provider: TokenProvider,
@@ -313,23 +441,35 @@ struct Shared {
     results: Option<ResultsFile>,
     limit: tokio::sync::Semaphore,
     notes: Notes,
+    halt: interrupt::Stop,
 }
 
 /// Sends one planned request and turns the answer into the file's outcome
 /// and findings; appends the results line.
 async fn send_one(shared: Arc<Shared>, plan: Planned, text: String) -> (usize, Outcome, Vec<Diagnostic>) {
-    let _permit = shared.limit.acquire().await;
+    // After a signal, a request that has not started does not start.
+    let _permit = tokio::select! {
+        biased;
+        _ = shared.halt.at_least(interrupt::FINISH) => None,
+        permit = shared.limit.acquire() => Some(permit),
+    };
+    if shared.halt.level() >= interrupt::FINISH {
+        return (plan.index, not_started(&plan), Vec::new());
+    }
     let mut outcome = Outcome::new(Status::Failed);
     outcome.request_id = Some(plan.request_id.clone());
     outcome.request_id_source = Some(plan.request_id_source);
     let mut diagnostics = Vec::new();
     let mut http_status = None;
     match shared.provider.token().await {
+        Err(_) if shared.halt.level() >= interrupt::FINISH => {
+            return (plan.index, not_started(&plan), Vec::new());
+        }
         Err(e) => {
             outcome.error = Some(Problem { http_status: None, status: None, message: e, help: None });
         }
         Ok(token) => {
-            let answer = client::send(&shared.policy, &plan.file, &shared.notes, || {
+            let answer = client::send(&shared.policy, &plan.file, &shared.notes, &shared.halt, || {
                 shared.http.request(plan.verb.clone(), plan.url.clone()).bearer_auth(token.expose()).json(&plan.body)
             })
             .await;
@@ -338,10 +478,32 @@ async fn send_one(shared: Arc<Shared>, plan: Planned, text: String) -> (usize, O
                     http_status = Some(a.status);
                     outcome.attempts = Some(a.attempts);
                     if (200..300).contains(&a.status) {
-                        outcome.status = Status::Sent;
-                        outcome.space = space_of(&a.body);
+                        match space_of(&a.body) {
+                            Ok(space) => {
+                                outcome.status = Status::Sent;
+                                outcome.space = Some(space);
+                            }
+                            Err(what) => {
+                                // The content type comes from the server too.
+                                let shown = shared.provider.scrub(&a.body);
+                                let ct = a.content_type.as_deref().map(|c| shared.provider.scrub(c));
+                                outcome.error = Some(Problem {
+                                    http_status: Some(a.status),
+                                    status: None,
+                                    message: not_a_space(what, ct.as_deref(), &shown, a.body.len()),
+                                    help: Some(
+                                        "a success status must come with the created Space: check --endpoint \
+                                         (a proxy, a captive portal or another service may have answered)"
+                                            .into(),
+                                    ),
+                                });
+                            }
+                        }
                     } else {
-                        let mut err = google_error::GoogleError::parse(a.status, &a.body);
+                        // Scrubbed before parsing: the parser shortens
+                        // messages, and a secret cut short escapes a scrub.
+                        let body = shared.provider.scrub(&a.body);
+                        let mut err = google_error::GoogleError::parse(a.status, &body);
                         err.message = shared.provider.scrub(&err.message);
                         for v in &mut err.violations {
                             v.description = shared.provider.scrub(&v.description);
@@ -356,8 +518,13 @@ async fn send_one(shared: Arc<Shared>, plan: Planned, text: String) -> (usize, O
                     }
                 }
                 Err(f) => {
+                    http_status = f.http_status;
+                    if f.interrupted {
+                        outcome.status = Status::Interrupted;
+                    }
                     outcome.attempts = Some(f.attempts);
-                    outcome.error = Some(Problem { http_status: None, status: None, message: f.message, help: None });
+                    let message = shared.provider.scrub(&f.message);
+                    outcome.error = Some(Problem { http_status: f.http_status, status: None, message, help: None });
                 }
             }
         }
@@ -368,9 +535,68 @@ async fn send_one(shared: Arc<Shared>, plan: Planned, text: String) -> (usize, O
     (plan.index, outcome, diagnostics)
 }
 
-/// The space in a successful answer (a Space resource).
-fn space_of(body: &str) -> Option<Space> {
-    let v: serde_json::Value = serde_json::from_str(body).ok()?;
+/// The space in a successful answer (a Space resource: a JSON object with a
+/// `name`), or what is wrong with the answer.
+fn space_of(body: &str) -> Result<Space, &'static str> {
+    if body.trim().is_empty() {
+        return Err("the answer is empty");
+    }
+    let v: serde_json::Value = serde_json::from_str(body).map_err(|_| "the answer is not JSON")?;
+    if !v.is_object() {
+        return Err("the answer is not a JSON object");
+    }
     let text = |k: &str| v.get(k).and_then(|x| x.as_str()).map(str::to_string);
-    Some(Space { name: text("name")?, space_uri: text("spaceUri"), display_name: text("displayName") })
+    let name = text("name").filter(|n| !n.is_empty()).ok_or("the answer has no space `name`")?;
+    Ok(Space { name, space_uri: text("spaceUri"), display_name: text("displayName") })
+}
+
+/// How many characters of an unexpected answer a message quotes.
+const QUOTED_CHARS: usize = 120;
+
+/// Says what came back instead of a space: the problem, the content type,
+/// the size and the first characters of `shown` (the body, already
+/// scrubbed of secrets), with control characters escaped.
+fn not_a_space(what: &str, content_type: Option<&str>, shown: &str, bytes: usize) -> String {
+    let ct = content_type.map_or("no content-type".to_string(), |c| format!("content-type {c}"));
+    if shown.trim().is_empty() {
+        return format!("{what} ({ct}, {bytes} bytes), not a space");
+    }
+    let mut quoted: String = shown
+        .trim()
+        .chars()
+        .take(QUOTED_CHARS)
+        .flat_map(|c| if c.is_control() { c.escape_default().collect::<Vec<_>>() } else { vec![c] })
+        .collect();
+    if shown.trim().chars().nth(QUOTED_CHARS).is_some() {
+        quoted.push('…');
+    }
+    format!("{what} ({ct}, {bytes} bytes), not a space: `{quoted}`")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_success_must_carry_a_space() {
+        let ok = space_of(r#"{"name":"spaces/A","spaceUri":"u"}"#).unwrap();
+        assert_eq!((ok.name.as_str(), ok.space_uri.as_deref()), ("spaces/A", Some("u")));
+        for (body, says) in [
+            ("", "empty"),
+            ("<html>", "not JSON"),
+            ("[1]", "not a JSON object"),
+            ("{}", "no space `name`"),
+            (r#"{"name":""}"#, "no space `name`"),
+        ] {
+            assert!(space_of(body).unwrap_err().contains(says), "{body}");
+        }
+        let long = format!("line1\nline2 {}", "x".repeat(500));
+        let m = not_a_space("the answer is not JSON", Some("text/plain"), &long, long.len());
+        assert!(m.contains("content-type text/plain, 512 bytes") && m.contains("`line1\\nline2 x"), "{m}");
+        assert!(m.ends_with("…`") && m.chars().count() < 250, "{m}");
+        assert_eq!(
+            not_a_space("the answer is empty", None, "", 0),
+            "the answer is empty (no content-type, 0 bytes), not a space"
+        );
+    }
 }

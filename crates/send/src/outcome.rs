@@ -21,6 +21,12 @@ pub enum Status {
     NotSent,
     /// `--dry-run`: shown, not sent.
     DryRun,
+    /// Not sent: the results file records this request (same file, same
+    /// requestId) as sent by an earlier run.
+    AlreadySent,
+    /// A signal stopped the run: the request was not sent (`reason`), or
+    /// it was sent but not retried or its answer not awaited (`error`).
+    Interrupted,
 }
 
 /// The space the API returned.
@@ -133,6 +139,17 @@ impl Outcome {
             Status::Blocked | Status::Skipped | Status::NotSent => {
                 format!("not sent: {}", self.reason.as_deref().unwrap_or("nothing was sent"))
             }
+            Status::AlreadySent => {
+                let space = self.space.as_ref();
+                let name = space.map_or("a space", |s| s.name.as_str());
+                let uri = space.and_then(|s| s.space_uri.as_deref()).map(|u| format!(" {u}")).unwrap_or_default();
+                let why = self.reason.as_deref().map(|r| format!(" ({r})")).unwrap_or_default();
+                format!("already sent: {name}{uri}{why}{rid}")
+            }
+            Status::Interrupted => match &self.error {
+                Some(e) => format!("interrupted{retried}: {}{rid}", e.message),
+                None => format!("not sent: {}", self.reason.as_deref().unwrap_or("interrupted")),
+            },
             Status::DryRun => {
                 let Some(r) = &self.request else { return "dry run".into() };
                 let how = match self.request_id_source {

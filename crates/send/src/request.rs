@@ -31,6 +31,9 @@ pub struct Planned {
     pub request_id_source: &'static str,
     pub url: Url,
     pub body: Value,
+    /// What the request asks for: its canonical value without the
+    /// requestId (requests that share an id must ask for the same).
+    pub asks: Value,
 }
 
 impl Planned {
@@ -54,6 +57,10 @@ pub fn plan(index: usize, item: &Item, endpoint: &Url) -> Result<Planned, String
     let id_param = spec.params.iter().find(|p| p.key == ParamKey::RequestId);
     let in_body = doc.layout.params.iter().find(|(k, _)| *k == ParamKey::RequestId).map(|(_, ptr)| *ptr);
     let from_file = in_body.and_then(|ptr| doc.get(ptr)).and_then(Value::as_str).map(str::to_string);
+    let mut asks = doc.value.clone();
+    if let (Some(ptr), Some(members)) = (in_body, asks.as_object_mut()) {
+        members.remove(ptr.trim_start_matches('/'));
+    }
     let (request_id, source) = match from_file {
         Some(id) => (id, "file"),
         None => (request_id::derive(&doc), "derived"),
@@ -77,7 +84,7 @@ pub fn plan(index: usize, item: &Item, endpoint: &Url) -> Result<Planned, String
         }
         _ => {}
     }
-    Ok(Planned { index, file: item.name.clone(), method, verb, request_id, request_id_source: source, url, body })
+    Ok(Planned { index, file: item.name.clone(), method, verb, request_id, request_id_source: source, url, body, asks })
 }
 
 #[cfg(test)]

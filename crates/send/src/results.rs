@@ -4,8 +4,9 @@
 
 use super::outcome::{Outcome, Problem, Status};
 use serde::Serialize;
+use std::collections::HashMap;
 use std::fs::{File, OpenOptions};
-use std::io::Write;
+use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::time::SystemTime;
@@ -24,7 +25,7 @@ pub struct Line<'a> {
     pub file: &'a str,
     pub method: &'static str,
     pub request_id: &'a str,
-    /// `sent` or `failed`.
+    /// `sent`, `failed` or `interrupted`.
     pub status: Status,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub http_status: Option<u16>,
@@ -58,6 +59,34 @@ impl<'a> Line<'a> {
             attempts: outcome.attempts.unwrap_or(0),
         }
     }
+}
+
+/// A request that an earlier run recorded as sent.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Recorded {
+    pub space: Option<String>,
+    pub space_uri: Option<String>,
+}
+
+/// The requests a results file records as sent, by file (as named then)
+/// and requestId. A missing file records nothing; lines that are not
+/// results lines (or not JSON) are passed over.
+pub fn recorded(path: &Path) -> Result<HashMap<(String, String), Recorded>, String> {
+    let file = match File::open(path) {
+        Ok(f) => f,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(HashMap::new()),
+        Err(e) => return Err(format!("--results {}: could not read it: {e}", path.display())),
+    };
+    let mut sent = HashMap::new();
+    for line in BufReader::new(file).lines() {
+        let line = line.map_err(|e| format!("--results {}: could not read it: {e}", path.display()))?;
+        let Ok(v) = serde_json::from_str::<serde_json::Value>(&line) else { continue };
+        let text = |k: &str| v.get(k).and_then(|x| x.as_str()).map(str::to_string);
+        if let (Some(file), Some(id), Some("sent")) = (text("file"), text("request_id"), v["status"].as_str()) {
+            sent.insert((file, id), Recorded { space: text("space"), space_uri: text("space_uri") });
+        }
+    }
+    Ok(sent)
 }
 
 impl ResultsFile {
@@ -112,5 +141,24 @@ mod tests {
         assert_eq!(lines[0]["request_id"], "id1");
         assert_eq!(lines[0]["attempts"], 2);
         assert_eq!(lines[0]["method"], "spaces.setup");
+    }
+
+    #[test]
+    fn knows_what_was_sent() {
+        let path = std::env::temp_dir().join(format!("chatlint-recorded-{}.jsonl", std::process::id()));
+        assert!(recorded(&path).unwrap().is_empty(), "a missing file records nothing");
+        let lines = [
+            r#"{"file":"a.setup.json","request_id":"1","status":"sent","space":"spaces/A","space_uri":"u"}"#,
+            r#"{"file":"b.setup.json","request_id":"2","status":"failed"}"#,
+            r#"{"file":"c.setup.json","request_id":"3","status":"interrupted"}"#,
+            "not json",
+            r#"{"earlier":true}"#,
+        ];
+        std::fs::write(&path, lines.join("\n")).unwrap();
+        let sent = recorded(&path).unwrap();
+        std::fs::remove_file(&path).unwrap();
+        assert_eq!(sent.len(), 1);
+        let a = &sent[&("a.setup.json".to_string(), "1".to_string())];
+        assert_eq!((a.space.as_deref(), a.space_uri.as_deref()), (Some("spaces/A"), Some("u")));
     }
 }
