@@ -29,6 +29,9 @@ pub struct FileResult {
     pub fixed: usize,
     /// With `--diff`: the change the fixes would make.
     pub diff: Option<String>,
+    /// The request parameters given for the file from outside it (config,
+    /// flags), for `--send`.
+    pub params: chatlint_engine::Params,
 }
 
 impl FileResult {
@@ -117,7 +120,7 @@ fn check_one(target: &Target, opts: &RunOptions) -> Option<Checked> {
             return Some((res, Facts::default(), None));
         }
     };
-    let mut res = FileResult { name, ..FileResult::default() };
+    let mut res = FileResult { name, params: prepared.params.clone(), ..FileResult::default() };
     let report: Report = match (opts.fix, target) {
         (FixMode::Apply { unsafe_fixes } | FixMode::Diff { unsafe_fixes }, Target::File { path, .. }) => {
             let fixed = prepared.fix(&text, unsafe_fixes);

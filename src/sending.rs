@@ -21,6 +21,7 @@ pub fn run(results: &mut [FileResult], args: &SendArgs, configs: &ConfigCache) -
             name: r.name.clone(),
             method: r.method,
             text: r.text.clone(),
+            params: r.params.clone(),
             checked: if r.error.is_some() {
                 Checked::NotChecked
             } else if r.diagnostics.iter().any(|d| d.severity == Severity::Error) {

@@ -1745,3 +1745,119 @@ async fn a_second_signal_stops_at_once() {
     assert_eq!((lines[0]["file"].as_str(), lines[0]["status"].as_str()), (Some("h.setup.json"), Some("interrupted")));
     assert_eq!(fake.chat_requests().await.len(), 1);
 }
+
+// ---------------------------------------------------------------- spaces.patch and spaces.members.create
+
+/// A Chat API for the methods that change what exists: spaces.patch
+/// answers the updated Space; spaces.members.create adds a member once and
+/// answers 409 ALREADY_EXISTS after that, as the API does.
+#[derive(Clone, Default)]
+struct FakeChanges {
+    members: Arc<Mutex<Vec<String>>>,
+}
+
+impl Respond for FakeChanges {
+    fn respond(&self, req: &Request) -> ResponseTemplate {
+        let body: Value = serde_json::from_slice(&req.body).unwrap_or(Value::Null);
+        let path = req.url.path();
+        if req.method.as_str() == "PATCH" && path.starts_with("/v1/spaces/") {
+            let mut space = body.clone();
+            space["name"] = json!(path.trim_start_matches("/v1/"));
+            return ResponseTemplate::new(200).set_body_json(space);
+        }
+        if req.method.as_str() == "POST" && path.ends_with("/members") {
+            let who = body["member"]["name"].as_str().unwrap_or_default().to_string();
+            let mut members = self.members.lock().unwrap();
+            if members.contains(&who) {
+                return google_error(409, "ALREADY_EXISTS", "Membership already exists.");
+            }
+            members.push(who.clone());
+            let parent = path.trim_start_matches("/v1/").trim_end_matches("/members");
+            return ResponseTemplate::new(200).set_body_json(
+                json!({ "name": format!("{parent}/members/{}", members.len()), "member": body["member"] }),
+            );
+        }
+        google_error(404, "NOT_FOUND", "no such method")
+    }
+}
+
+#[tokio::test]
+async fn patch_and_members_go_to_their_urls_and_a_second_add_is_already_done() {
+    let server = MockServer::start().await;
+    let fake = FakeChanges::default();
+    Mock::given(path_regex("^/v1/spaces/")).respond_with(fake.clone()).mount(&server).await;
+    let patch =
+        r#"{"space": {"name": "spaces/AAAAAAAAAAA", "displayName": "Launch crew"}, "updateMask": "displayName"}"#;
+    let add =
+        r#"{"parent": "spaces/AAAAAAAAAAA", "membership": {"member": {"name": "users/123456789", "type": "HUMAN"}}}"#;
+    let bare = r#"{"member": {"name": "users/987654321", "type": "HUMAN"}}"#;
+    let dir = project(&[("rename.patch.json", patch), ("alex.member.json", add), ("sam.member.json", bare)]);
+    std::fs::write(
+        dir.path().join("chatlint.toml"),
+        "[[requests]]\npath = \"sam.member.json\"\nparent = \"spaces/BBBBBBBBBBB\"\n",
+    )
+    .unwrap();
+    let send = || {
+        let mut c = chatlint(dir.path());
+        c.env("CHATLINT_ACCESS_TOKEN", TOKEN).args([
+            "check",
+            ".",
+            "--send",
+            "--endpoint",
+            &server.uri(),
+            "--format",
+            "json",
+        ]);
+        run(&mut c)
+    };
+    let first = send();
+    assert_eq!(first.code, 0, "{}{}", first.stdout, first.stderr);
+    let out = first.json();
+    assert_eq!(file(&out, "rename.patch.json")["sent"]["space"]["name"], "spaces/AAAAAAAAAAA");
+    assert_eq!(file(&out, "alex.member.json")["sent"]["membership"], "spaces/AAAAAAAAAAA/members/1");
+    assert!(file(&out, "rename.patch.json")["sent"].get("request_id").is_none(), "spaces.patch takes no requestId");
+
+    let requests = server.received_requests().await.unwrap();
+    let patched = requests.iter().find(|r| r.method.as_str() == "PATCH").expect("a PATCH was sent");
+    assert_eq!(patched.url.path(), "/v1/spaces/AAAAAAAAAAA");
+    assert_eq!(patched.url.query(), Some("updateMask=displayName"));
+    let body: Value = serde_json::from_slice(&patched.body).unwrap();
+    assert_eq!(body, json!({"name": "spaces/AAAAAAAAAAA", "displayName": "Launch crew"}), "the bare Space on the wire");
+    let posted: Vec<(String, Value)> = requests
+        .iter()
+        .filter(|r| r.method.as_str() == "POST")
+        .map(|r| (r.url.path().to_string(), serde_json::from_slice(&r.body).unwrap()))
+        .collect();
+    assert!(
+        posted.contains(&(
+            "/v1/spaces/AAAAAAAAAAA/members".into(),
+            json!({"member": {"name": "users/123456789", "type": "HUMAN"}})
+        )),
+        "{posted:?}"
+    );
+    assert!(posted.iter().any(|(p, _)| p == "/v1/spaces/BBBBBBBBBBB/members"), "the configured parent: {posted:?}");
+
+    // Again: the members are there already; that is done, not a failure.
+    let second = send();
+    assert_eq!(second.code, 0, "{}{}", second.stdout, second.stderr);
+    let out = second.json();
+    for name in ["alex.member.json", "sam.member.json"] {
+        assert_eq!(file(&out, name)["sent"]["status"], "exists", "{out}");
+    }
+}
+
+#[tokio::test]
+async fn dry_run_shows_the_verb_the_url_with_its_query_and_the_body() {
+    let patch = r#"{"space": {"name": "spaces/AAAAAAAAAAA", "displayName": "Launch crew"}, "updateMask": "displayName", "useAdminAccess": true}"#;
+    let dir = project(&[("rename.patch.json", patch)]);
+    let ran = run(chatlint(dir.path()).args(["check", "rename.patch.json", "--dry-run"]));
+    assert_eq!(ran.code, 0, "{}{}", ran.stdout, ran.stderr);
+    assert!(
+        ran.stdout.contains(
+            "would send PATCH https://chat.googleapis.com/v1/spaces/AAAAAAAAAAA?updateMask=displayName&useAdminAccess=true"
+        ),
+        "{}",
+        ran.stdout
+    );
+    assert!(ran.stdout.contains("\"displayName\": \"Launch crew\""), "{}", ran.stdout);
+}

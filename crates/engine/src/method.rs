@@ -161,6 +161,9 @@ pub struct Spec {
     pub message: Option<Layout>,
     pub auth: Auth,
     pub scopes: Scopes,
+    /// `409 ALREADY_EXISTS` means what the request asks for is already so
+    /// (the member is there), not a failure: sending again is safe.
+    pub exists_is_done: bool,
     /// The generated JSON Schema of the body (`schemas/<name>.schema.json`).
     pub schema: &'static str,
 }
@@ -188,6 +191,7 @@ static TABLE: [Spec; 4] = [
         message: None,
         auth: Auth { user: true, app: false },
         scopes: Scopes { user: &["chat.spaces.create", "chat.spaces"], app: &[], admin: &[] },
+        exists_is_done: false,
         schema: include_str!("../../../schemas/spaces.setup.schema.json"),
     },
     Spec {
@@ -214,6 +218,7 @@ static TABLE: [Spec; 4] = [
             app: &["chat.app.spaces.create", "chat.app.spaces"],
             admin: &[],
         },
+        exists_is_done: false,
         schema: include_str!("../../../schemas/spaces.create.schema.json"),
     },
     Spec {
@@ -260,6 +265,7 @@ static TABLE: [Spec; 4] = [
         }),
         auth: Auth { user: true, app: true },
         scopes: Scopes { user: &["chat.spaces"], app: &["chat.app.spaces"], admin: &["chat.admin.spaces"] },
+        exists_is_done: false,
         schema: include_str!("../../../schemas/spaces.patch.schema.json"),
     },
     Spec {
@@ -294,6 +300,7 @@ static TABLE: [Spec; 4] = [
             app: &["chat.app.memberships"],
             admin: &["chat.admin.memberships"],
         },
+        exists_is_done: true,
         schema: include_str!("../../../schemas/spaces.members.create.schema.json"),
     },
 ];

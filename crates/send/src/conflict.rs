@@ -59,6 +59,7 @@ mod tests {
                     method: Some(*method),
                     text: text.to_string(),
                     checked: Checked::Passed,
+                    params: chatlint_engine::Params::default(),
                 };
                 crate::request::plan(i, &item, &endpoint).unwrap()
             })

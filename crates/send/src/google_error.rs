@@ -66,6 +66,11 @@ impl GoogleError {
         }
     }
 
+    /// The API said what the request asks for exists already.
+    pub fn already_exists(&self) -> bool {
+        self.code == 409 || self.status.as_deref() == Some("ALREADY_EXISTS")
+    }
+
     /// `409 ALREADY_EXISTS` or `409`.
     pub fn code_and_status(&self) -> String {
         match &self.status {

@@ -39,7 +39,7 @@ pub use request_id::derive as derive_request_id;
 
 use auth::TokenProvider;
 use chatlint_engine::Diagnostic;
-use chatlint_engine::method::Method;
+use chatlint_engine::method::{Memberships, Method};
 use request::Planned;
 use results::ResultsFile;
 use std::path::PathBuf;
@@ -106,6 +106,8 @@ pub struct Item {
     pub method: Option<Method>,
     pub text: String,
     pub checked: Checked,
+    /// Parameters given for the file from outside it (config, flags).
+    pub params: chatlint_engine::Params,
 }
 
 /// What the send step did with one file.
@@ -210,8 +212,7 @@ pub fn run(items: &[Item], opts: &Options, notes: Notes) -> Summary {
                 Status::AlreadySent,
                 format!("{} records it as sent; no request was made", path.display()),
             );
-            o.request_id = Some(p.request_id.clone());
-            o.request_id_source = Some(p.request_id_source);
+            p.stamp(&mut o);
             o.space = r.space.clone().map(|name| Space { name, space_uri: r.space_uri.clone(), display_name: None });
             files[p.index] = just(o);
             false
@@ -224,8 +225,7 @@ pub fn run(items: &[Item], opts: &Options, notes: Notes) -> Summary {
     if opts.dry_run {
         for p in &plans {
             let mut o = Outcome::new(Status::DryRun);
-            o.request_id = Some(p.request_id.clone());
-            o.request_id_source = Some(p.request_id_source);
+            p.stamp(&mut o);
             o.request = Some(p.request());
             files[p.index] = just(o);
         }
@@ -236,18 +236,28 @@ pub fn run(items: &[Item], opts: &Options, notes: Notes) -> Summary {
         Ok(f) => f,
         Err(e) => return stop(files, e),
     };
-    // The default scopes: the narrowest one of each method in the batch.
-    let mut methods: Vec<Method> = plans.iter().map(|p| p.method).collect();
-    methods.sort();
-    methods.dedup();
-    let default_scopes = |pick: fn(&Method) -> &'static [&'static str]| -> Vec<String> {
-        let mut scopes: Vec<String> = methods.iter().filter_map(|m| pick(m).first()).map(|s| s.to_string()).collect();
+    // The default scopes: the narrowest one the method table gives each
+    // request of the batch (an administrator's for admin access).
+    let default_scopes = |as_app: bool| -> Vec<String> {
+        let mut scopes: Vec<String> = plans
+            .iter()
+            .filter_map(|p| {
+                let s = p.method.spec().scopes;
+                match (as_app, p.admin) {
+                    (true, _) => s.app.first(),
+                    (false, true) => s.admin.first(),
+                    (false, false) => s.user.first(),
+                }
+            })
+            .map(|s| s.to_string())
+            .collect();
+        scopes.sort();
         scopes.dedup();
         scopes
     };
     let auth_opts = Credentials {
-        default_user_scopes: default_scopes(|m| m.spec().scopes.user),
-        default_app_scopes: default_scopes(|m| m.spec().scopes.app),
+        default_user_scopes: default_scopes(false),
+        default_app_scopes: default_scopes(true),
         ..opts.credentials.clone()
     };
     let source = match auth::resolve(&auth_opts, &|k| std::env::var(k).ok()) {
@@ -336,7 +346,7 @@ pub fn run(items: &[Item], opts: &Options, notes: Notes) -> Summary {
 
     let mut failed = planned - done.len();
     for (index, outcome, diagnostics) in done {
-        failed += usize::from(outcome.status != Status::Sent);
+        failed += usize::from(!matches!(outcome.status, Status::Sent | Status::Exists));
         files[index] = Some(FileOutcome { outcome, diagnostics });
     }
     let verdict = if halt.level() >= interrupt::FINISH {
@@ -352,8 +362,7 @@ pub fn run(items: &[Item], opts: &Options, notes: Notes) -> Summary {
 /// The outcome of a request a signal kept from being sent.
 fn not_started(plan: &Planned) -> Outcome {
     let mut o = Outcome::because(Status::Interrupted, "interrupted before it was sent");
-    o.request_id = Some(plan.request_id.clone());
-    o.request_id_source = Some(plan.request_id_source);
+    plan.stamp(&mut o);
     o
 }
 
@@ -457,8 +466,7 @@ async fn send_one(shared: Arc<Shared>, plan: Planned, text: String) -> (usize, O
         return (plan.index, not_started(&plan), Vec::new());
     }
     let mut outcome = Outcome::new(Status::Failed);
-    outcome.request_id = Some(plan.request_id.clone());
-    outcome.request_id_source = Some(plan.request_id_source);
+    plan.stamp(&mut outcome);
     let mut diagnostics = Vec::new();
     let mut http_status = None;
     match shared.provider.token().await {
@@ -479,6 +487,14 @@ async fn send_one(shared: Arc<Shared>, plan: Planned, text: String) -> (usize, O
                     outcome.attempts = Some(a.attempts);
                     if (200..300).contains(&a.status) {
                         match space_of(&a.body) {
+                            Ok(space)
+                                if plan.method.spec().body.memberships != Memberships::None
+                                    && plan.method.spec().body.space.is_none() =>
+                            {
+                                // The answer is a Membership: its name is spaces/…/members/….
+                                outcome.status = Status::Sent;
+                                outcome.membership = Some(space.name);
+                            }
                             Ok(space) => {
                                 outcome.status = Status::Sent;
                                 outcome.space = Some(space);
@@ -508,6 +524,22 @@ async fn send_one(shared: Arc<Shared>, plan: Planned, text: String) -> (usize, O
                         for v in &mut err.violations {
                             v.description = shared.provider.scrub(&v.description);
                         }
+                        if plan.method.spec().exists_is_done && err.already_exists() {
+                            // Sending again is safe: it is already so.
+                            outcome.status = Status::Exists;
+                            outcome.reason =
+                                Some(format!("the API answered {}: {}", err.code_and_status(), err.message));
+                            if let Some(file) = &shared.results {
+                                file.record(&results::Line::of(
+                                    &plan.file,
+                                    plan.method,
+                                    &plan.request_id,
+                                    &outcome,
+                                    Some(a.status),
+                                ));
+                            }
+                            return (plan.index, outcome, Vec::new());
+                        }
                         diagnostics = err.diagnostics(plan.method, &text);
                         outcome.error = Some(Problem {
                             http_status: Some(a.status),
@@ -530,7 +562,7 @@ async fn send_one(shared: Arc<Shared>, plan: Planned, text: String) -> (usize, O
         }
     }
     if let Some(file) = &shared.results {
-        file.record(&results::Line::of(&plan.file, plan.method, &outcome, http_status));
+        file.record(&results::Line::of(&plan.file, plan.method, &plan.request_id, &outcome, http_status));
     }
     (plan.index, outcome, diagnostics)
 }

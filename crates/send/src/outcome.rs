@@ -27,6 +27,9 @@ pub enum Status {
     /// A signal stopped the run: the request was not sent (`reason`), or
     /// it was sent but not retried or its answer not awaited (`error`).
     Interrupted,
+    /// The API answered ALREADY_EXISTS where that means it is already so
+    /// (a member already in the space): done, not failed.
+    Exists,
 }
 
 /// The space the API returned.
@@ -75,6 +78,10 @@ pub struct Outcome {
     pub request_id_source: Option<&'static str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub space: Option<Space>,
+    /// spaces.members.create: the membership the API returned
+    /// (`spaces/{space}/members/{member}`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub membership: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<Problem>,
     /// Attempts made (1 unless retried); absent when nothing was sent.
@@ -95,6 +102,7 @@ impl Outcome {
             request_id: None,
             request_id_source: None,
             space: None,
+            membership: None,
             error: None,
             attempts: None,
             request: None,
@@ -119,6 +127,12 @@ impl Outcome {
             _ => String::new(),
         };
         match self.status {
+            Status::Sent if self.membership.is_some() => {
+                format!("sent: {}{retried}{rid}", self.membership.as_deref().unwrap_or_default())
+            }
+            Status::Exists => {
+                format!("already so: {}{rid}", self.reason.as_deref().unwrap_or("the API says it already exists"))
+            }
             Status::Sent => {
                 let space = self.space.as_ref();
                 let name = space.map_or("a space", |s| s.name.as_str());
@@ -152,17 +166,13 @@ impl Outcome {
             },
             Status::DryRun => {
                 let Some(r) = &self.request else { return "dry run".into() };
-                let how = match self.request_id_source {
-                    Some("derived") => " (derived: see docs/send.md)",
-                    _ => " (from the file)",
+                let id = match (&self.request_id, self.request_id_source) {
+                    (Some(id), Some("derived")) => format!("\n  requestId: {id} (derived: see docs/send.md)"),
+                    (Some(id), _) => format!("\n  requestId: {id} (from the file)"),
+                    (None, _) => String::new(),
                 };
                 let body = serde_json::to_string_pretty(&r.body).unwrap_or_default().replace('\n', "\n    ");
-                format!(
-                    "would send {} {}\n  requestId: {}{how}\n  body:\n    {body}",
-                    r.http_method,
-                    r.url,
-                    self.request_id.as_deref().unwrap_or("")
-                )
+                format!("would send {} {}{id}\n  body:\n    {body}", r.http_method, r.url)
             }
         }
     }

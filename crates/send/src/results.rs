@@ -24,8 +24,10 @@ pub struct Line<'a> {
     pub time: String,
     pub file: &'a str,
     pub method: &'static str,
+    /// The requestId sent, or, for a method that takes none, chatlint's
+    /// derived id of the request (what a re-run compares).
     pub request_id: &'a str,
-    /// `sent`, `failed` or `interrupted`.
+    /// `sent`, `exists`, `failed` or `interrupted`.
     pub status: Status,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub http_status: Option<u16>,
@@ -33,6 +35,8 @@ pub struct Line<'a> {
     pub space: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub space_uri: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub membership: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<&'a Problem>,
     pub attempts: u32,
@@ -42,6 +46,7 @@ impl<'a> Line<'a> {
     pub fn of(
         file: &'a str,
         method: chatlint_engine::Method,
+        request_id: &'a str,
         outcome: &'a Outcome,
         http_status: Option<u16>,
     ) -> Line<'a> {
@@ -50,11 +55,12 @@ impl<'a> Line<'a> {
             time: super::retry::rfc3339(SystemTime::now()),
             file,
             method: method.name(),
-            request_id: outcome.request_id.as_deref().unwrap_or(""),
+            request_id,
             status: outcome.status,
             http_status,
             space: space.map(|s| s.name.as_str()),
             space_uri: space.and_then(|s| s.space_uri.as_deref()),
+            membership: outcome.membership.as_deref(),
             error: outcome.error.as_ref(),
             attempts: outcome.attempts.unwrap_or(0),
         }
@@ -82,7 +88,8 @@ pub fn recorded(path: &Path) -> Result<HashMap<(String, String), Recorded>, Stri
         let line = line.map_err(|e| format!("--results {}: could not read it: {e}", path.display()))?;
         let Ok(v) = serde_json::from_str::<serde_json::Value>(&line) else { continue };
         let text = |k: &str| v.get(k).and_then(|x| x.as_str()).map(str::to_string);
-        if let (Some(file), Some(id), Some("sent")) = (text("file"), text("request_id"), v["status"].as_str()) {
+        let done = matches!(v["status"].as_str(), Some("sent" | "exists"));
+        if let (Some(file), Some(id), true) = (text("file"), text("request_id"), done) {
             sent.insert((file, id), Recorded { space: text("space"), space_uri: text("space_uri") });
         }
     }
@@ -130,7 +137,7 @@ mod tests {
         });
         for _ in 0..2 {
             let f = ResultsFile::open(&path, std::sync::Arc::new(|_: &str| {})).unwrap();
-            f.record(&Line::of("a.setup.json", chatlint_engine::Method::Setup, &ok, Some(200)));
+            f.record(&Line::of("a.setup.json", chatlint_engine::Method::Setup, "id1", &ok, Some(200)));
         }
         let text = std::fs::read_to_string(&path).unwrap();
         std::fs::remove_file(&path).unwrap();
