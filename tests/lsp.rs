@@ -1117,7 +1117,7 @@ async fn unanswering_client()
 -> (WriteHalf<DuplexStream>, BufReader<tokio::io::ReadHalf<DuplexStream>>, tokio::task::JoinHandle<bool>) {
     let (client_end, server_end) = tokio::io::duplex(1 << 16);
     let (server_read, server_write) = tokio::io::split(server_end);
-    let server = tokio::spawn(chatlint::lsp::serve(server_read, server_write));
+    let server = tokio::spawn(chatlint_lsp::serve(server_read, server_write));
     let (read, mut write) = tokio::io::split(client_end);
     let mut read = BufReader::new(read);
     let send = |body: Value| format!("Content-Length: {}\r\n\r\n{body}", body.to_string().len());
@@ -1167,7 +1167,7 @@ async fn exit_stops_the_server_while_it_waits_for_the_client() {
 async fn server_requests_the_client_leaves_unanswered_never_make_it_deaf() {
     let (client_end, server_end) = tokio::io::duplex(1 << 16);
     let (server_read, server_write) = tokio::io::split(server_end);
-    let server = tokio::spawn(chatlint::lsp::serve(server_read, server_write));
+    let server = tokio::spawn(chatlint_lsp::serve(server_read, server_write));
     let (read, mut write) = tokio::io::split(client_end);
     let mut read = BufReader::new(read);
     let frame = |body: Value| format!("Content-Length: {}\r\n\r\n{body}", body.to_string().len()).into_bytes();
