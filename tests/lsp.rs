@@ -591,6 +591,61 @@ async fn completion_offers_missing_properties_and_enum_values() {
 }
 
 #[tokio::test]
+async fn an_update_mask_is_checked_completed_and_explained_path_by_path() {
+    let mut c = Client::start(default_caps(), None).await;
+    let u = "file:///w/rename.patch.json";
+    let text = r#"{"space": {"name": "spaces/AAA", "displayName": "New"}, "updateMask": "display_name,display_nam"}"#;
+    c.open(u, text).await;
+    let diags = c.diagnostics(u, Some(1)).await;
+    let bad = diags.iter().find(|d| d["code"] == "update-mask-path").expect("the misspelt path is reported");
+    let start = text.find("display_nam\"").unwrap();
+    assert_eq!(bad["range"], lsp_range(text, start, start + "display_nam".len()), "on the path, not the string");
+
+    // Hover on a path: what updating it does and the profile's limit.
+    let h = c.at("textDocument/hover", u, pos_of(text, "display_name,", 3)).await;
+    let value = h["contents"]["value"].as_str().unwrap();
+    assert!(value.contains("updates `displayName`") && value.contains("at most 128 characters"), "{value}");
+
+    // After a comma: the other paths, not the ones already there.
+    let text2 = r#"{"space": {"name": "spaces/AAA", "displayName": "New"}, "updateMask": "display_name,"}"#;
+    c.change(u, 2, json!([{ "text": text2 }])).await;
+    let at = text2.find(",\"}").unwrap() + 1;
+    let items = c.at("textDocument/completion", u, pos_of(text2, ",\"}", 1)).await;
+    let items = items.as_array().expect("a list of items");
+    let labels: Vec<&str> = items.iter().map(|i| i["label"].as_str().unwrap()).collect();
+    assert!(labels.contains(&"space_details") && labels.contains(&"space_history_state"), "{labels:?}");
+    assert!(!labels.contains(&"display_name"), "already in the mask: {labels:?}");
+    let details = items.iter().find(|i| i["label"] == "space_details").unwrap();
+    assert_eq!(details["textEdit"]["range"], lsp_range(text2, at, at));
+    assert_eq!(apply_lsp_edits(text2, &[details["textEdit"].clone()]).matches("space_details").count(), 1);
+
+    // At the top of the request message: its own fields.
+    let text3 = "{\n  \"space\": {\"name\": \"spaces/AAA\"},\n  \n}";
+    c.change(u, 3, json!([{ "text": text3 }])).await;
+    let items = c.at("textDocument/completion", u, (2, 2)).await;
+    let labels: Vec<&str> = items.as_array().unwrap().iter().map(|i| i["label"].as_str().unwrap()).collect();
+    assert!(labels.contains(&"updateMask") && labels.contains(&"useAdminAccess"), "{labels:?}");
+    assert!(!labels.contains(&"space"), "already present: {labels:?}");
+    assert!(c.stop().await);
+}
+
+#[tokio::test]
+async fn a_membership_request_gets_its_fields_and_values() {
+    let mut c = Client::start(default_caps(), None).await;
+    let u = "file:///w/add.member.json";
+    let text = r#"{"parent": "spaces/AAA", "membership": {"member": {"name": "users/123", "type": }}}"#;
+    c.open(u, text).await;
+    let items = c.at("textDocument/completion", u, pos_of(text, "\"type\": ", 8)).await;
+    let mut labels: Vec<&str> = items.as_array().unwrap().iter().map(|i| i["label"].as_str().unwrap()).collect();
+    labels.sort();
+    assert_eq!(labels, vec!["BOT", "HUMAN"]);
+    let h = c.at("textDocument/hover", u, pos_of(text, "\"membership\"", 2)).await;
+    let value = h["contents"]["value"].as_str().unwrap();
+    assert!(value.contains("`membership`"), "{value}");
+    assert!(c.stop().await);
+}
+
+#[tokio::test]
 async fn chatlint_toml_is_honoured_logged_and_reloaded() {
     let dir = tempfile::tempdir().unwrap();
     let config = dir.path().join("chatlint.toml");

@@ -50,6 +50,9 @@ pub struct Report {
     pub diagnostics: Vec<Diagnostic>,
     /// What the cross-file rules need from it.
     pub facts: Facts,
+    /// The form the file takes (its top-level message, where its Space,
+    /// memberships and parameters sit); `None` when it is not a JSON object.
+    pub layout: Option<method::Layout>,
 }
 
 /// Lints `text` as a request of `method`.
@@ -127,7 +130,8 @@ pub fn analyze(request: &Request, settings: &Settings) -> Report {
     diags.extend(rules::check(&text, &doc, settings.profile, &settings.context, &request.params, enabled));
     silence_at_broken_values(&mut diags);
     let facts = facts(&doc, enabled);
-    finish(diags, method, facts, settings)
+    let layout = doc.layout;
+    Report { layout: Some(layout), ..finish(diags, method, facts, settings) }
 }
 
 /// A value that is of the wrong type, not an allowed name, or a field the
@@ -142,7 +146,7 @@ fn silence_at_broken_values(diags: &mut Vec<Diagnostic>) {
 }
 
 fn finish(diags: Vec<Diagnostic>, method: Method, facts: Facts, settings: &Settings) -> Report {
-    Report { method: Some(method), diagnostics: settle(diags, settings), facts }
+    Report { method: Some(method), diagnostics: settle(diags, settings), facts, layout: None }
 }
 
 /// Gives findings their severity (the configured level, or the rule's

@@ -60,13 +60,19 @@ pub fn read(
 /// its top-level keys is a field only the message has (`updateMask`,
 /// `parent`), else the REST body.
 pub fn form(root: &ast::Object<'_>, method: Method, model: &Model) -> Layout {
+    form_by_keys(root.properties.iter().map(|p| p.name.as_str()), method, model)
+}
+
+/// [`form`] from the top-level keys alone (the editor reads them from text
+/// that does not parse yet).
+pub fn form_by_keys<'k>(keys: impl IntoIterator<Item = &'k str>, method: Method, model: &Model) -> Layout {
     let spec = method.spec();
     let Some(message) = spec.message else { return spec.body };
     let (Some(m), Some(b)) = (model.find_message(message.root), model.find_message(spec.body.root)) else {
         return spec.body;
     };
     let message_only = |key: &str| m.field(key).is_some() && b.field(key).is_none();
-    if root.properties.iter().any(|p| message_only(p.name.as_str())) { message } else { spec.body }
+    if keys.into_iter().any(message_only) { message } else { spec.body }
 }
 
 struct Reader<'d> {

@@ -6,7 +6,7 @@ use super::diagnostics;
 use super::documents::Snapshot;
 use super::position::Encoding;
 use chatlint_engine::diagnostic::Diagnostic;
-use chatlint_engine::method::Method;
+use chatlint_engine::method::{Layout, Method};
 use chatlint_workspace::config::{Config, ConfigCache, Overrides};
 use chatlint_workspace::pipeline::{self, Choice, Preparation};
 use std::path::{Path, PathBuf};
@@ -18,6 +18,9 @@ pub struct Analysis {
     pub snapshot: Snapshot,
     /// `None`: not a Chat request (or not checked); no diagnostics.
     pub method: Option<Method>,
+    /// The file's form (a request message or the bare body) when it
+    /// parsed; the editor features look fields up from its root.
+    pub layout: Option<Layout>,
     /// The config used, when one could be loaded.
     pub config: Option<Arc<Config>>,
     /// The engine's findings, in its order.
@@ -59,6 +62,7 @@ pub fn analyze(snapshot: Snapshot, cx: &Context) -> Analysis {
     let mut out = Analysis {
         snapshot,
         method: None,
+        layout: None,
         config: None,
         diagnostics: Vec::new(),
         lsp: Vec::new(),
@@ -116,6 +120,7 @@ pub fn analyze(snapshot: Snapshot, cx: &Context) -> Analysis {
     }
     let report = prepared.check(&text);
     out.method = report.method;
+    out.layout = report.layout;
     out.note = match report.method {
         Some(m) => format!("checked as {m}; {config_name}"),
         None => format!("not a Chat request (name, config and shape say nothing), left alone; {config_name}"),

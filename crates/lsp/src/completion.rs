@@ -7,6 +7,7 @@ use super::cursor::{self, Place};
 use super::docs;
 use super::position::Encoding;
 use chatlint_engine::diagnostic::TextRange;
+use chatlint_engine::mask;
 use chatlint_engine::model::{Field, Kind, Model};
 use chatlint_engine::profile::Profile;
 use tower_lsp_server::ls_types::{
@@ -36,7 +37,8 @@ pub fn complete(analysis: &Analysis, offset: usize, opts: Options) -> Vec<Comple
     };
     match cursor::scan(text, offset) {
         Place::Key { object, present, token, colon_follows } => {
-            let Some(resolved) = cursor::resolve(model, &object) else { return Vec::new() };
+            let root = cursor::root_of(model, method, analysis.layout, &object, &present);
+            let Some(resolved) = cursor::resolve(model, root, &object) else { return Vec::new() };
             let Some(message) = resolved.message else { return Vec::new() };
             let present: Vec<&str> =
                 present.iter().map(|k| message.field(k).map_or(k.as_str(), |(f, _)| f.name.as_str())).collect();
@@ -50,7 +52,7 @@ pub fn complete(analysis: &Analysis, offset: usize, opts: Options) -> Vec<Comple
                     continue;
                 }
                 let pointer = format!("{}/{}", resolved.pointer, field.name);
-                let labels = docs::behaviour(model, &pointer, field);
+                let labels = docs::behaviour(model, root, &pointer, field);
                 let required = labels.contains(&"Required");
                 let key = format!("\"{}\"", field.name);
                 let new_text = if colon_follows {
@@ -62,7 +64,7 @@ pub fn complete(analysis: &Analysis, offset: usize, opts: Options) -> Vec<Comple
                     label: field.name.clone(),
                     kind: Some(CompletionItemKind::PROPERTY),
                     detail: Some(docs::type_name(field)),
-                    documentation: Some(doc(docs::field_doc(model, &pointer, message, field, profile))),
+                    documentation: Some(doc(docs::field_doc(model, root, &pointer, message, field, profile))),
                     tags: field.deprecated.then(|| vec![CompletionItemTag::DEPRECATED]),
                     sort_text: Some(format!("{}{i:03}", if required { 0 } else { 1 })),
                     filter_text: Some(key),
@@ -78,7 +80,8 @@ pub fn complete(analysis: &Analysis, offset: usize, opts: Options) -> Vec<Comple
             items
         }
         Place::Value { path, token } => {
-            let Some(resolved) = cursor::resolve(model, &path) else { return Vec::new() };
+            let root = cursor::root_of(model, method, analysis.layout, &path, &[]);
+            let Some(resolved) = cursor::resolve(model, root, &path) else { return Vec::new() };
             let Some(field) = resolved.field else { return Vec::new() };
             if field.repeated && !resolved.element {
                 return Vec::new();
@@ -111,11 +114,59 @@ pub fn complete(analysis: &Analysis, offset: usize, opts: Options) -> Vec<Comple
                     .enumerate()
                     .map(|(i, b)| item(b.to_string(), b.to_string(), field.name.clone(), CompletionItemKind::VALUE, i))
                     .collect(),
+                Kind::FieldMask => mask_paths(text, offset, token)
+                    .into_iter()
+                    .enumerate()
+                    .map(|(i, (path, range, new_text))| CompletionItem {
+                        label: path.documented.to_string(),
+                        kind: Some(CompletionItemKind::FIELD),
+                        detail: Some(format!("updates {}", path.body.trim_start_matches('/').replace('/', "."))),
+                        documentation: Some(doc(path.what.to_string())),
+                        sort_text: Some(format!("{i:03}")),
+                        filter_text: Some(path.documented.to_string()),
+                        insert_text_format: Some(InsertTextFormat::PLAIN_TEXT),
+                        text_edit: Some(CompletionTextEdit::Edit(TextEdit { range: map.range(range), new_text })),
+                        ..Default::default()
+                    })
+                    .collect(),
                 _ => Vec::new(),
             }
         }
         Place::Elsewhere => Vec::new(),
     }
+}
+
+/// The update-mask paths to offer at `offset` in a mask string (or where
+/// one would start): each documented path not yet in the mask, with the
+/// range it replaces (the comma-separated segment under the cursor) and
+/// its text. A mask with escapes is left alone: its offsets are not the
+/// file's.
+fn mask_paths(text: &str, offset: usize, token: Option<TextRange>) -> Vec<(&'static mask::Path, TextRange, String)> {
+    let (range, quote, present) = match token {
+        None => (TextRange::new(offset, offset), true, Vec::new()),
+        Some(t) => {
+            let Some(raw) = text.get(t.start..t.end) else { return Vec::new() };
+            if !raw.starts_with('"') || raw.contains('\\') || offset <= t.start {
+                return Vec::new();
+            }
+            let inner_end = if raw.len() > 1 && raw.ends_with('"') { t.end - 1 } else { t.end };
+            let at = offset.min(inner_end);
+            let start = text[t.start + 1..at].rfind(',').map_or(t.start + 1, |i| t.start + 1 + i + 1);
+            let end = text[at..inner_end].find(',').map_or(inner_end, |i| at + i);
+            // The other paths: the segment being edited is replaced.
+            let present: Vec<String> = [&text[t.start + 1..start], &text[end..inner_end]]
+                .iter()
+                .flat_map(|side| side.split(','))
+                .map(|p| mask::normalize(p.trim()))
+                .collect();
+            (TextRange::new(start, end), false, present)
+        }
+    };
+    mask::PATHS
+        .iter()
+        .filter(|p| !p.heading && !present.iter().any(|q| q == p.path))
+        .map(|p| (p, range, if quote { format!("\"{}\"", p.documented) } else { p.documented.to_string() }))
+        .collect()
 }
 
 /// What follows `"name": ` for a field of this kind.

@@ -8,7 +8,9 @@
 
 use chatlint_engine::diagnostic::TextRange;
 use chatlint_engine::document::{Document, escape_pointer};
+use chatlint_engine::method::{Layout, Method};
 use chatlint_engine::model::{Field, Kind, Message, Model};
+use chatlint_engine::protojson;
 
 /// One step of a raw path, as written in the text.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -292,9 +294,31 @@ pub struct Resolved<'m> {
     pub message: Option<&'m Message>,
 }
 
-/// Follows a raw path (snake_case aliases allowed) through the model.
-pub fn resolve<'m>(model: &'m Model, path: &[Segment]) -> Option<Resolved<'m>> {
-    let mut msg = Some(model.root_message());
+/// Follows a raw path (snake_case aliases allowed) through the model,
+/// from the message `root` (the form the file takes).
+/// The message a raw path starts from: the file's form when it parsed,
+/// else the form its top-level keys point to (the engine's rule), read
+/// from the first key of `path` or, at the top, the keys `present`.
+pub fn root_of(
+    model: &Model,
+    method: Method,
+    layout: Option<Layout>,
+    path: &[Segment],
+    present: &[String],
+) -> &'static str {
+    if let Some(layout) = layout {
+        return layout.root;
+    }
+    let keys: Vec<&str> = match path.first() {
+        Some(Segment::Key(k)) => vec![k.as_str()],
+        Some(Segment::Index(_)) => Vec::new(),
+        None => present.iter().map(String::as_str).collect(),
+    };
+    protojson::form_by_keys(keys, method, model).root
+}
+
+pub fn resolve<'m>(model: &'m Model, root: &str, path: &[Segment]) -> Option<Resolved<'m>> {
+    let mut msg = Some(model.find_message(root)?);
     let mut field: Option<&Field> = None;
     let mut element = false;
     let mut pointer = String::new();
@@ -396,11 +420,11 @@ mod tests {
     #[test]
     fn resolve_follows_aliases_and_indices() {
         let m = Model::get(chatlint_engine::method::Method::Setup);
-        let r = resolve(m, &[key("space"), key("space_type")]).unwrap();
+        let r = resolve(m, &m.root, &[key("space"), key("space_type")]).unwrap();
         assert_eq!(r.pointer, "/space/spaceType");
         assert!(matches!(r.field.unwrap().kind, Kind::Enum(_)));
-        let r = resolve(m, &[key("memberships"), Segment::Index(0), key("member")]).unwrap();
+        let r = resolve(m, &m.root, &[key("memberships"), Segment::Index(0), key("member")]).unwrap();
         assert_eq!(r.message.unwrap().name, "User");
-        assert!(resolve(m, &[key("nope")]).is_none());
+        assert!(resolve(m, &m.root, &[key("nope")]).is_none());
     }
 }

@@ -24,9 +24,9 @@ pub fn type_name(field: &Field) -> String {
     if field.repeated { format!("list of {base}") } else { base }
 }
 
-/// The behaviour labels of a field: Required, Output only, Input only,
-/// Immutable, Deprecated.
-pub fn behaviour(model: &Model, pointer: &str, field: &Field) -> Vec<&'static str> {
+/// The behaviour labels of a field in a file whose top level is the message
+/// `root`: Required, Output only, Input only, Immutable, Deprecated.
+pub fn behaviour(model: &Model, root: &str, pointer: &str, field: &Field) -> Vec<&'static str> {
     let mut out = Vec::new();
     let pattern: Vec<&str> = pointer
         .split('/')
@@ -34,7 +34,8 @@ pub fn behaviour(model: &Model, pointer: &str, field: &Field) -> Vec<&'static st
         .collect();
     // The method's own requirement: the discovery text may still open with
     // "Optional." (it describes the Space in every request).
-    let required_here = model.is_required(&pattern.join("/"));
+    let (parent, name) = (&pattern[..pattern.len().saturating_sub(1)], pattern.last().copied().unwrap_or_default());
+    let required_here = model.required_in(root, &parent.join("/")).any(|f| f == name);
     if required_here {
         out.push("Required in this request");
     }
@@ -76,9 +77,16 @@ pub fn limit(message: &Message, field: &Field, profile: &Profile) -> Option<Stri
 }
 
 /// Markdown for a field: name, type, behaviour, limit, description, values.
-pub fn field_doc(model: &Model, pointer: &str, message: &Message, field: &Field, profile: &Profile) -> String {
+pub fn field_doc(
+    model: &Model,
+    root: &str,
+    pointer: &str,
+    message: &Message,
+    field: &Field,
+    profile: &Profile,
+) -> String {
     let mut out = format!("**`{}`** · {}", field.name, type_name(field));
-    let labels = behaviour(model, pointer, field);
+    let labels = behaviour(model, root, pointer, field);
     if !labels.is_empty() {
         out.push_str(" · ");
         out.push_str(&labels.join(" · "));
@@ -142,20 +150,20 @@ mod tests {
         let m = Model::get(Method::Setup);
         let space = m.message_at("/space").unwrap();
         let (f, _) = space.field("spaceType").unwrap();
-        let doc = field_doc(m, "/space/spaceType", space, f, Profile::default_profile());
+        let doc = field_doc(m, &m.root, "/space/spaceType", space, f, Profile::default_profile());
         assert!(doc.contains("enum") && doc.contains("Required"), "{doc}");
         for v in ["SPACE", "GROUP_CHAT", "DIRECT_MESSAGE"] {
             assert!(doc.contains(&format!("`{v}`")), "{doc}");
         }
         let (f, _) = space.field("displayName").unwrap();
-        let doc = field_doc(m, "/space/displayName", space, f, Profile::by_name("legacy").unwrap());
+        let doc = field_doc(m, &m.root, "/space/displayName", space, f, Profile::by_name("legacy").unwrap());
         assert!(doc.contains("at most 128 characters") && doc.contains("profile `legacy`"), "{doc}");
         let (f, _) = space.field("spaceUri").unwrap();
-        assert_eq!(behaviour(m, "/space/spaceUri", f), vec!["Output only"]);
+        assert_eq!(behaviour(m, &m.root, "/space/spaceUri", f), vec!["Output only"]);
         let (f, _) = space.field("createTime").unwrap();
-        assert_eq!(behaviour(m, "/space/createTime", f), vec!["Immutable"]);
+        assert_eq!(behaviour(m, &m.root, "/space/createTime", f), vec!["Immutable"]);
         let (f, _) = space.field("predefinedPermissionSettings").unwrap();
-        assert_eq!(behaviour(m, "/space/predefinedPermissionSettings", f), vec!["Input only"]);
+        assert_eq!(behaviour(m, &m.root, "/space/predefinedPermissionSettings", f), vec!["Input only"]);
     }
 
     #[test]

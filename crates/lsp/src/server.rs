@@ -179,6 +179,7 @@ impl Backend {
                 return Some(Arc::new(Analysis {
                     snapshot: doc.snapshot.clone(),
                     method: last.method,
+                    layout: last.layout,
                     config: last.config.clone(),
                     diagnostics: Vec::new(),
                     lsp: Vec::new(),

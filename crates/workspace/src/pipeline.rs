@@ -114,7 +114,7 @@ impl Prepared {
                             ),
                         );
                         let diagnostics = self.accept(chatlint_engine::settle(vec![d], &self.config.settings));
-                        Report { method: Some(method), diagnostics, facts: Facts::default() }
+                        Report { method: Some(method), diagnostics, facts: Facts::default(), layout: None }
                     }
                     None => Report::default(),
                 };
