@@ -243,3 +243,89 @@ fn help_describes_every_command() {
         assert!(lsp.starts_with("Run the language server"), "{lsp}");
     }
 }
+
+/// One folder with all four kinds of request, each in every form a team
+/// keeps them in: named by suffix, found by shape alone, and bare bodies
+/// whose method and parameters the config gives. Each is checked as its
+/// method, the valid ones clean, and the JSON that is not a request
+/// (package.json) is left alone, even by --fix.
+#[test]
+fn a_folder_of_all_four_methods_checks_each_as_its_method() {
+    let dir = tempfile::tempdir().unwrap();
+    let files: &[(&str, &str)] = &[
+        (
+            "team.setup.json",
+            r#"{"space": {"spaceType": "SPACE", "displayName": "Team"}, "requestId": "0f8b2c1e-9d4a-4c3b-8e2f-6a7b5c4d3e21"}"#,
+        ),
+        ("news.create.json", r#"{"spaceType": "SPACE", "displayName": "News"}"#),
+        (
+            "rename.patch.json",
+            r#"{"space": {"name": "spaces/AAA", "displayName": "New"}, "updateMask": "display_name"}"#,
+        ),
+        (
+            "ana.member.json",
+            r#"{"parent": "spaces/AAA", "membership": {"member": {"name": "users/ana@example.com", "type": "HUMAN"}}}"#,
+        ),
+        // No suffix: the shape says which request it is.
+        (
+            "history.json",
+            r#"{"space": {"name": "spaces/AAA", "spaceHistoryState": "HISTORY_OFF"}, "updateMask": "space_history_state"}"#,
+        ),
+        (
+            "bob.json",
+            r#"{"parent": "spaces/AAA", "membership": {"member": {"name": "users/bob@example.com", "type": "HUMAN"}}}"#,
+        ),
+        // Bare bodies: the config names the method and the URL's parameters.
+        ("bare/details.json", r#"{"spaceDetails": {"description": "d", "guidelines": "g"}}"#),
+        ("bare/app.json", r#"{"member": {"name": "users/app", "type": "BOT"}}"#),
+        ("package.json", r#"{"name": "tools", "version": "1.0.0", "private": true}"#),
+    ];
+    std::fs::create_dir(dir.path().join("bare")).unwrap();
+    for (name, text) in files {
+        std::fs::write(dir.path().join(name), text).unwrap();
+    }
+    std::fs::write(
+        dir.path().join("chatlint.toml"),
+        r#"
+[[requests]]
+path = "bare/details.json"
+method = "spaces.patch"
+name = "spaces/AAA"
+update_mask = "space_details"
+
+[[requests]]
+path = "bare/app.json"
+method = "spaces.members.create"
+parent = "spaces/AAA"
+"#,
+    )
+    .unwrap();
+    let out = stdout_of(chatlint().current_dir(dir.path()).args(["check", ".", "--format", "json", "--fix"]));
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap_or_else(|e| panic!("{e}: {out}"));
+    let mut methods: Vec<(String, String)> = v["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            let diags = f["diagnostics"].as_array().unwrap();
+            assert!(diags.is_empty(), "{} is valid: {diags:?}", f["path"]);
+            (f["path"].as_str().unwrap().replace('\\', "/"), f["method"].as_str().unwrap_or("").to_string())
+        })
+        .collect();
+    methods.sort();
+    let want = [
+        ("ana.member.json", "spaces.members.create"),
+        ("bare/app.json", "spaces.members.create"),
+        ("bare/details.json", "spaces.patch"),
+        ("bob.json", "spaces.members.create"),
+        ("history.json", "spaces.patch"),
+        ("news.create.json", "spaces.create"),
+        ("rename.patch.json", "spaces.patch"),
+        ("team.setup.json", "spaces.setup"),
+    ];
+    let want: Vec<(String, String)> = want.iter().map(|(p, m)| (p.to_string(), m.to_string())).collect();
+    assert_eq!(methods, want, "package.json is not a request and is not listed");
+    for (name, text) in files {
+        assert_eq!(&std::fs::read_to_string(dir.path().join(name)).unwrap(), text, "{name} was rewritten");
+    }
+}

@@ -124,6 +124,12 @@ impl Fake {
     async fn accepting(token: &str) -> Fake {
         let server = MockServer::start().await;
         let state = Arc::new(Mutex::new(State::default()));
+        // spaces.patch and spaces.members.create (mounted first: it wins
+        // for the paths below a space).
+        Mock::given(path_regex("^/v1/spaces/[^/:]+(/members)?$"))
+            .respond_with(FakeChanges::default())
+            .mount(&server)
+            .await;
         Mock::given(method("POST"))
             .and(path_regex("^/v1/spaces"))
             .respond_with(FakeChat { state: state.clone(), token: token.to_string() })
@@ -1047,7 +1053,7 @@ async fn service_account_with_a_subject_uses_the_jwt_bearer_grant() {
 // ---------------------------------------------------------------- the examples
 
 #[tokio::test]
-async fn examples_are_created_once_and_a_second_run_creates_none() {
+async fn examples_are_sent_once_and_a_second_run_creates_nothing_new() {
     let fake = Fake::start().await;
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
     let home = tempfile::tempdir().unwrap();
@@ -1064,14 +1070,17 @@ async fn examples_are_created_once_and_a_second_run_creates_none() {
         ]);
         c
     };
-    let spaces = |out: &Value| -> Vec<(String, String)> {
-        let mut v: Vec<(String, String)> = out["files"]
+    // Per file: its method, its status, and the resource it names.
+    let outcomes = |out: &Value| -> Vec<(String, String, String, String)> {
+        let mut v: Vec<_> = out["files"]
             .as_array()
             .unwrap()
             .iter()
             .map(|f| {
-                assert_eq!(f["sent"]["status"], "sent", "{f}");
-                (f["path"].as_str().unwrap().into(), f["sent"]["space"]["name"].as_str().unwrap().into())
+                let sent = &f["sent"];
+                let name = sent["space"]["name"].as_str().or(sent["membership"]["name"].as_str()).unwrap_or("");
+                let s = |v: &Value| v.as_str().unwrap_or_default().to_string();
+                (s(&f["path"]), s(&f["method"]), s(&sent["status"]), name.to_string())
             })
             .collect();
         v.sort();
@@ -1079,13 +1088,29 @@ async fn examples_are_created_once_and_a_second_run_creates_none() {
     };
     let first = run(&mut send());
     assert_eq!(first.code, 0, "{}{}", first.stdout, first.stderr);
-    let n = std::fs::read_dir(root.join("examples/valid")).unwrap().count();
-    assert_eq!(fake.created(), n, "each example once");
+    let first = outcomes(&first.json());
+    let methods: Vec<&str> = first.iter().map(|o| o.1.as_str()).collect();
+    for m in ["spaces.setup", "spaces.create", "spaces.patch", "spaces.members.create"] {
+        assert!(methods.contains(&m), "the examples include {m}: {methods:?}");
+    }
+    assert!(first.iter().all(|o| o.2 == "sent"), "{first:#?}");
+    let creating = first.iter().filter(|o| o.1 == "spaces.setup" || o.1 == "spaces.create").count();
+    assert_eq!(fake.created(), creating, "each space once");
+
     let second = run(&mut send());
-    assert_eq!(second.code, 0);
-    assert_eq!(fake.created(), n, "the second run creates none");
-    assert_eq!(spaces(&first.json()), spaces(&second.json()));
-    assert_eq!(fake.chat_requests().await.len(), 2 * n);
+    assert_eq!(second.code, 0, "{}{}", second.stdout, second.stderr);
+    assert_eq!(fake.created(), creating, "the second run creates no space");
+    for (a, b) in first.iter().zip(outcomes(&second.json())) {
+        match a.1.as_str() {
+            // The same requestId answers the same space.
+            "spaces.setup" | "spaces.create" => assert_eq!((&a.2, &a.3), (&b.2, &b.3), "{}", a.0),
+            // The member is there already: done, nothing added.
+            "spaces.members.create" => assert_eq!(b.2, "exists", "{}", a.0),
+            // An update sent again sets the same values.
+            _ => assert_eq!(b.2, "sent", "{}", a.0),
+        }
+    }
+    assert_eq!(fake.chat_requests().await.len(), 2 * first.len());
 }
 
 // ---------------------------------------------------------------- hardening (issue 12)

@@ -4,6 +4,7 @@
 use super::{Ctx, is_resource_name};
 use crate::catalogue::Rule;
 use crate::diagnostic::{Applicability, Diagnostic, Fix};
+use crate::method::Memberships;
 use rustc_hash::FxHashMap;
 use serde_json::{Map, Value};
 
@@ -162,8 +163,12 @@ pub fn membership_field_ignored(ctx: &mut Ctx) {
             "role" => "`role` can only be set by spaces.members.patch",
             _ => "it only applies when importing memberships into an import-mode space",
         };
+        let which = match ctx.doc.layout.memberships {
+            Memberships::One(_) => "a new membership",
+            _ => "a setup membership",
+        };
         let mut d = ctx
-            .at_key(Rule::MembershipFieldIgnored, &ptr, format!("`{field}` has no effect in a setup membership: {why}"))
+            .at_key(Rule::MembershipFieldIgnored, &ptr, format!("`{field}` has no effect in {which}: {why}"))
             .with_help(format!("remove `{field}`"));
         if let Some(fix) = ctx.remove_fix(&ptr, format!("Remove `{field}`")) {
             d = d.with_fix(fix);

@@ -371,7 +371,11 @@ pub fn field_not_in_mask(ctx: &mut Ctx) {
                 &ptr,
                 format!("`{field}` is not in the update mask, so the server ignores it"),
             )
-            .with_help("add its path to `updateMask` if it should change, or remove it from the body");
+            .with_help(if mask::for_body(&rel).is_some() {
+                "add its path to `updateMask` if it should change, or remove it from the body"
+            } else {
+                "spaces.patch cannot change it: remove it from the body"
+            });
         if let (Some(path), Source::File(mask_ptr)) = (mask::for_body(&rel), &m.source)
             && let Some(edit) = append_path(ctx, mask_ptr, path.documented)
         {
