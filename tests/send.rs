@@ -1869,6 +1869,35 @@ async fn patch_and_members_go_to_their_urls_and_a_second_add_is_already_done() {
     for name in ["alex.member.json", "sam.member.json"] {
         assert_eq!(file(&out, name)["sent"]["status"], "exists", "{out}");
     }
+
+    // With a results file, a re-run makes no request and names the
+    // membership the first run added.
+    let kim = r#"{"parent": "spaces/AAAAAAAAAAA", "membership": {"member": {"name": "users/kim", "type": "HUMAN"}}}"#;
+    std::fs::write(dir.path().join("kim.member.json"), kim).unwrap();
+    let recorded = || {
+        let mut c = chatlint(dir.path());
+        c.env("CHATLINT_ACCESS_TOKEN", TOKEN).args([
+            "check",
+            "kim.member.json",
+            "--send",
+            "--endpoint",
+            &server.uri(),
+            "--results",
+            "sent.jsonl",
+        ]);
+        run(&mut c)
+    };
+    let first = recorded();
+    assert!(first.stdout.contains("kim.member.json: sent: spaces/AAAAAAAAAAA/members/3"), "{}", first.stdout);
+    let before = server.received_requests().await.unwrap().len();
+    let again = recorded();
+    assert_eq!(again.code, 0, "{}{}", again.stdout, again.stderr);
+    assert!(
+        again.stdout.contains("kim.member.json: already sent: spaces/AAAAAAAAAAA/members/3 (sent.jsonl records it"),
+        "{}",
+        again.stdout
+    );
+    assert_eq!(server.received_requests().await.unwrap().len(), before, "no request the second time");
 }
 
 #[tokio::test]

@@ -112,7 +112,7 @@ impl Summary {
             }
             #[cfg(feature = "send")]
             match r.sent.as_ref().map(|o| o.status) {
-                Some(chatlint_send::Status::Sent) => s.sent += 1,
+                Some(chatlint_send::Status::Sent | chatlint_send::Status::Exists) => s.sent += 1,
                 Some(chatlint_send::Status::Failed) => s.send_failed += 1,
                 _ => {}
             }

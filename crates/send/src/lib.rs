@@ -214,6 +214,7 @@ pub fn run(items: &[Item], opts: &Options, notes: Notes) -> Summary {
             );
             p.stamp(&mut o);
             o.space = r.space.clone().map(|name| Space { name, space_uri: r.space_uri.clone(), display_name: None });
+            o.membership = r.membership.clone();
             files[p.index] = just(o);
             false
         });
@@ -236,28 +237,9 @@ pub fn run(items: &[Item], opts: &Options, notes: Notes) -> Summary {
         Ok(f) => f,
         Err(e) => return stop(files, e),
     };
-    // The default scopes: the narrowest one the method table gives each
-    // request of the batch (an administrator's for admin access).
-    let default_scopes = |as_app: bool| -> Vec<String> {
-        let mut scopes: Vec<String> = plans
-            .iter()
-            .filter_map(|p| {
-                let s = p.method.spec().scopes;
-                match (as_app, p.admin) {
-                    (true, _) => s.app.first(),
-                    (false, true) => s.admin.first(),
-                    (false, false) => s.user.first(),
-                }
-            })
-            .map(|s| s.to_string())
-            .collect();
-        scopes.sort();
-        scopes.dedup();
-        scopes
-    };
     let auth_opts = Credentials {
-        default_user_scopes: default_scopes(false),
-        default_app_scopes: default_scopes(true),
+        default_user_scopes: default_scopes(&plans, false),
+        default_app_scopes: default_scopes(&plans, true),
         ..opts.credentials.clone()
     };
     let source = match auth::resolve(&auth_opts, &|k| std::env::var(k).ok()) {
@@ -605,6 +587,30 @@ fn not_a_space(what: &str, content_type: Option<&str>, shown: &str, bytes: usize
     format!("{what} ({ct}, {bytes} bytes), not a space: `{quoted}`")
 }
 
+/// The scopes to ask for when the credentials do not say: the narrowest one
+/// the method table gives each request of the batch (an administrator's for
+/// admin access).
+fn default_scopes(plans: &[Planned], as_app: bool) -> Vec<String> {
+    let mut scopes: Vec<String> = plans
+        .iter()
+        .filter_map(|p| {
+            let s = p.method.spec().scopes;
+            match (as_app, p.admin) {
+                (true, _) => s.app.first().copied(),
+                (false, true) => s.admin.first().copied(),
+                // "When a Chat app creates a membership relation for
+                // itself, it must … use the chat.memberships.app scope".
+                (false, false) if p.adds_the_calling_app() => Some("chat.memberships.app"),
+                (false, false) => s.user.first().copied(),
+            }
+        })
+        .map(|s| s.to_string())
+        .collect();
+    scopes.sort();
+    scopes.dedup();
+    scopes
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -630,5 +636,37 @@ mod tests {
             not_a_space("the answer is empty", None, "", 0),
             "the answer is empty (no content-type, 0 bytes), not a space"
         );
+    }
+
+    #[test]
+    fn the_default_scope_is_the_narrowest_each_request_needs() {
+        let endpoint = reqwest::Url::parse("http://127.0.0.1:9").unwrap();
+        let planned = |method, text: &str| {
+            let item = Item {
+                name: "f.json".into(),
+                text: text.into(),
+                method: Some(method),
+                checked: Checked::Passed,
+                params: chatlint_engine::Params::default(),
+            };
+            request::plan(0, &item, &endpoint).unwrap()
+        };
+        let setup = planned(Method::Setup, r#"{"space": {"spaceType": "SPACE", "displayName": "x"}}"#);
+        let human = planned(
+            Method::MembersCreate,
+            r#"{"parent": "spaces/A", "membership": {"member": {"name": "users/1", "type": "HUMAN"}}}"#,
+        );
+        let app = planned(
+            Method::MembersCreate,
+            r#"{"parent": "spaces/A", "membership": {"member": {"name": "users/app", "type": "BOT"}}}"#,
+        );
+        let admin = planned(
+            Method::MembersCreate,
+            r#"{"parent": "spaces/A", "useAdminAccess": true, "membership": {"member": {"name": "users/1", "type": "HUMAN"}}}"#,
+        );
+        assert_eq!(default_scopes(&[setup.clone(), human.clone()], false), ["chat.memberships", "chat.spaces.create"]);
+        assert_eq!(default_scopes(std::slice::from_ref(&app), false), ["chat.memberships.app"]);
+        assert_eq!(default_scopes(&[admin], false), ["chat.admin.memberships"]);
+        assert_eq!(default_scopes(&[human, app], true), ["chat.app.memberships"]);
     }
 }

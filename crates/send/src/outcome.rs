@@ -155,10 +155,16 @@ impl Outcome {
             }
             Status::AlreadySent => {
                 let space = self.space.as_ref();
-                let name = space.map_or("a space", |s| s.name.as_str());
+                // What it made: a membership, a space, or (an answer that
+                // said it already existed) nothing to name.
+                let name = match (&self.membership, space) {
+                    (Some(m), _) => format!(" {m}"),
+                    (None, Some(s)) => format!(" {}", s.name),
+                    (None, None) => String::new(),
+                };
                 let uri = space.and_then(|s| s.space_uri.as_deref()).map(|u| format!(" {u}")).unwrap_or_default();
                 let why = self.reason.as_deref().map(|r| format!(" ({r})")).unwrap_or_default();
-                format!("already sent: {name}{uri}{why}{rid}")
+                format!("already sent:{name}{uri}{why}{rid}")
             }
             Status::Interrupted => match &self.error {
                 Some(e) => format!("interrupted{retried}: {}{rid}", e.message),

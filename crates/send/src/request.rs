@@ -58,6 +58,11 @@ impl Planned {
         }
     }
 
+    /// A spaces.members.create that adds the calling app (`users/app`).
+    pub fn adds_the_calling_app(&self) -> bool {
+        self.method == Method::MembersCreate && self.body["member"]["name"] == "users/app"
+    }
+
     pub fn request(&self) -> outcome::Request {
         outcome::Request {
             http_method: self.method.spec().http.verb,

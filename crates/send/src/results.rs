@@ -72,6 +72,8 @@ impl<'a> Line<'a> {
 pub struct Recorded {
     pub space: Option<String>,
     pub space_uri: Option<String>,
+    /// The membership added (spaces.members.create).
+    pub membership: Option<String>,
 }
 
 /// The requests a results file records as sent, by file (as named then)
@@ -90,7 +92,8 @@ pub fn recorded(path: &Path) -> Result<HashMap<(String, String), Recorded>, Stri
         let text = |k: &str| v.get(k).and_then(|x| x.as_str()).map(str::to_string);
         let done = matches!(v["status"].as_str(), Some("sent" | "exists"));
         if let (Some(file), Some(id), true) = (text("file"), text("request_id"), done) {
-            sent.insert((file, id), Recorded { space: text("space"), space_uri: text("space_uri") });
+            let r = Recorded { space: text("space"), space_uri: text("space_uri"), membership: text("membership") };
+            sent.insert((file, id), r);
         }
     }
     Ok(sent)
