@@ -273,3 +273,31 @@ fn add_ignores_baselines_every_finding() {
     assert_eq!(code, 0, "{out}");
     assert!(out.contains("0 errors") && !out.contains("unused"), "{out}");
 }
+
+/// Issue 12 item 16: `--fix` leaves a finding that `[[ignore]]` accepted as
+/// it is (the entry runs inside every fix pass), fixes the rest, and does
+/// not report the entry as unused afterwards.
+#[test]
+fn fix_leaves_accepted_findings_alone_and_their_entry_is_used() {
+    let config = r#"
+[[ignore]]
+path = "team.setup.json"
+rule = "display-name-forbidden"
+reason = "the provisioning script drops it"
+"#;
+    let dir = temp_with(&[("team.setup.json", GROUP_CHAT), ("chatlint.toml", config)]);
+    let file = dir.path().join("team.setup.json");
+    let (code, out) = run_in(dir.path(), &["check", ".", "--fix", "--format", "json"]);
+    assert_eq!(code, 0, "{out}");
+    let fixed = fs::read_to_string(&file).unwrap();
+    assert!(fixed.contains("\"displayName\": \"Team\""), "--fix removed an accepted finding:\n{fixed}");
+    assert!(fixed.contains("\"users/1\"") && !fixed.contains("people/1"), "the other fix was not applied:\n{fixed}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["unused_ignores"], serde_json::json!([]), "the entry silenced a finding: {v:#}");
+    assert_eq!(v["summary"]["fixed"], 1, "{v:#}");
+    // The next run agrees: nothing to fix, the entry still in use.
+    let (code, out) = run_in(dir.path(), &["check", ".", "--fix", "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!((code, &v["summary"]["fixed"], &v["unused_ignores"]), (0, &0.into(), &serde_json::json!([])));
+    assert_eq!(fs::read_to_string(&file).unwrap(), fixed);
+}
