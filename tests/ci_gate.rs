@@ -301,3 +301,21 @@ reason = "the provisioning script drops it"
     assert_eq!((code, &v["summary"]["fixed"], &v["unused_ignores"]), (0, &0.into(), &serde_json::json!([])));
     assert_eq!(fs::read_to_string(&file).unwrap(), fixed);
 }
+
+/// Issue 12 item 17: `--fix` on a symbolic link fixes the file it points
+/// to (atomically, beside the target) and leaves the link a link.
+#[test]
+fn fix_through_a_symlink_fixes_the_target_and_keeps_the_link() {
+    let dir = temp_with(&[("real/team.setup.json", GROUP_CHAT)]);
+    let target = dir.path().join("real/team.setup.json");
+    let link = dir.path().join("team.setup.json");
+    std::os::unix::fs::symlink("real/team.setup.json", &link).unwrap();
+    let (code, out) = run_in(dir.path(), &["check", "team.setup.json", "--fix"]);
+    assert_eq!(code, 0, "{out}");
+    assert!(fs::symlink_metadata(&link).unwrap().file_type().is_symlink(), "the link was replaced by a file");
+    assert_eq!(fs::read_link(&link).unwrap(), Path::new("real/team.setup.json"));
+    let fixed = fs::read_to_string(&target).unwrap();
+    assert!(!fixed.contains("displayName") && fixed.contains("\"users/1\""), "the target was not fixed:\n{fixed}");
+    let leftovers: Vec<_> = fs::read_dir(dir.path().join("real")).unwrap().map(|e| e.unwrap().file_name()).collect();
+    assert_eq!(leftovers.len(), 1, "no temporary file is left beside the target: {leftovers:?}");
+}
