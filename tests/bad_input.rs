@@ -35,6 +35,7 @@ impl Case {
             .arg(target)
             .arg(self.path("companion.setup.json"))
             .args(["--format", "json"])
+            .timeout(std::time::Duration::from_secs(30))
             .output()
             .unwrap();
         let code = out.status.code().expect("exited normally, not by a signal");
@@ -217,4 +218,71 @@ fn a_path_that_does_not_exist() {
     let (code, v) = case.check(&p);
     assert_eq!(code, 2);
     assert_eq!(Case::file(&v, &p)["error"], "no such file or folder");
+}
+
+/// Issue 12 item 18: a FIFO, a socket or a device named on the command line
+/// is refused at once with a clear error (exit 2), never read or waited on;
+/// the other files are still checked.
+#[test]
+fn fifos_sockets_and_devices_are_refused_without_blocking() {
+    let case = Case::new();
+    let fifo = case.path("pipe.setup.json");
+    assert!(std::process::Command::new("mkfifo").arg(&fifo).status().unwrap().success());
+    let (code, v) = case.check(&fifo);
+    assert_eq!(code, 2);
+    let err = Case::file(&v, &fifo)["error"].as_str().unwrap().to_string();
+    assert!(err.contains("is a FIFO (named pipe), not a regular file"), "{err}");
+
+    let socket = case.path("socket.setup.json");
+    let _listener = std::os::unix::net::UnixListener::bind(&socket).unwrap();
+    let (code, v) = case.check(&socket);
+    assert_eq!(code, 2);
+    let err = Case::file(&v, &socket)["error"].as_str().unwrap().to_string();
+    assert!(err.contains("is a socket, not a regular file"), "{err}");
+
+    for device in ["/dev/null", "/dev/zero"] {
+        let (code, v) = case.check(Path::new(device));
+        assert_eq!(code, 2);
+        let err = Case::file(&v, Path::new(device))["error"].as_str().unwrap().to_string();
+        assert!(err.contains("is a character device, not a regular file"), "{device}: {err}");
+    }
+
+    // A link to a FIFO is refused the same way.
+    let link = case.path("link.setup.json");
+    std::os::unix::fs::symlink(&fifo, &link).unwrap();
+    let (code, v) = case.check(&link);
+    assert_eq!(code, 2);
+    assert!(Case::file(&v, &link)["error"].as_str().unwrap().contains("FIFO"), "{v:#}");
+}
+
+/// Issue 12 item 20: the largest size limits are honoured, not wrapped
+/// around (which read every file as empty: a false `invalid-json`).
+#[test]
+fn the_largest_size_limits_do_not_overflow() {
+    let case = Case::new();
+    let p = case.write("ok.setup.json", COMPANION.replace("GROUP_CHAT", "SPACE"));
+    for limit in [u64::MAX, u64::MAX - 1, i64::MAX as u64] {
+        let out = Command::cargo_bin("chatlint")
+            .unwrap()
+            .arg("check")
+            .arg(&p)
+            .args(["--format", "json", "--max-file-size", &limit.to_string()])
+            .output()
+            .unwrap();
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert_eq!(out.status.code(), Some(0), "--max-file-size {limit}: {text}");
+        assert!(!text.contains("invalid-json"), "--max-file-size {limit}: {text}");
+    }
+    // The config's largest (a TOML integer is at most i64::MAX).
+    fs::write(case.path("chatlint.toml"), format!("max_file_size = {}\n", i64::MAX)).unwrap();
+    let out = Command::cargo_bin("chatlint").unwrap().arg("check").arg(&p).output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stdout));
+    // Standard input too.
+    let out = Command::cargo_bin("chatlint")
+        .unwrap()
+        .args(["check", "-", "--stdin-filename", "in.setup.json", "--max-file-size", &u64::MAX.to_string()])
+        .write_stdin(COMPANION.replace("GROUP_CHAT", "SPACE"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stdout));
 }

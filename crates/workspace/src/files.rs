@@ -102,27 +102,22 @@ pub enum ReadError {
 }
 
 /// Reads a target, refusing anything over `max_size` bytes without
-/// reading it whole.
+/// reading it whole, and anything that is not a regular file (a FIFO, a
+/// socket, a device) without opening it for long: nothing here blocks.
 pub fn read(target: &Target, max_size: u64) -> Result<String, ReadError> {
     let max_size = if max_size == 0 { DEFAULT_MAX_FILE_SIZE } else { max_size };
     let mut bytes = Vec::new();
-    let limited = |r: &mut dyn Read, bytes: &mut Vec<u8>| r.take(max_size + 1).read_to_end(bytes);
+    // `max_size` may be u64::MAX: one byte more tells "over the limit" apart.
+    let limited = |r: &mut dyn Read, bytes: &mut Vec<u8>| r.take(max_size.saturating_add(1)).read_to_end(bytes);
     let result = match target {
         Target::Stdin { .. } => limited(&mut std::io::stdin().lock(), &mut bytes),
-        Target::File { path, .. } => match std::fs::File::open(path) {
-            Ok(f) => {
-                if f.metadata().is_ok_and(|m| m.is_dir()) {
-                    return Err(ReadError::Refused("is a folder, not a file".into()));
-                }
-                if let Ok(m) = f.metadata()
-                    && m.len() > max_size
-                {
-                    return Err(too_large(m.len(), max_size));
-                }
-                limited(&mut std::io::BufReader::new(f), &mut bytes)
+        Target::File { path, .. } => {
+            let (f, len) = open_regular(path).map_err(ReadError::Refused)?;
+            if len > max_size {
+                return Err(too_large(len, max_size));
             }
-            Err(e) => Err(e),
-        },
+            limited(&mut std::io::BufReader::new(f), &mut bytes)
+        }
     };
     result.map_err(|e| ReadError::Refused(describe_io(&e)))?;
     if bytes.len() as u64 > max_size {
@@ -132,6 +127,58 @@ pub fn read(target: &Target, max_size: u64) -> Result<String, ReadError> {
         let offset = e.utf8_error().valid_up_to();
         ReadError::NotUtf8 { lossy: String::from_utf8_lossy(e.as_bytes()).into_owned(), offset }
     })
+}
+
+/// Opens a regular file for reading (following symbolic links), with its
+/// size; anything else is refused with what it is. The type is checked
+/// before opening, and the file is opened without blocking (a FIFO swapped
+/// in meanwhile cannot hang the run) and checked again once open.
+pub fn open_regular(path: &Path) -> Result<(std::fs::File, u64), String> {
+    let meta = std::fs::metadata(path).map_err(|e| describe_io(&e))?;
+    not_regular(&meta.file_type())?;
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.custom_flags(libc::O_NONBLOCK);
+    }
+    let f = options.open(path).map_err(|e| describe_io(&e))?;
+    let meta = f.metadata().map_err(|e| describe_io(&e))?;
+    not_regular(&meta.file_type())?;
+    Ok((f, meta.len()))
+}
+
+/// `Err(why)` when a file of this type is not a regular file.
+pub fn not_regular(t: &std::fs::FileType) -> Result<(), String> {
+    if t.is_file() {
+        return Ok(());
+    }
+    if t.is_dir() {
+        return Err("is a folder, not a file".into());
+    }
+    let what = {
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::FileTypeExt;
+            if t.is_fifo() {
+                "a FIFO (named pipe)"
+            } else if t.is_socket() {
+                "a socket"
+            } else if t.is_char_device() {
+                "a character device"
+            } else if t.is_block_device() {
+                "a block device"
+            } else {
+                "a special file"
+            }
+        }
+        #[cfg(not(unix))]
+        {
+            "a special file"
+        }
+    };
+    Err(format!("is {what}, not a regular file"))
 }
 
 fn too_large(size: u64, max: u64) -> ReadError {
