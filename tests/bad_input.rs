@@ -286,3 +286,75 @@ fn the_largest_size_limits_do_not_overflow() {
         .unwrap();
     assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stdout));
 }
+
+/// Runs `chatlint check ARGS` (killed after 30 s); returns (exit code, stdout + stderr).
+fn run(args: &[&std::ffi::OsStr]) -> (i32, String) {
+    let out = Command::cargo_bin("chatlint")
+        .unwrap()
+        .arg("check")
+        .args(args)
+        .env("NO_COLOR", "1")
+        .timeout(std::time::Duration::from_secs(30))
+        .output()
+        .unwrap();
+    let text = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    let code = out.status.code().unwrap_or_else(|| panic!("killed (hung?): {text}"));
+    assert_ne!(code, 101, "chatlint panicked: {text}");
+    (code, text)
+}
+
+/// Issue 12 item 19: a glob too big to compile is a clean config error
+/// naming the entry (exit 2), in `[[ignore]]` as in `exclude`, `include`
+/// and `[methods]`, and the message does not repeat the whole pattern.
+#[test]
+fn a_glob_too_big_to_compile_is_a_config_error() {
+    let huge = "?".repeat(200_000);
+    let configs = [
+        ("[[ignore]]", format!("[[ignore]]\npath = \"{huge}\"\nrule = \"user-name-format\"\nreason = \"x\"\n")),
+        ("exclude", format!("exclude = [\"{huge}\"]\n")),
+        ("include", format!("include = [\"{huge}\"]\n")),
+        ("[methods]", format!("[methods]\n\"spaces.setup\" = [\"{huge}\"]\n")),
+    ];
+    for (section, config) in configs {
+        let case = Case::new();
+        fs::write(case.path("chatlint.toml"), config).unwrap();
+        let (code, text) = run(&[case.path("companion.setup.json").as_os_str()]);
+        assert_eq!(code, 2, "{section}: {text}");
+        assert!(text.contains("chatlint.toml") && text.contains(section), "{section}: {text}");
+        assert!(text.contains("too big to compile"), "{section}: {text}");
+        assert!(text.len() < 10_000, "{section}: the message repeats the pattern ({} bytes)", text.len());
+    }
+}
+
+/// Issue 12 item 21: `--config` must name a regular file of at most 1 MiB
+/// (`/dev/zero` was read without end), and a `chatlint.toml` found upward
+/// that is a folder, a FIFO or a device is reported by name, not skipped.
+#[test]
+fn a_config_that_is_not_a_small_regular_file_is_reported() {
+    let case = Case::new();
+    let companion = case.path("companion.setup.json");
+    for (config, words) in
+        [("/dev/zero", "is a character device, not a regular file"), ("/dev/null", "is a character device")]
+    {
+        let (code, text) = run(&["--config".as_ref(), config.as_ref(), companion.as_os_str()]);
+        assert_eq!(code, 2, "{text}");
+        assert!(text.contains(config) && text.contains(words), "{text}");
+    }
+    let big = case.path("big.toml");
+    fs::write(&big, "# padding\n".repeat(200_000)).unwrap();
+    let (code, text) = run(&["--config".as_ref(), big.as_os_str(), companion.as_os_str()]);
+    assert_eq!(code, 2, "{text}");
+    assert!(text.contains("big.toml") && text.contains("larger than 1 MiB"), "{text}");
+
+    // Found upward: a folder, then a FIFO, named chatlint.toml.
+    let found = case.path("chatlint.toml");
+    fs::create_dir(&found).unwrap();
+    let (code, text) = run(&[companion.as_os_str()]);
+    assert_eq!(code, 2, "{text}");
+    assert!(text.contains(&format!("{}: is a folder, not a file", found.display())), "{text}");
+    fs::remove_dir(&found).unwrap();
+    assert!(std::process::Command::new("mkfifo").arg(&found).status().unwrap().success());
+    let (code, text) = run(&[companion.as_os_str()]);
+    assert_eq!(code, 2, "{text}");
+    assert!(text.contains(&format!("{}: is a FIFO (named pipe), not a regular file", found.display())), "{text}");
+}
