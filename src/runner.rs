@@ -121,7 +121,7 @@ fn check_one(target: &Target, opts: &RunOptions) -> Option<Checked> {
             if fixed.text != text {
                 res.fixed = fixed.applied;
                 if matches!(opts.fix, FixMode::Diff { .. }) {
-                    res.diff = Some(disk::unified_diff(&res.name, &text, &fixed.text));
+                    res.diff = Some(disk::unified_diff(&crate::render::shown(&res.name), &text, &fixed.text));
                     fixed.original
                 } else if let Err(e) = disk::write_atomically(path, &fixed.text) {
                     res.error =

@@ -243,3 +243,58 @@ fn help_describes_every_command() {
         assert!(lsp.starts_with("Run the language server"), "{lsp}");
     }
 }
+
+const GROUP_CHAT_NAMED: &str = r#"{"requestId": "6f1c2d3e-4a5b-4c6d-8e7f-901a2b3c4d5e", "space": {"spaceType": "GROUP_CHAT", "displayName": "x"}, "memberships": [{"member": {"name": "users/1", "type": "HUMAN"}}, {"member": {"name": "users/2", "type": "HUMAN"}}]}"#;
+
+/// Runs `chatlint ARGS` in `dir`; returns (exit code, stdout, stderr).
+fn run_in(dir: &Path, args: &[&str]) -> (i32, String, String) {
+    let out = Command::cargo_bin("chatlint")
+        .unwrap()
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .args(args)
+        .timeout(std::time::Duration::from_secs(60))
+        .output()
+        .unwrap();
+    let text = |b: Vec<u8>| String::from_utf8(b).unwrap();
+    (out.status.code().expect("exited"), text(out.stdout), text(out.stderr))
+}
+
+/// Issue 12 item 22: a file name with a newline or an escape sequence is
+/// shown quoted and escaped in human and concise output (it cannot split a
+/// line or reach the terminal); GitHub, JUnit and SARIF escape it their way.
+#[test]
+fn control_characters_in_file_names_are_escaped() {
+    let dir = tempfile::tempdir().unwrap();
+    let name = "evil\n\u{1b}[31mred,x:y.setup.json";
+    fs::write(dir.path().join(name), GROUP_CHAT_NAMED).unwrap();
+    let shown = r#""evil\n\x1b[31mred,x:y.setup.json""#;
+    for format in ["human", "concise"] {
+        let (code, out, _) = run_in(dir.path(), &["check", ".", "--format", format]);
+        assert_eq!(code, 1, "{out}");
+        assert!(!out.contains('\u{1b}'), "{format}: an escape character reached the output:\n{out}");
+        assert!(!out.lines().any(|l| l.starts_with("[31mred")), "{format}: the name split a line:\n{out}");
+        assert!(out.contains(shown), "{format}: the name is not shown escaped:\n{out}");
+    }
+    let (_, out, _) = run_in(dir.path(), &["check", ".", "--format", "concise"]);
+    assert!(out.contains(&format!("{shown}:1:92: error[display-name-forbidden]")), "{out}");
+    // A name given on the command line that does not exist: the error line too.
+    let (code, out, _) = run_in(dir.path(), &["check", "no\u{1b}]0;title\u{7}such.setup.json"]);
+    assert_eq!(code, 2);
+    assert!(
+        !out.contains('\u{1b}') && !out.contains('\u{7}') && out.contains(r#""no\x1b]0;title\x07such.setup.json""#),
+        "{out}"
+    );
+
+    // GitHub: one workflow command per line, the property escaped as the runner unescapes it.
+    let (_, out, _) = run_in(dir.path(), &["check", ".", "--format", "github"]);
+    assert_eq!(out.lines().count(), 1, "{out}");
+    assert!(out.starts_with("::error file=evil%0A\u{1b}[31mred%2Cx%3Ay.setup.json,line=1,"), "{out}");
+    // JUnit: well-formed XML whose attribute keeps the newline (as a character reference).
+    let (_, out, _) = run_in(dir.path(), &["check", ".", "--format", "junit"]);
+    assert!(!out.contains('\u{1b}'), "{out}");
+    assert!(out.contains(r#"<testcase name="&quot;evil\n\x1b[31mred,x:y.setup.json&quot;""#), "{out}");
+    // SARIF: a percent-encoded URI.
+    let (_, out, _) = run_in(dir.path(), &["check", ".", "--format", "sarif"]);
+    assert!(out.contains(r#""uri": "evil%0A%1B%5B31mred%2Cx%3Ay.setup.json""#), "{out}");
+}

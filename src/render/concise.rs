@@ -9,7 +9,7 @@ pub fn render(run: &super::Run) -> String {
     let mut out = String::new();
     for r in results {
         if let Some(e) = &r.error {
-            let _ = writeln!(out, "{}: error[io] {e}", r.name);
+            let _ = writeln!(out, "{}: error[io] {}", super::shown(&r.name), super::plain(e));
             continue;
         }
         let index = LineIndex::new(&r.text);

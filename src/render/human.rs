@@ -1,7 +1,7 @@
 //! The default output: each finding with a source snippet (miette), then
 //! a summary line. Colour only on a terminal, and never with NO_COLOR.
 
-use super::Summary;
+use super::{Summary, plain, shown};
 use chatlint_engine::diagnostic::{Diagnostic, Severity};
 use chatlint_engine::source::LineIndex;
 use miette::{
@@ -45,13 +45,13 @@ impl SourceCode for Named<'_> {
 
 impl std::fmt::Debug for Report<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.d.message)
+        f.write_str(&plain(&self.d.message))
     }
 }
 
 impl std::fmt::Display for Report<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.d.message)
+        f.write_str(&plain(&self.d.message))
     }
 }
 
@@ -69,14 +69,14 @@ impl miette::Diagnostic for Report<'_> {
         })
     }
     fn help<'b>(&'b self) -> Option<Box<dyn std::fmt::Display + 'b>> {
-        self.d.help.as_ref().map(|h| Box::new(h) as Box<dyn std::fmt::Display>)
+        self.d.help.as_deref().map(|h| Box::new(plain(h)) as Box<dyn std::fmt::Display>)
     }
     fn source_code(&self) -> Option<&dyn miette::SourceCode> {
         Some(&self.source)
     }
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
         // The pointer names the field even where the snippet cannot (minified files).
-        let label = (!self.d.pointer.is_empty()).then(|| self.d.pointer.clone());
+        let label = (!self.d.pointer.is_empty()).then(|| plain(&self.d.pointer).into_owned());
         Some(Box::new(std::iter::once(LabeledSpan::new(label, self.d.range.start, self.d.range.len()))))
     }
 }
@@ -103,22 +103,22 @@ pub fn render(run: &super::Run, style: &Style) -> String {
     let mut out = String::new();
     for r in results {
         if let Some(e) = &r.error {
-            let _ = writeln!(out, "  × {}: {e}\n", r.name);
+            let _ = writeln!(out, "  × {}: {}\n", shown(&r.name), plain(e));
             continue;
         }
         let index = LineIndex::new(&r.text);
         for d in &r.diagnostics {
             let pos = index.line_col(&r.text, d.range.start);
-            let report = Report { d, source: Named { name: r.name.clone(), text: &r.text } };
+            let report = Report { d, source: Named { name: shown(&r.name).into_owned(), text: &r.text } };
             if handler.render_report(&mut out, &report).is_err() {
                 let _ = writeln!(
                     out,
                     "{}:{}:{}: {}: {} [{}]",
-                    r.name,
+                    shown(&r.name),
                     pos.line,
                     pos.column,
                     d.severity.as_str(),
-                    d.message,
+                    plain(&d.message),
                     d.rule
                 );
             }
@@ -130,7 +130,7 @@ pub fn render(run: &super::Run, style: &Style) -> String {
     #[cfg(feature = "send")]
     for r in results {
         if let Some(sent) = &r.sent {
-            let _ = writeln!(out, "{}: {}", r.name, sent.human_line());
+            let _ = writeln!(out, "{}: {}", shown(&r.name), sent.human_line());
         }
     }
     out.push_str(&summary_line(&Summary::of(results)));

@@ -6,7 +6,18 @@ use chatlint_engine::diagnostic::Severity;
 use chatlint_engine::source::LineIndex;
 use std::fmt::Write;
 
+/// Escapes element text.
 fn xml(s: &str) -> String {
+    escape(s, false)
+}
+
+/// Escapes an attribute value: newlines and tabs as character references,
+/// which XML parsers would otherwise turn into spaces.
+fn xml_attr(s: &str) -> String {
+    escape(s, true)
+}
+
+fn escape(s: &str, attribute: bool) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
         match c {
@@ -15,6 +26,9 @@ fn xml(s: &str) -> String {
             '>' => out.push_str("&gt;"),
             '"' => out.push_str("&quot;"),
             '\'' => out.push_str("&apos;"),
+            '\n' if attribute => out.push_str("&#10;"),
+            '\r' if attribute => out.push_str("&#13;"),
+            '\t' if attribute => out.push_str("&#9;"),
             // Characters XML 1.0 cannot carry at all.
             c if (c as u32) < 0x20 && !matches!(c, '\t' | '\n' | '\r') => out.push('\u{fffd}'),
             c => out.push(c),
@@ -33,9 +47,9 @@ pub fn render(results: &[FileResult], fail_at: Option<Severity>) -> String {
     let _ = writeln!(out, "<testsuites name=\"chatlint\" tests=\"{}\" failures=\"{failures}\">", results.len());
     let _ = writeln!(out, "  <testsuite name=\"chatlint\" tests=\"{}\" failures=\"{failures}\">", results.len());
     for r in results {
-        let _ = write!(out, "    <testcase name=\"{}\" classname=\"chatlint\"", xml(&r.name));
+        let _ = write!(out, "    <testcase name=\"{}\" classname=\"chatlint\"", xml_attr(&super::shown(&r.name)));
         if let Some(e) = &r.error {
-            let _ = writeln!(out, ">\n      <failure message=\"{}\" type=\"io\"/>\n    </testcase>", xml(e));
+            let _ = writeln!(out, ">\n      <failure message=\"{}\" type=\"io\"/>\n    </testcase>", xml_attr(e));
             continue;
         }
         if r.diagnostics.is_empty() {

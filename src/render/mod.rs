@@ -10,6 +10,8 @@ pub mod sarif;
 use crate::runner::FileResult;
 use chatlint_engine::diagnostic::Severity;
 use chatlint_workspace::config::UnusedIgnore;
+use std::borrow::Cow;
+use std::fmt::Write;
 
 /// The report formats.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -64,7 +66,65 @@ pub fn finding_line(
     d: &chatlint_engine::diagnostic::Diagnostic,
 ) -> String {
     let p = index.line_col(&file.text, d.range.start);
-    format!("{}:{}:{}: {}[{}] {}", file.name, p.line, p.column, d.severity.as_str(), d.rule, d.message)
+    format!("{}:{}:{}: {}[{}] {}", shown(&file.name), p.line, p.column, d.severity.as_str(), d.rule, plain(&d.message))
+}
+
+/// Characters a terminal must not get raw from a name or a message: control
+/// characters (a newline splits a line, ESC starts a command) and the
+/// bidirectional-text controls (they reorder what is shown).
+fn unsafe_char(c: char) -> bool {
+    c.is_control()
+        || matches!(c, '\u{200e}' | '\u{200f}' | '\u{061c}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+}
+
+fn escape_into(out: &mut String, c: char) {
+    match c {
+        '\n' => out.push_str("\\n"),
+        '\r' => out.push_str("\\r"),
+        '\t' => out.push_str("\\t"),
+        c if (c as u32) < 0x80 => {
+            let _ = write!(out, "\\x{:02x}", c as u32);
+        }
+        c => {
+            let _ = write!(out, "\\u{{{:x}}}", c as u32);
+        }
+    }
+}
+
+/// A file name as the text formats (human, concise, JUnit) show it: as it
+/// is, or, when it holds a character a terminal must not get raw, quoted
+/// with those characters escaped (`"a\nb.json"`), so it stays one
+/// unambiguous piece of one line.
+pub fn shown(name: &str) -> Cow<'_, str> {
+    if !name.chars().any(unsafe_char) {
+        return Cow::Borrowed(name);
+    }
+    let mut out = String::from('"');
+    for c in name.chars() {
+        match c {
+            '"' | '\\' => {
+                out.push('\\');
+                out.push(c);
+            }
+            c if unsafe_char(c) => escape_into(&mut out, c),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    Cow::Owned(out)
+}
+
+/// A message (which may quote a key or value of the file) for the text
+/// formats: characters a terminal must not get raw are escaped.
+pub fn plain(text: &str) -> Cow<'_, str> {
+    if !text.chars().any(unsafe_char) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if unsafe_char(c) { escape_into(&mut out, c) } else { out.push(c) }
+    }
+    Cow::Owned(out)
 }
 
 /// The diffs `--diff` computed, one after another.
@@ -78,8 +138,13 @@ pub fn unused_ignore_lines(unused: &[UnusedIgnore]) -> String {
     for u in unused {
         let at = u.pointer.as_deref().map(|p| format!(" at {p}")).unwrap_or_default();
         out.push_str(&format!(
-            "{}:{}:{}: warning: unused [[ignore]] for `{}` on `{}`{at}: it matched no finding; remove it\n",
-            u.config, u.line, u.column, u.rule, u.path
+            "{}:{}:{}: warning: unused [[ignore]] for `{}` on `{}`{}: it matched no finding; remove it\n",
+            shown(&u.config),
+            u.line,
+            u.column,
+            u.rule,
+            plain(&u.path),
+            plain(&at)
         ));
     }
     out
