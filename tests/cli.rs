@@ -286,6 +286,13 @@ fn control_characters_in_file_names_are_escaped() {
         "{out}"
     );
 
+    // Control characters inside the file are shown as symbols in snippets.
+    let raw = dir.path().join("raw.setup.json");
+    fs::write(&raw, "{\"space\": {\"spaceType\": \"SPACE\", \"displayName\": \"a\u{1b}[2Jb\"}}").unwrap();
+    let (_, out, _) = run_in(dir.path(), &["check", "raw.setup.json"]);
+    assert!(!out.contains('\u{1b}') && out.contains("a␛[2Jb"), "{out}");
+    fs::remove_file(raw).unwrap();
+
     // GitHub: one workflow command per line, the property escaped as the runner unescapes it.
     let (_, out, _) = run_in(dir.path(), &["check", ".", "--format", "github"]);
     assert_eq!(out.lines().count(), 1, "{out}");
@@ -297,4 +304,85 @@ fn control_characters_in_file_names_are_escaped() {
     // SARIF: a percent-encoded URI.
     let (_, out, _) = run_in(dir.path(), &["check", ".", "--format", "sarif"]);
     assert!(out.contains(r#""uri": "evil%0A%1B%5B31mred%2Cx%3Ay.setup.json""#), "{out}");
+}
+
+/// The `[name:line:column]` of every snippet header in human output.
+fn snippet_headers(human: &str) -> Vec<(String, u64, u64)> {
+    human
+        .lines()
+        .filter_map(|l| l.trim_start().strip_prefix("╭─[")?.strip_suffix(']').map(str::to_string))
+        .map(|h| {
+            let mut parts = h.rsplitn(3, ':');
+            let column = parts.next().unwrap().parse().unwrap();
+            let line = parts.next().unwrap().parse().unwrap();
+            (parts.next().unwrap().to_string(), line, column)
+        })
+        .collect()
+}
+
+/// Every finding's (path, line, column) in JSON output, in order.
+fn json_positions(json: &str) -> Vec<(String, u64, u64)> {
+    let v: serde_json::Value = serde_json::from_str(json).unwrap();
+    let mut out = Vec::new();
+    for f in v["files"].as_array().unwrap() {
+        for d in f["diagnostics"].as_array().unwrap() {
+            out.push((f["path"].as_str().unwrap().into(), d["line"].as_u64().unwrap(), d["column"].as_u64().unwrap()));
+        }
+    }
+    out
+}
+
+/// Issue 12 item 23: the human snippet header says the same line and
+/// column as JSON, also after a byte order mark or other characters of
+/// several bytes on the line (columns count Unicode scalar values).
+#[test]
+fn snippet_headers_agree_with_json_columns() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(dir.path().join("bom.setup.json"), format!("\u{feff}{GROUP_CHAT_NAMED}")).unwrap();
+    fs::write(
+        dir.path().join("accents.setup.json"),
+        GROUP_CHAT_NAMED.replace("\"displayName\": \"x\"", "\"displayName\": \"Équipe 開発 🚀\", \"colour\": 1"),
+    )
+    .unwrap();
+    // Short lines, shown whole.
+    fs::write(
+        dir.path().join("short.setup.json"),
+        "{\n  \"space\": {\n    \"spaceType\": \"SPACE\",\n    \"displayName\": \"Équipe 開発 🚀\", \"colour\": 1\n  }\n}\n",
+    )
+    .unwrap();
+    let (_, human, _) = run_in(dir.path(), &["check", "."]);
+    let (_, json, _) = run_in(dir.path(), &["check", ".", "--format", "json"]);
+    let headers = snippet_headers(&human);
+    assert!(headers.contains(&("short.setup.json".into(), 4, 35)), "{headers:?}");
+    assert_eq!(headers, json_positions(&json), "{human}");
+    assert!(headers.contains(&("bom.setup.json".into(), 1, 93)), "{headers:?}");
+    assert!(headers.iter().any(|(f, _, c)| f == "accents.setup.json" && *c == 122), "{headers:?}");
+    // The same on the bundled examples.
+    let human = stdout_of(chatlint().args(["check", "examples/"]));
+    let json = stdout_of(chatlint().args(["check", "examples/", "--format", "json"]));
+    assert_eq!(snippet_headers(&human), json_positions(&json));
+}
+
+/// Issue 12 item 25: a very long line is cut around the finding (with an
+/// ellipsis) instead of printed whole, and only what is shown is
+/// underlined; the header keeps the true line and column.
+#[test]
+fn long_lines_are_cut_around_the_finding() {
+    let dir = tempfile::tempdir().unwrap();
+    let guidelines = "g".repeat(5_500);
+    let body = GROUP_CHAT_NAMED.replace(
+        "\"displayName\": \"x\"",
+        &format!("\"spaceDetails\": {{\"guidelines\": \"{guidelines}\"}}, \"displayName\": \"x\""),
+    );
+    fs::write(dir.path().join("long.setup.json"), body).unwrap();
+    let (code, human, _) = run_in(dir.path(), &["check", "."]);
+    assert_eq!(code, 1, "{human}");
+    let (_, json, _) = run_in(dir.path(), &["check", ".", "--format", "json"]);
+    assert!(json.contains("guidelines-too-long") && json.contains("display-name-forbidden"), "{json}");
+    for line in human.lines() {
+        assert!(line.chars().count() <= 120, "a line of {} characters:\n{line}", line.chars().count());
+    }
+    assert!(human.contains('…'), "{human}");
+    assert!(human.contains("\"displayName\": \"x\""), "the finding is not shown:\n{human}");
+    assert_eq!(snippet_headers(&human), json_positions(&json), "{human}");
 }

@@ -8,18 +8,29 @@ use miette::{
     GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteError, MietteSpanContents, SourceCode, SourceSpan,
     SpanContents,
 };
+use std::borrow::Cow;
 use std::fmt::Write;
 
 /// A diagnostic bound to its file, in the shape miette renders.
 struct Report<'a> {
     d: &'a Diagnostic,
     source: Named<'a>,
+    /// The finding's range in `source`.
+    range: (usize, usize),
 }
 
-/// The file's text under its name (miette's own `NamedSource` wants to own it).
+/// What miette is shown of a file for one finding, under the file's name
+/// (miette's own `NamedSource` wants to own the text): the file itself, or,
+/// when a line around the finding is too long or holds control characters,
+/// a [`View`] of just those lines.
 struct Named<'a> {
     name: String,
-    text: &'a str,
+    text: Cow<'a, str>,
+    /// The file's line (0-based) that `text` starts with.
+    first_line: usize,
+    /// The finding's column in the file (0-based, in Unicode scalar values,
+    /// as JSON counts them): the header's, whatever miette would count.
+    column: usize,
 }
 
 impl SourceCode for Named<'_> {
@@ -29,17 +40,129 @@ impl SourceCode for Named<'_> {
         before: usize,
         after: usize,
     ) -> Result<Box<dyn SpanContents<'b> + 'b>, MietteError> {
-        let inner = self.text.read_span(span, before, after)?;
+        let inner = self.text.as_ref().read_span(span, before, after)?;
+        // Without context lines, miette reads the finding itself for the
+        // header's line:column; it counts the column in bytes.
+        let column = if before == 0 { self.column } else { inner.column() };
         let contents = MietteSpanContents::new_named(
             self.name.clone(),
             inner.data(),
             *inner.span(),
-            inner.line(),
-            inner.column(),
+            inner.line() + self.first_line,
+            column,
             inner.line_count(),
         )
         .with_language("json");
         Ok(Box::new(contents))
+    }
+}
+
+/// Lines up to this many characters are shown whole.
+const MAX_LINE: usize = 100;
+/// A longer line shows this many characters around the finding.
+const WINDOW: usize = 80;
+
+/// The lines around a finding (one before, one after, as miette shows
+/// them) as they are printed: each cut to the same window of columns
+/// around the finding, with `…` where text is left out, and characters a
+/// terminal must not get raw shown as symbols (␛ for ESC). `range` is the
+/// finding's range in `text`.
+struct View {
+    text: String,
+    first_line: usize,
+    range: (usize, usize),
+}
+
+/// The shown form of a character of a snippet line.
+fn pictured(c: char) -> char {
+    match c {
+        '\t' => '\t',
+        c if (c as u32) < 0x20 => char::from_u32(0x2400 + c as u32).unwrap_or('\u{fffd}'),
+        '\u{7f}' => '\u{2421}',
+        c if super::unsafe_char(c) => '\u{fffd}',
+        c => c,
+    }
+}
+
+impl View {
+    /// `None` when the lines around `d` can be shown as they are.
+    fn of(text: &str, d: &Diagnostic, index: &LineIndex) -> Option<View> {
+        let floor = |mut o: usize| {
+            o = o.min(text.len());
+            while !text.is_char_boundary(o) {
+                o -= 1;
+            }
+            o
+        };
+        let start = floor(d.range.start);
+        let end = floor(d.range.end).max(start);
+        let line_start = |o: usize| text[..o].rfind('\n').map_or(0, |i| i + 1);
+        let line_end = |o: usize| text[o..].find('\n').map_or(text.len(), |i| o + i);
+        // The lines miette shows: the finding's, one before, one after.
+        let mut first = line_start(start);
+        if first > 0 {
+            first = line_start(first - 1);
+        }
+        let mut last = line_end(floor(end.saturating_sub(1)).max(start));
+        if last < text.len() {
+            last = line_end(last + 1);
+        }
+        let lines: Vec<(usize, &str)> = {
+            let mut v = Vec::new();
+            let mut at = first;
+            loop {
+                let e = line_end(at);
+                let content = &text[at..e];
+                v.push((at, content.strip_suffix('\r').unwrap_or(content)));
+                if e >= last {
+                    break;
+                }
+                at = e + 1;
+            }
+            v
+        };
+        let longest = lines.iter().map(|(_, l)| l.chars().count()).max().unwrap_or(0);
+        let dirty = lines.iter().any(|(_, l)| l.chars().any(|c| pictured(c) != c));
+        if longest <= MAX_LINE && !dirty {
+            return None;
+        }
+        let column = index.line_col(text, start).column - 1;
+        let (c0, c1) = if longest <= MAX_LINE {
+            (0, longest)
+        } else {
+            let c0 = column.saturating_sub(WINDOW / 4);
+            let c1 = (c0 + WINDOW).min(longest);
+            (c1.saturating_sub(WINDOW).min(c0), c1)
+        };
+        let mut view = String::new();
+        // Where each line starts in `view`, and the bytes of its left `…`.
+        let mut starts = Vec::new();
+        for (i, (_, line)) in lines.iter().enumerate() {
+            if i > 0 {
+                view.push('\n');
+            }
+            let left = if c0 > 0 && !line.is_empty() { "…" } else { "" };
+            starts.push((view.len(), left.len()));
+            view.push_str(left);
+            let n = line.chars().count();
+            view.extend(line.chars().skip(c0).take(c1 - c0.min(c1)).map(pictured));
+            if n > c1 {
+                view.push('…');
+            }
+        }
+        // A file offset's place in the view (clamped to what is shown).
+        let map = |o: usize| -> usize {
+            let o = floor(o);
+            let i = lines.iter().rposition(|(s, _)| *s <= o).unwrap_or(0);
+            let (s, line) = lines[i];
+            let col = text[s..o.max(s)].chars().count().min(line.chars().count());
+            let col = col.clamp(c0.min(col), c1);
+            let (at, left) = starts[i];
+            let shown: usize = line.chars().skip(c0).take(col.saturating_sub(c0)).map(|c| pictured(c).len_utf8()).sum();
+            at + left + shown
+        };
+        let first_line = index.line_col(text, first).line - 1;
+        Some(View { range: (map(start), map(end).max(map(start))), text: view, first_line })
     }
 }
 
@@ -77,7 +200,8 @@ impl miette::Diagnostic for Report<'_> {
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
         // The pointer names the field even where the snippet cannot (minified files).
         let label = (!self.d.pointer.is_empty()).then(|| plain(&self.d.pointer).into_owned());
-        Some(Box::new(std::iter::once(LabeledSpan::new(label, self.d.range.start, self.d.range.len()))))
+        let (start, end) = self.range;
+        Some(Box::new(std::iter::once(LabeledSpan::new(label, start, end - start))))
     }
 }
 
@@ -109,7 +233,20 @@ pub fn render(run: &super::Run, style: &Style) -> String {
         let index = LineIndex::new(&r.text);
         for d in &r.diagnostics {
             let pos = index.line_col(&r.text, d.range.start);
-            let report = Report { d, source: Named { name: shown(&r.name).into_owned(), text: &r.text } };
+            let name = shown(&r.name).into_owned();
+            let column = pos.column - 1;
+            let report = match View::of(&r.text, d, &index) {
+                Some(v) => Report {
+                    d,
+                    source: Named { name, text: Cow::Owned(v.text), first_line: v.first_line, column },
+                    range: v.range,
+                },
+                None => Report {
+                    d,
+                    source: Named { name, text: Cow::Borrowed(&r.text), first_line: 0, column },
+                    range: (d.range.start, d.range.end),
+                },
+            };
             if handler.render_report(&mut out, &report).is_err() {
                 let _ = writeln!(
                     out,

@@ -72,7 +72,7 @@ pub fn finding_line(
 /// Characters a terminal must not get raw from a name or a message: control
 /// characters (a newline splits a line, ESC starts a command) and the
 /// bidirectional-text controls (they reorder what is shown).
-fn unsafe_char(c: char) -> bool {
+pub(crate) fn unsafe_char(c: char) -> bool {
     c.is_control()
         || matches!(c, '\u{200e}' | '\u{200f}' | '\u{061c}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
 }
