@@ -89,10 +89,18 @@ fn sarif_passes_microsofts_validator_with_no_errors() {
     assert_eq!(rule["id"], "unknown-field");
     assert!(rule["help"]["text"].as_str().unwrap().contains("Source ("));
 
+    let problems = validate_sarif(&sarif);
+    assert!(problems.is_empty(), "the SARIF validator reported: {problems:#?}");
+}
+
+/// What Microsoft's SARIF validator reports about a file (nothing when it
+/// is not installed outside CI).
+fn validate_sarif(sarif: &Path) -> Vec<String> {
     let Some(tool) = sarif_multitool() else {
         eprintln!("skipped the validator: SARIF_MULTITOOL is not set");
-        return;
+        return Vec::new();
     };
+    let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("validation.sarif");
     let status = std::process::Command::new(tool)
         .arg("validate")
@@ -104,12 +112,55 @@ fn sarif_passes_microsofts_validator_with_no_errors() {
         .unwrap();
     assert!(status.success(), "the validator failed to run");
     let report: serde_json::Value = serde_json::from_str(&fs::read_to_string(&out).unwrap()).unwrap();
-    let problems: Vec<String> = report["runs"][0]["results"]
+    report["runs"][0]["results"]
         .as_array()
         .unwrap()
         .iter()
         .map(|r| format!("{} {}: {}", r["level"], r["ruleId"], r["message"]))
+        .collect()
+}
+
+/// Issue 12 item 24: SARIF locations are normalised: `.` and `..` are
+/// resolved (the validator rejects `file:///a/b/../c`, SARIF1002), a
+/// relative path inside the current folder stays relative to `SRCROOT`, and
+/// one that climbs out of it becomes an absolute `file:///` URI.
+#[test]
+fn sarif_uris_are_normalised() {
+    let dir = temp_with(&[("repo/requests/team.setup.json", GROUP_CHAT), ("other/x.setup.json", GROUP_CHAT)]);
+    let root = fs::canonicalize(dir.path()).unwrap();
+    let repo = root.join("repo");
+    let absolute = format!("{}/requests/../requests/./team.setup.json", repo.display());
+    let out = Command::cargo_bin("chatlint")
+        .unwrap()
+        .current_dir(&repo)
+        .args(["check", "--format", "sarif", &absolute, "./requests/../requests/team.setup.json"])
+        .arg("../other/x.setup.json")
+        .output()
+        .unwrap();
+    let sarif = String::from_utf8(out.stdout).unwrap();
+    let log: serde_json::Value = serde_json::from_str(&sarif).unwrap();
+    let mut uris: Vec<(String, Option<String>)> = log["runs"][0]["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            let a = &r["locations"][0]["physicalLocation"]["artifactLocation"];
+            (a["uri"].as_str().unwrap().to_string(), a["uriBaseId"].as_str().map(str::to_string))
+        })
         .collect();
+    uris.dedup();
+    assert_eq!(
+        uris,
+        [
+            (format!("file://{}/requests/team.setup.json", repo.display()), None),
+            ("requests/team.setup.json".to_string(), Some("SRCROOT".to_string())),
+            (format!("file://{}/other/x.setup.json", root.display()), None),
+        ],
+        "{sarif}"
+    );
+    let file = dir.path().join("out.sarif");
+    fs::write(&file, &sarif).unwrap();
+    let problems = validate_sarif(&file);
     assert!(problems.is_empty(), "the SARIF validator reported: {problems:#?}");
 }
 

@@ -9,6 +9,7 @@ use chatlint_engine::diagnostic::{Diagnostic, Severity};
 use chatlint_engine::source::LineIndex;
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
+use std::path::{Component, Path, PathBuf};
 
 const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
 /// Where a rule's documentation lives; SARIF viewers link to it.
@@ -34,12 +35,38 @@ fn uri(path: &str) -> String {
     out
 }
 
-fn artifact_location(path: &str) -> Value {
-    if let Some(abs) = path.strip_prefix('/') {
-        json!({ "uri": format!("file:///{}", uri(abs)) })
-    } else {
-        json!({ "uri": uri(path.trim_start_matches("./")), "uriBaseId": "SRCROOT" })
+/// `path` with `.` and `..` resolved lexically (the way URIs resolve them);
+/// `..` that climbs above a relative path's start is kept.
+fn normalize(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for c in path.components() {
+        match c {
+            Component::CurDir => {}
+            Component::ParentDir => match out.components().next_back() {
+                Some(Component::Normal(_)) => {
+                    out.pop();
+                }
+                Some(Component::RootDir | Component::Prefix(_)) => {}
+                _ => out.push(".."),
+            },
+            c => out.push(c),
+        }
     }
+    out
+}
+
+/// Where a file is, for SARIF: relative to `SRCROOT` (the current folder)
+/// when it is inside it, else an absolute `file:///` URI; never with `.`
+/// or `..` segments, which SARIF consumers reject (SARIF1002).
+fn artifact_location(path: &str) -> Value {
+    let p = normalize(Path::new(path));
+    let climbs = p.components().next() == Some(Component::ParentDir);
+    if p.is_relative() && !climbs {
+        return json!({ "uri": uri(&p.to_string_lossy()), "uriBaseId": "SRCROOT" });
+    }
+    let abs = if p.is_absolute() { p } else { normalize(&std::env::current_dir().unwrap_or_default().join(p)) };
+    let abs = abs.to_string_lossy();
+    json!({ "uri": format!("file:///{}", uri(abs.trim_start_matches('/'))) })
 }
 
 fn rule_descriptor(r: &RuleInfo) -> Value {
