@@ -104,7 +104,7 @@ fn validate_sarif(sarif: &Path) -> Vec<String> {
     let out = dir.path().join("validation.sarif");
     let status = std::process::Command::new(tool)
         .arg("validate")
-        .arg(&sarif)
+        .arg(sarif)
         .arg("-o")
         .arg(&out)
         .env("DOTNET_SYSTEM_GLOBALIZATION_INVARIANT", "1")
