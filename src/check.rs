@@ -13,7 +13,23 @@ use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+/// Options that would do nothing as given: a usage error, saying why.
+fn pointless(args: &CheckArgs) -> Option<&'static str> {
+    if args.unsafe_fixes && !args.fix && !args.diff {
+        return Some("--unsafe-fixes needs --fix or --diff: it lets those apply unsafe fixes too");
+    }
+    #[cfg(feature = "send")]
+    if args.send.send_passing && !args.send.active() {
+        return Some("--send-passing needs --send or --dry-run: it lets those go ahead without the failing files");
+    }
+    None
+}
+
 pub fn check(args: CheckArgs) -> ExitCode {
+    if let Some(why) = pointless(&args) {
+        eprintln!("chatlint: {why}");
+        return ExitCode::from(2);
+    }
     let overrides = Overrides { profile: args.profile.clone(), max_file_size: args.max_file_size };
     if let Some(p) = &args.profile
         && let Err(e) = chatlint_engine::profile::Profile::by_name(p)

@@ -386,3 +386,48 @@ fn long_lines_are_cut_around_the_finding() {
     assert!(human.contains("\"displayName\": \"x\""), "the finding is not shown:\n{human}");
     assert_eq!(snippet_headers(&human), json_positions(&json), "{human}");
 }
+
+/// Issue 12 item 26: options that would silently do nothing are usage
+/// errors that say why.
+#[test]
+fn options_that_would_do_nothing_are_usage_errors() {
+    let (code, out, err) =
+        run_in(Path::new(env!("CARGO_MANIFEST_DIR")), &["check", "examples/valid", "--unsafe-fixes"]);
+    assert_eq!(code, 2, "{out}");
+    assert!(err.contains("--unsafe-fixes needs --fix or --diff"), "{err}");
+    assert!(out.is_empty(), "nothing is checked: {out}");
+    if cfg!(feature = "send") {
+        let (code, _, err) =
+            run_in(Path::new(env!("CARGO_MANIFEST_DIR")), &["check", "examples/valid", "--send-passing"]);
+        assert_eq!(code, 2);
+        assert!(err.contains("--send-passing needs --send or --dry-run"), "{err}");
+    }
+}
+
+/// Issue 12 item 26: what `--dry-run` (and `--send`) did with each file is
+/// in the concise and GitHub output too, not only in human and JSON.
+#[cfg(feature = "send")]
+#[test]
+fn send_outcomes_show_in_concise_and_github_output() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let file = "examples/valid/guide-api-setup.setup.json";
+    let (code, out, _) = run_in(root, &["check", file, "--dry-run", "--format", "concise"]);
+    assert_eq!(code, 0, "{out}");
+    let line = format!(
+        "{file}: dry run: would send POST https://chat.googleapis.com/v1/spaces:setup [requestId e8beeadc-5666-524b-b6da-b523da813372, derived]"
+    );
+    assert!(out.lines().any(|l| l == line), "{out}");
+    let (_, out, _) = run_in(root, &["check", file, "--dry-run", "--format", "github"]);
+    let notice = format!(
+        "::notice file={file},title=chatlint send::dry run: would send POST https://chat.googleapis.com/v1/spaces:setup [requestId e8beeadc-5666-524b-b6da-b523da813372, derived]"
+    );
+    assert!(out.lines().any(|l| l == notice), "{out}");
+    // Blocked by the gate: said so in both.
+    let (code, out, _) =
+        run_in(root, &["check", "examples/invalid/group-chat.setup.json", file, "--dry-run", "--format", "concise"]);
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains(&format!("{file}: not sent: ")), "{out}");
+    let (_, out, _) =
+        run_in(root, &["check", "examples/invalid/group-chat.setup.json", file, "--dry-run", "--format", "github"]);
+    assert!(out.contains(&format!("::warning file={file},title=chatlint send::not sent: ")), "{out}");
+}

@@ -19,6 +19,12 @@ pub fn render(run: &super::Run) -> String {
     }
     out.push_str(&super::diffs(results));
     out.push_str(&super::unused_ignore_lines(run.unused_ignores));
+    #[cfg(feature = "send")]
+    for r in results {
+        if let Some(sent) = &r.sent {
+            let _ = writeln!(out, "{}: {}", super::shown(&r.name), super::plain(&super::send_line(sent)));
+        }
+    }
     out.push_str(&super::human::summary_line(&Summary::of(results)));
     out
 }

@@ -60,5 +60,21 @@ pub fn render(run: &super::Run) -> String {
             data(&format!("unused [[ignore]] for `{}` on `{}`: it matched no finding; remove it", u.rule, u.path))
         );
     }
+    #[cfg(feature = "send")]
+    for r in results {
+        use chatlint_send::Status;
+        let Some(sent) = &r.sent else { continue };
+        let level = match sent.status {
+            Status::Sent | Status::DryRun => "notice",
+            Status::Failed => "error",
+            Status::Blocked | Status::Skipped | Status::NotSent => "warning",
+        };
+        let _ = writeln!(
+            out,
+            "::{level} file={},title=chatlint send::{}",
+            property(&r.name),
+            data(&super::send_line(sent))
+        );
+    }
     out
 }

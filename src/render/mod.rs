@@ -127,6 +127,24 @@ pub fn plain(text: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
+/// What the send step did with a file, on one line (concise and GitHub
+/// output): `sent: …`, `failed: …`, `not sent: …` or `dry run: would send …`.
+#[cfg(feature = "send")]
+pub fn send_line(o: &chatlint_send::Outcome) -> String {
+    use chatlint_send::Status;
+    if o.status == Status::DryRun
+        && let Some(r) = &o.request
+    {
+        let rid = match (&o.request_id, o.request_id_source) {
+            (Some(id), Some("derived")) => format!(" [requestId {id}, derived]"),
+            (Some(id), _) => format!(" [requestId {id}]"),
+            _ => String::new(),
+        };
+        return format!("dry run: would send {} {}{rid}", r.http_method, r.url);
+    }
+    o.human_line().replace("\n  help: ", "; help: ").replace('\n', " ")
+}
+
 /// The diffs `--diff` computed, one after another.
 pub fn diffs(results: &[FileResult]) -> String {
     results.iter().filter_map(|r| r.diff.as_deref()).collect()
