@@ -3,7 +3,7 @@
 
 use crate::args::{CheckArgs, FailOn, RuleFormat};
 use crate::render::{self, Run, Summary};
-use crate::runner::{self, FixMode, RunOptions};
+use crate::runner::{self, FixMode, Outcome, RunOptions, Skipped};
 use crate::{baseline, explain};
 use chatlint_engine::catalogue;
 use chatlint_engine::diagnostic::Severity;
@@ -45,7 +45,8 @@ pub fn check(args: CheckArgs) -> ExitCode {
         }
     };
     let paths = if args.paths.is_empty() { vec![PathBuf::from(".")] } else { args.paths.clone() };
-    let (mut targets, input_errors) = files::collect(&paths, args.stdin_filename.as_deref());
+    let files::Collected { mut targets, errors: input_errors, walks } =
+        files::collect(&paths, args.stdin_filename.as_deref());
     if args.skip_non_requests {
         for t in &mut targets {
             if let files::Target::File { explicit, .. } = t {
@@ -67,9 +68,22 @@ pub fn check(args: CheckArgs) -> ExitCode {
     #[cfg(not(feature = "send"))]
     let keep_clean_text = false;
     let opts = RunOptions { method: args.method, configs: &configs, strict: args.strict, fix, keep_clean_text };
-    let mut results = runner::run(&targets, &opts);
-    for e in &input_errors {
-        results.push(runner::FileResult { name: e.path.clone(), error: Some(e.message.clone()), ..Default::default() });
+    let outcomes = runner::run(&targets, &opts);
+    let mut errors: Vec<(String, String)> = input_errors.into_iter().map(|e| (e.path, e.message)).collect();
+    for walk in &walks {
+        if let Some(message) = nothing_found(walk, &targets, &outcomes) {
+            errors.push((walk.root.display().to_string(), message));
+        }
+    }
+    let mut results: Vec<runner::FileResult> = outcomes
+        .into_iter()
+        .filter_map(|o| match o {
+            Outcome::Checked(r) => Some(r),
+            Outcome::Skipped(_) => None,
+        })
+        .collect();
+    for (name, message) in errors {
+        results.push(runner::FileResult { name, error: Some(message), ..Default::default() });
     }
     if let Some(reason) = &args.add_ignores {
         return match baseline::add_ignores(&results, &configs, reason) {
@@ -118,6 +132,40 @@ pub fn check(args: CheckArgs) -> ExitCode {
     let would_change = args.diff && results.iter().any(|r| r.diff.is_some());
     let failing = fail_at.is_some_and(|t| results.iter().flat_map(|r| &r.diagnostics).any(|d| d.severity >= t));
     if failing || would_change { ExitCode::from(1) } else { ExitCode::SUCCESS }
+}
+
+/// When a folder's walk checked no file (a CI job pointed at the wrong
+/// folder must not pass): why, naming what it found and skipped.
+fn nothing_found(walk: &files::Walk, targets: &[files::Target], outcomes: &[Outcome]) -> Option<String> {
+    /// At most this many skipped files are named.
+    const NAMED: usize = 10;
+    let range = walk.targets.clone();
+    if outcomes[range.clone()].iter().any(|o| matches!(o, Outcome::Checked(_))) {
+        return None;
+    }
+    let root = walk.root.display();
+    if range.is_empty() {
+        return Some(format!("no Chat request files found under {root}: it has no .json files"));
+    }
+    let cwd = std::env::current_dir().unwrap_or_default();
+    let mut named: Vec<String> = range
+        .clone()
+        .take(NAMED)
+        .map(|i| {
+            let why = match &outcomes[i] {
+                Outcome::Skipped(Skipped::Excluded(Some(config))) => {
+                    format!("excluded by {}", config.strip_prefix(&cwd).unwrap_or(config).display())
+                }
+                Outcome::Skipped(Skipped::Excluded(None)) => "excluded".to_string(),
+                _ => "not a request".to_string(),
+            };
+            format!("{} ({why})", targets[i].display_name())
+        })
+        .collect();
+    if range.len() > NAMED {
+        named.push(format!("and {} more", range.len() - NAMED));
+    }
+    Some(format!("no Chat request files found under {root}; skipped: {}", named.join(", ")))
 }
 
 pub fn rule(id: Option<String>, format: RuleFormat) -> ExitCode {

@@ -63,13 +63,33 @@ pub struct RunOptions<'a> {
 /// pipeline (for the config that settles the cross-file findings).
 type Checked = (FileResult, Facts, Option<Prepared>);
 
-/// Checks every target; files that are not Chat requests are left out.
-pub fn run(targets: &[Target], opts: &RunOptions) -> Vec<FileResult> {
-    let outcomes: Vec<Checked> = targets.par_iter().filter_map(|t| check_one(t, opts)).collect();
+/// Why a target was not checked.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Skipped {
+    /// Neither its name, the config nor its shape says it is a Chat request.
+    NotARequest,
+    /// The config (this file, when there is one) excludes it.
+    Excluded(Option<std::path::PathBuf>),
+}
+
+/// What became of one target.
+#[derive(Debug)]
+pub enum Outcome {
+    Checked(FileResult),
+    Skipped(Skipped),
+}
+
+/// Checks every target; one outcome per target, in the targets' order.
+pub fn run(targets: &[Target], opts: &RunOptions) -> Vec<Outcome> {
+    let outcomes: Vec<Result<Checked, Skipped>> = targets.par_iter().map(|t| check_one(t, opts)).collect();
     let mut cross = CrossFile::default();
     outcomes
         .into_iter()
-        .map(|(mut res, facts, prepared)| {
+        .map(|outcome| {
+            let (mut res, facts, prepared) = match outcome {
+                Ok(checked) => checked,
+                Err(skipped) => return Outcome::Skipped(skipped),
+            };
             let extra = cross.next(&res.name, &facts);
             if let Some(prepared) = prepared.filter(|_| !extra.is_empty()) {
                 let mut all = std::mem::take(&mut res.diagnostics);
@@ -80,12 +100,12 @@ pub fn run(targets: &[Target], opts: &RunOptions) -> Vec<FileResult> {
             if !opts.keep_clean_text && res.diagnostics.is_empty() && res.diff.is_none() {
                 res.text = String::new();
             }
-            res
+            Outcome::Checked(res)
         })
         .collect()
 }
 
-fn check_one(target: &Target, opts: &RunOptions) -> Option<Checked> {
+fn check_one(target: &Target, opts: &RunOptions) -> Result<Checked, Skipped> {
     let name = target.display_name();
     let (explicit, path) = match target {
         Target::File { path, explicit } => (*explicit, path.as_path()),
@@ -94,16 +114,16 @@ fn check_one(target: &Target, opts: &RunOptions) -> Option<Checked> {
     let choice = Choice { method: opts.method, explicit, last_known: None, strict: opts.strict };
     let prepared = match pipeline::prepare(opts.configs, path, &choice) {
         Preparation::Ready(p) => p,
-        Preparation::Excluded(_) => return None,
+        Preparation::Excluded(config) => return Err(Skipped::Excluded(config.path.clone())),
         Preparation::BadConfig(e) => {
-            return Some((FileResult::failed(name, format!("config: {e}")), Facts::default(), None));
+            return Ok((FileResult::failed(name, format!("config: {e}")), Facts::default(), None));
         }
     };
     let text = match prepared.read(target) {
         Ok(t) => t,
-        Err(Unreadable::Refused(why)) => return Some((FileResult::failed(name, why), Facts::default(), None)),
+        Err(Unreadable::Refused(why)) => return Ok((FileResult::failed(name, why), Facts::default(), None)),
         Err(Unreadable::NotUtf8 { report, lossy }) => {
-            let method = report.method?;
+            let method = report.method.ok_or(Skipped::NotARequest)?;
             let res = FileResult {
                 name,
                 text: lossy,
@@ -111,7 +131,7 @@ fn check_one(target: &Target, opts: &RunOptions) -> Option<Checked> {
                 diagnostics: report.diagnostics,
                 ..FileResult::default()
             };
-            return Some((res, Facts::default(), None));
+            return Ok((res, Facts::default(), None));
         }
     };
     let mut res = FileResult { name, ..FileResult::default() };
@@ -137,11 +157,11 @@ fn check_one(target: &Target, opts: &RunOptions) -> Option<Checked> {
         }
         _ => prepared.check(&text),
     };
-    let method = report.method?;
+    let method = report.method.ok_or(Skipped::NotARequest)?;
     if res.text.is_empty() {
         res.text = text;
     }
     res.method = Some(method);
     res.diagnostics = report.diagnostics;
-    Some((res, report.facts, Some(prepared)))
+    Ok((res, report.facts, Some(prepared)))
 }

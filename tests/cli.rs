@@ -431,3 +431,63 @@ fn send_outcomes_show_in_concise_and_github_output() {
         run_in(root, &["check", "examples/invalid/group-chat.setup.json", file, "--dry-run", "--format", "github"]);
     assert!(out.contains(&format!("::warning file={file},title=chatlint send::not sent: ")), "{out}");
 }
+
+/// Issue 12 item 27: a folder walk that finds nothing to check is an error
+/// (exit 2: a CI job pointed at the wrong folder must not pass), saying
+/// what it found and skipped, by name, in a bounded list.
+#[test]
+fn a_walk_that_finds_nothing_to_check_says_what_it_skipped() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    fs::create_dir_all(d.join("tools")).unwrap();
+    fs::write(d.join("tools/package.json"), r#"{"name": "x", "version": "1.0.0"}"#).unwrap();
+    fs::write(d.join("tools/tsconfig.json"), "{}").unwrap();
+    fs::write(d.join("tools/notes.txt"), "hello").unwrap();
+    let (code, out, _) = run_in(d, &["check", "tools"]);
+    assert_eq!(code, 2, "{out}");
+    assert!(
+        out.contains(
+            "no Chat request files found under tools; skipped: tools/package.json (not a request), tools/tsconfig.json (not a request)"
+        ),
+        "{out}"
+    );
+    // In JSON, the folder is reported with its error.
+    let (code, out, _) = run_in(d, &["check", "tools", "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!((code, &v["files"][0]["path"]), (2, &"tools".into()), "{v:#}");
+    assert!(v["files"][0]["error"].as_str().unwrap().starts_with("no Chat request files found under tools"));
+
+    // An empty folder, and a folder named like a request file.
+    fs::create_dir(d.join("empty")).unwrap();
+    fs::create_dir(d.join("x.setup.json")).unwrap();
+    fs::write(d.join("x.setup.json/readme.md"), "# nothing").unwrap();
+    for folder in ["empty", "x.setup.json"] {
+        let (code, out, _) = run_in(d, &["check", folder]);
+        assert_eq!(code, 2, "{out}");
+        assert!(out.contains(&format!("no Chat request files found under {folder}: it has no .json files")), "{out}");
+    }
+
+    // Everything excluded by the config.
+    fs::create_dir(d.join("drafts")).unwrap();
+    fs::write(d.join("drafts/a.setup.json"), GROUP_CHAT_NAMED).unwrap();
+    fs::write(d.join("chatlint.toml"), "exclude = [\"drafts/**\"]\n").unwrap();
+    let (code, out, _) = run_in(d, &["check", "drafts"]);
+    assert_eq!(code, 2, "{out}");
+    assert!(out.contains("skipped: drafts/a.setup.json (excluded by chatlint.toml)"), "{out}");
+
+    // A long list is cut.
+    fs::create_dir(d.join("many")).unwrap();
+    for i in 0..25 {
+        fs::write(d.join(format!("many/n{i:02}.json")), "{}").unwrap();
+    }
+    let (code, out, _) = run_in(d, &["check", "many"]);
+    assert_eq!(code, 2, "{out}");
+    assert!(out.contains("many/n09.json (not a request), and 15 more"), "{out}");
+    assert!(!out.contains("n10.json"), "{out}");
+
+    // A folder with a request among other files is checked as before.
+    fs::write(d.join("tools/team.setup.json"), GROUP_CHAT_NAMED.replace("GROUP_CHAT", "SPACE")).unwrap();
+    let (code, out, _) = run_in(d, &["check", "tools"]);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("Checked 1 file"), "{out}");
+}

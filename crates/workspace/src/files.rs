@@ -36,22 +36,44 @@ pub struct InputError {
     pub message: String,
 }
 
+/// What the command line's paths expand to.
+#[derive(Debug, Default)]
+pub struct Collected {
+    pub targets: Vec<Target>,
+    /// Paths that could not be read or walked.
+    pub errors: Vec<InputError>,
+    /// The folders walked, each with the targets it gave (so a walk that
+    /// checks nothing can be reported by the caller).
+    pub walks: Vec<Walk>,
+}
+
+/// A folder named on the command line and the `.json` files its walk found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Walk {
+    pub root: PathBuf,
+    /// Indices into [`Collected::targets`].
+    pub targets: std::ops::Range<usize>,
+}
+
 /// Expands command-line paths into targets; `-` is standard input.
-pub fn collect(paths: &[PathBuf], stdin_name: Option<&str>) -> (Vec<Target>, Vec<InputError>) {
-    let mut targets = Vec::new();
-    let mut errors = Vec::new();
+pub fn collect(paths: &[PathBuf], stdin_name: Option<&str>) -> Collected {
+    let mut c = Collected::default();
     for p in paths {
         if p.as_os_str() == "-" {
-            targets.push(Target::Stdin { name: stdin_name.unwrap_or("<stdin>").to_string() });
+            c.targets.push(Target::Stdin { name: stdin_name.unwrap_or("<stdin>").to_string() });
             continue;
         }
         match std::fs::metadata(p) {
-            Err(e) => errors.push(InputError { path: p.display().to_string(), message: describe_io(&e) }),
-            Ok(m) if m.is_dir() => walk(p, &mut targets, &mut errors),
-            Ok(_) => targets.push(Target::File { path: p.clone(), explicit: true }),
+            Err(e) => c.errors.push(InputError { path: p.display().to_string(), message: describe_io(&e) }),
+            Ok(m) if m.is_dir() => {
+                let first = c.targets.len();
+                walk(p, &mut c.targets, &mut c.errors);
+                c.walks.push(Walk { root: p.clone(), targets: first..c.targets.len() });
+            }
+            Ok(_) => c.targets.push(Target::File { path: p.clone(), explicit: true }),
         }
     }
-    (targets, errors)
+    c
 }
 
 fn walk(dir: &Path, targets: &mut Vec<Target>, errors: &mut Vec<InputError>) {
