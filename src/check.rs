@@ -78,7 +78,7 @@ pub fn check(args: CheckArgs) -> ExitCode {
     let mut results: Vec<runner::FileResult> = outcomes
         .into_iter()
         .filter_map(|o| match o {
-            Outcome::Checked(r) => Some(r),
+            Outcome::Checked(r) => Some(*r),
             Outcome::Skipped(_) => None,
         })
         .collect();

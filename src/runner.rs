@@ -75,7 +75,7 @@ pub enum Skipped {
 /// What became of one target.
 #[derive(Debug)]
 pub enum Outcome {
-    Checked(FileResult),
+    Checked(Box<FileResult>),
     Skipped(Skipped),
 }
 
@@ -100,7 +100,7 @@ pub fn run(targets: &[Target], opts: &RunOptions) -> Vec<Outcome> {
             if !opts.keep_clean_text && res.diagnostics.is_empty() && res.diff.is_none() {
                 res.text = String::new();
             }
-            Outcome::Checked(res)
+            Outcome::Checked(Box::new(res))
         })
         .collect()
 }
