@@ -9,8 +9,9 @@ use chatlint_engine::{Diagnostic, Report};
 use chatlint_workspace::config::ConfigCache;
 use chatlint_workspace::files::Target;
 use chatlint_workspace::pipeline::{self, Choice, Preparation, Prepared, Unreadable};
-use rayon::prelude::*;
 use std::path::Path;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Condvar, Mutex, mpsc};
 
 /// One checked file.
 #[derive(Debug, Clone, Default)]
@@ -79,30 +80,123 @@ pub enum Outcome {
     Skipped(Skipped),
 }
 
-/// Checks every target; one outcome per target, in the targets' order.
-pub fn run(targets: &[Target], opts: &RunOptions) -> Vec<Outcome> {
-    let outcomes: Vec<Result<Checked, Skipped>> = targets.par_iter().map(|t| check_one(t, opts)).collect();
-    let mut cross = CrossFile::default();
-    outcomes
-        .into_iter()
-        .map(|outcome| {
-            let (mut res, facts, prepared) = match outcome {
-                Ok(checked) => checked,
-                Err(skipped) => return Outcome::Skipped(skipped),
-            };
-            let extra = cross.next(&res.name, &facts);
-            if let Some(prepared) = prepared.filter(|_| !extra.is_empty()) {
-                let mut all = std::mem::take(&mut res.diagnostics);
-                all.extend(prepared.settle(extra));
-                all.sort_by_key(|d| (d.range.start, d.range.end));
-                res.diagnostics = all;
+/// How many targets past the last one handed out the workers may check:
+/// what a run holds at most (beside the one being handed out), however
+/// many files there are and however slow an early one is.
+fn window(threads: usize) -> usize {
+    (threads * 8).max(16)
+}
+
+/// Checks every target in parallel (rayon's threads) and hands each
+/// target's outcome to `emit` in the targets' order, as soon as it and
+/// every target before it are done; the cross-file rules run there, in
+/// that order. Workers never run more than [`window`] targets ahead of
+/// `emit`, so memory depends on the files in flight, not on how many files
+/// there are. `emit` gets the target's index.
+pub fn run(targets: &[Target], opts: &RunOptions, mut emit: impl FnMut(usize, Outcome)) {
+    let threads = rayon::current_num_threads().max(1);
+    let window = window(threads);
+    let gate = Gate::default();
+    let claim = AtomicUsize::new(0);
+    let (tx, rx) = mpsc::channel::<(usize, Result<Checked, Skipped>)>();
+    std::thread::scope(|scope| {
+        let (gate, claim) = (&gate, &claim);
+        scope.spawn(move || {
+            rayon::scope(|s| {
+                for _ in 0..threads {
+                    let tx = tx.clone();
+                    s.spawn(move |_| {
+                        // A panic here must not leave the others waiting for it.
+                        let _stop = gate.stop_on_unwind();
+                        loop {
+                            let i = claim.fetch_add(1, Ordering::Relaxed);
+                            if i >= targets.len() || !gate.wait_for(i, window) {
+                                break;
+                            }
+                            if tx.send((i, check_one(&targets[i], opts))).is_err() {
+                                break;
+                            }
+                        }
+                    });
+                }
+            });
+        });
+        let _stop = gate.stop_on_unwind();
+        // Outcomes that came before their turn, by index.
+        let mut early = std::collections::BTreeMap::new();
+        let mut next = 0;
+        let mut cross = CrossFile::default();
+        for (i, outcome) in rx {
+            early.insert(i, outcome);
+            while let Some(outcome) = early.remove(&next) {
+                emit(next, finish(outcome, &mut cross, opts));
+                next += 1;
+                gate.advance(next);
             }
-            if !opts.keep_clean_text && res.diagnostics.is_empty() && res.diff.is_none() {
-                res.text = String::new();
+        }
+    });
+}
+
+/// The last step of a file, in output order: the cross-file rules.
+fn finish(outcome: Result<Checked, Skipped>, cross: &mut CrossFile, opts: &RunOptions) -> Outcome {
+    let (mut res, facts, prepared) = match outcome {
+        Ok(checked) => checked,
+        Err(skipped) => return Outcome::Skipped(skipped),
+    };
+    let extra = cross.next(&res.name, &facts);
+    if let Some(prepared) = prepared.filter(|_| !extra.is_empty()) {
+        let mut all = std::mem::take(&mut res.diagnostics);
+        all.extend(prepared.settle(extra));
+        all.sort_by_key(|d| (d.range.start, d.range.end));
+        res.diagnostics = all;
+    }
+    if !opts.keep_clean_text && res.diagnostics.is_empty() && res.diff.is_none() {
+        res.text = String::new();
+    }
+    Outcome::Checked(Box::new(res))
+}
+
+/// How far the output has got, for workers that wait to stay within the
+/// window; `stopped` when a thread panicked (nobody waits then).
+#[derive(Default)]
+struct Gate {
+    state: Mutex<(usize, bool)>,
+    moved: Condvar,
+}
+
+impl Gate {
+    /// Waits until target `i` is within `window` of the output; `false`
+    /// when the run stopped.
+    fn wait_for(&self, i: usize, window: usize) -> bool {
+        let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
+        while !state.1 && i >= state.0 + window {
+            state = self.moved.wait(state).unwrap_or_else(|e| e.into_inner());
+        }
+        !state.1
+    }
+
+    fn advance(&self, emitted: usize) {
+        self.state.lock().unwrap_or_else(|e| e.into_inner()).0 = emitted;
+        self.moved.notify_all();
+    }
+
+    fn stop(&self) {
+        self.state.lock().unwrap_or_else(|e| e.into_inner()).1 = true;
+        self.moved.notify_all();
+    }
+
+    /// Stops the run if the current thread unwinds before this is dropped.
+    fn stop_on_unwind(&self) -> impl Drop + '_ {
+        struct OnUnwind<'g>(&'g Gate);
+        impl Drop for OnUnwind<'_> {
+            fn drop(&mut self) {
+                if std::thread::panicking() {
+                    self.0.stop();
+                }
             }
-            Outcome::Checked(Box::new(res))
-        })
-        .collect()
+        }
+        OnUnwind(self)
+    }
 }
 
 fn check_one(target: &Target, opts: &RunOptions) -> Result<Checked, Skipped> {

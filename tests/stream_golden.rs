@@ -47,14 +47,18 @@ fn redact(text: &str, cwd: &Path) -> String {
 }
 
 /// Runs `chatlint check ARGS` in `cwd` once per format on standard output,
-/// each time with the five other formats as `--report` files; returns, per
-/// format, the six outputs (one from each run), redacted.
+/// each time with the five other formats as `--report` files (and another
+/// number of threads); returns, per format, the six outputs (one from each
+/// run), redacted.
 fn outputs(cwd: &Path, args: &[&str]) -> Vec<(&'static str, Vec<String>)> {
     let reports = tempfile::tempdir().unwrap();
     let mut all: Vec<(&'static str, Vec<String>)> = FORMATS.iter().map(|f| (*f, Vec::new())).collect();
     for (run, stdout_format) in FORMATS.iter().enumerate() {
         let mut cmd = Command::cargo_bin("chatlint").unwrap();
-        cmd.current_dir(cwd).env("NO_COLOR", "1").arg("check").args(args).args(["--format", stdout_format]);
+        // Each run with another number of threads: the order must not depend on it.
+        let threads = ["1", "2", "3", "4", "8", "16"][run];
+        cmd.current_dir(cwd).env("NO_COLOR", "1").env("RAYON_NUM_THREADS", threads);
+        cmd.arg("check").args(args).args(["--format", stdout_format]);
         let mut files = Vec::new();
         for other in FORMATS.iter().filter(|f| *f != stdout_format) {
             let path = reports.path().join(format!("{run}.{other}"));

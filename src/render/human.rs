@@ -2,6 +2,7 @@
 //! a summary line. Colour only on a terminal, and never with NO_COLOR.
 
 use super::{Summary, plain, shown};
+use crate::runner::FileResult;
 use chatlint_engine::diagnostic::{Diagnostic, Severity};
 use chatlint_engine::source::LineIndex;
 use miette::{
@@ -10,6 +11,7 @@ use miette::{
 };
 use std::borrow::Cow;
 use std::fmt::Write;
+use std::io;
 
 /// A diagnostic bound to its file, in the shape miette renders.
 struct Report<'a> {
@@ -220,58 +222,85 @@ impl Style {
     }
 }
 
-pub fn render(run: &super::Run, style: &Style) -> String {
-    let results = run.results;
-    let theme = if style.color { GraphicalTheme::unicode() } else { GraphicalTheme::unicode_nocolor() };
-    let handler = GraphicalReportHandler::new_themed(theme).with_width(style.width).with_links(false);
-    let mut out = String::new();
-    for r in results {
-        if let Some(e) = &r.error {
-            let _ = writeln!(out, "  × {}: {}\n", shown(&r.name), plain(e));
-            continue;
-        }
-        let index = LineIndex::new(&r.text);
-        for d in &r.diagnostics {
-            let pos = index.line_col(&r.text, d.range.start);
-            let name = shown(&r.name).into_owned();
-            let column = pos.column - 1;
-            let report = match View::of(&r.text, d, &index) {
-                Some(v) => Report {
-                    d,
-                    source: Named { name, text: Cow::Owned(v.text), first_line: v.first_line, column },
-                    range: v.range,
-                },
-                None => Report {
-                    d,
-                    source: Named { name, text: Cow::Borrowed(&r.text), first_line: 0, column },
-                    range: (d.range.start, d.range.end),
-                },
-            };
-            if handler.render_report(&mut out, &report).is_err() {
-                let _ = writeln!(
-                    out,
-                    "{}:{}:{}: {}: {} [{}]",
-                    shown(&r.name),
-                    pos.line,
-                    pos.column,
-                    d.severity.as_str(),
-                    plain(&d.message),
-                    d.rule
-                );
-            }
-            out.push('\n');
-        }
+/// The human report: each file's findings as they come; the diffs, unused
+/// `[[ignore]]` entries, send outcomes and the summary after the files.
+pub struct Human {
+    handler: GraphicalReportHandler,
+    /// `--diff`'s diffs, printed after the findings.
+    diffs: super::Spill,
+    /// What `--send` did with each file (a run that sends holds every file
+    /// anyway).
+    sent: String,
+}
+
+impl Human {
+    pub fn new(style: &Style) -> Human {
+        let theme = if style.color { GraphicalTheme::unicode() } else { GraphicalTheme::unicode_nocolor() };
+        let handler = GraphicalReportHandler::new_themed(theme).with_width(style.width).with_links(false);
+        Human { handler, diffs: super::Spill::default(), sent: String::new() }
     }
-    out.push_str(&super::diffs(results));
-    out.push_str(&super::unused_ignore_lines(run.unused_ignores));
-    #[cfg(feature = "send")]
-    for r in results {
+}
+
+impl super::Report for Human {
+    fn file(&mut self, r: &FileResult, out: &mut dyn io::Write) -> io::Result<()> {
+        let mut text = String::new();
+        findings(&self.handler, r, &mut text);
+        out.write_all(text.as_bytes())?;
+        if let Some(diff) = &r.diff {
+            self.diffs.write(diff.as_bytes())?;
+        }
+        #[cfg(feature = "send")]
         if let Some(sent) = &r.sent {
-            let _ = writeln!(out, "{}: {}", shown(&r.name), sent.human_line());
+            let _ = writeln!(self.sent, "{}: {}", shown(&r.name), sent.human_line());
         }
+        Ok(())
     }
-    out.push_str(&summary_line(&Summary::of(results)));
-    out
+
+    fn end(&mut self, end: &super::End, out: &mut dyn io::Write) -> io::Result<()> {
+        self.diffs.copy_to(out)?;
+        out.write_all(super::unused_ignore_lines(end.unused_ignores).as_bytes())?;
+        out.write_all(self.sent.as_bytes())?;
+        out.write_all(summary_line(&end.summary).as_bytes())
+    }
+}
+
+/// One file's blocks: a snippet per finding, or why it could not be checked.
+fn findings(handler: &GraphicalReportHandler, r: &FileResult, out: &mut String) {
+    if let Some(e) = &r.error {
+        let _ = writeln!(out, "  × {}: {}\n", shown(&r.name), plain(e));
+        return;
+    }
+    let index = LineIndex::new(&r.text);
+    for d in &r.diagnostics {
+        let pos = index.line_col(&r.text, d.range.start);
+        let name = shown(&r.name).into_owned();
+        let column = pos.column - 1;
+        let report = match View::of(&r.text, d, &index) {
+            Some(v) => Report {
+                d,
+                source: Named { name, text: Cow::Owned(v.text), first_line: v.first_line, column },
+                range: v.range,
+            },
+            None => Report {
+                d,
+                source: Named { name, text: Cow::Borrowed(&r.text), first_line: 0, column },
+                range: (d.range.start, d.range.end),
+            },
+        };
+        if handler.render_report(out, &report).is_err() {
+            let _ = writeln!(
+                out,
+                "{}:{}:{}: {}: {} [{}]",
+                shown(&r.name),
+                pos.line,
+                pos.column,
+                d.severity.as_str(),
+                plain(&d.message),
+                d.rule
+            );
+        }
+        out.push('\n');
+    }
 }
 
 pub fn summary_line(s: &Summary) -> String {

@@ -1,4 +1,14 @@
-//! Output formats for a check run.
+//! Output formats for a check run, written as the run goes.
+//!
+//! Every format is a [`Report`]: `begin`, then `file` for each file in the
+//! output order (as soon as the runner has it), then `end` with what only
+//! the whole run knows (unused `[[ignore]]` entries, the counts). A report
+//! never holds the files it was given: JSON and the line formats write each
+//! file's part at once; SARIF (whose `rules` and `invocations` come before
+//! the results) and JUnit (whose counts head the document) keep the files'
+//! parts in a temporary file until `end`, and so do the diffs that human
+//! and concise output print after the findings. The bytes are the same as
+//! rendering the whole run at once (`tests/stream_golden.rs`).
 
 pub mod concise;
 pub mod github;
@@ -12,6 +22,7 @@ use chatlint_engine::diagnostic::Severity;
 use chatlint_workspace::config::UnusedIgnore;
 use std::borrow::Cow;
 use std::fmt::Write;
+use std::io::{self, BufRead, Seek};
 
 /// The report formats.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -39,24 +50,88 @@ impl std::str::FromStr for Format {
     }
 }
 
-/// Everything a report shows about a run.
-pub struct Run<'a> {
-    pub results: &'a [FileResult],
+/// What a report shows after the files: what only the whole run knows.
+pub struct End<'a> {
     pub unused_ignores: &'a [UnusedIgnore],
-    /// The `--fail-on` level (JUnit marks files with such findings as failed).
-    pub fail_at: Option<Severity>,
+    pub summary: Summary,
 }
 
-/// Renders a run in `format`; `color` applies to the human format only.
-pub fn render(format: Format, run: &Run, color: bool) -> String {
-    match format {
-        Format::Human => human::render(run, &human::Style { color, width: 100 }),
-        Format::Json => json::render(run),
-        Format::Sarif => sarif::render(run),
-        Format::Github => github::render(run),
-        Format::Junit => junit::render(run.results, run.fail_at),
-        Format::Concise => concise::render(run),
+/// A report in one format, written as the run goes (see the module doc).
+pub trait Report {
+    /// Before the first file.
+    fn begin(&mut self, _out: &mut dyn io::Write) -> io::Result<()> {
+        Ok(())
     }
+    /// One file, in the output order; its part is written (or set aside)
+    /// before this returns, so the caller may drop it.
+    fn file(&mut self, r: &FileResult, out: &mut dyn io::Write) -> io::Result<()>;
+    /// After the last file.
+    fn end(&mut self, end: &End, out: &mut dyn io::Write) -> io::Result<()>;
+}
+
+/// A fresh report in `format`. `color` applies to the human format only;
+/// `fail_at` is the `--fail-on` level (JUnit marks files with such findings
+/// as failed).
+pub fn report(format: Format, color: bool, fail_at: Option<Severity>) -> Box<dyn Report> {
+    match format {
+        Format::Human => Box::new(human::Human::new(&human::Style { color, width: 100 })),
+        Format::Json => Box::new(json::Json::default()),
+        Format::Sarif => Box::new(sarif::Sarif::default()),
+        Format::Github => Box::new(github::Github::default()),
+        Format::Junit => Box::new(junit::Junit::new(fail_at)),
+        Format::Concise => Box::new(concise::Concise::default()),
+    }
+}
+
+/// Parts of a report kept on disk until its end: an unnamed temporary file
+/// (gone when dropped), made only when something is set aside.
+#[derive(Default)]
+pub(crate) struct Spill {
+    file: Option<io::BufWriter<std::fs::File>>,
+}
+
+impl Spill {
+    pub(crate) fn write(&mut self, bytes: &[u8]) -> io::Result<()> {
+        if self.file.is_none() {
+            self.file = Some(io::BufWriter::new(tempfile::tempfile()?));
+        }
+        io::Write::write_all(self.file.as_mut().expect("just made"), bytes)
+    }
+
+    /// The file, read from its start (nothing when nothing was set aside).
+    fn reader(&mut self) -> io::Result<Option<io::BufReader<std::fs::File>>> {
+        let Some(w) = self.file.take() else { return Ok(None) };
+        let mut f = w.into_inner().map_err(|e| e.into_error())?;
+        f.rewind()?;
+        Ok(Some(io::BufReader::new(f)))
+    }
+
+    /// Writes everything set aside to `out`, and forgets it.
+    pub(crate) fn copy_to(&mut self, out: &mut dyn io::Write) -> io::Result<()> {
+        if let Some(mut r) = self.reader()? {
+            io::copy(&mut r, out)?;
+        }
+        Ok(())
+    }
+
+    /// The lines set aside (each written with a final `\n`), and forgets them.
+    pub(crate) fn lines(&mut self) -> io::Result<impl Iterator<Item = io::Result<String>>> {
+        Ok(self.reader()?.into_iter().flat_map(|r| r.lines()))
+    }
+}
+
+/// Writes `text` (pretty-printed JSON) with every line after the first
+/// indented by `indent` spaces: a fragment at that depth of a larger
+/// pretty-printed document (JSON strings never hold a raw newline).
+pub(crate) fn write_indented(out: &mut dyn io::Write, text: &str, indent: usize) -> io::Result<()> {
+    let pad = format!("\n{:indent$}", "");
+    let mut lines = text.split('\n');
+    out.write_all(lines.next().unwrap_or_default().as_bytes())?;
+    for line in lines {
+        out.write_all(pad.as_bytes())?;
+        out.write_all(line.as_bytes())?;
+    }
+    Ok(())
 }
 
 /// `path:line:col: severity[rule] message`, as the concise and JUnit reports write a finding.
@@ -145,11 +220,6 @@ pub fn send_line(o: &chatlint_send::Outcome) -> String {
     o.human_line().replace("\n  help: ", "; help: ").replace('\n', " ")
 }
 
-/// The diffs `--diff` computed, one after another.
-pub fn diffs(results: &[FileResult]) -> String {
-    results.iter().filter_map(|r| r.diff.as_deref()).collect()
-}
-
 /// One line per unused `[[ignore]]` entry.
 pub fn unused_ignore_lines(unused: &[UnusedIgnore]) -> String {
     let mut out = String::new();
@@ -188,30 +258,34 @@ pub struct Summary {
 
 impl Summary {
     pub fn of(results: &[FileResult]) -> Summary {
-        let mut s = Summary { files: results.len(), ..Summary::default() };
-        for r in results {
-            if r.error.is_some() {
-                s.failed += 1;
-            }
-            #[cfg(feature = "send")]
-            match r.sent.as_ref().map(|o| o.status) {
-                Some(chatlint_send::Status::Sent) => s.sent += 1,
-                Some(chatlint_send::Status::Failed) => s.send_failed += 1,
-                _ => {}
-            }
-            if r.diff.is_some() {
-                s.would_fix += r.fixed;
-            } else {
-                s.fixed += r.fixed;
-            }
-            for d in &r.diagnostics {
-                match d.severity {
-                    Severity::Error => s.errors += 1,
-                    Severity::Warning => s.warnings += 1,
-                    Severity::Hint => s.hints += 1,
-                }
+        let mut s = Summary::default();
+        results.iter().for_each(|r| s.add(r));
+        s
+    }
+
+    /// Counts one more file.
+    pub fn add(&mut self, r: &FileResult) {
+        self.files += 1;
+        if r.error.is_some() {
+            self.failed += 1;
+        }
+        #[cfg(feature = "send")]
+        match r.sent.as_ref().map(|o| o.status) {
+            Some(chatlint_send::Status::Sent) => self.sent += 1,
+            Some(chatlint_send::Status::Failed) => self.send_failed += 1,
+            _ => {}
+        }
+        if r.diff.is_some() {
+            self.would_fix += r.fixed;
+        } else {
+            self.fixed += r.fixed;
+        }
+        for d in &r.diagnostics {
+            match d.severity {
+                Severity::Error => self.errors += 1,
+                Severity::Warning => self.warnings += 1,
+                Severity::Hint => self.hints += 1,
             }
         }
-        s
     }
 }
