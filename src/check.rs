@@ -222,17 +222,18 @@ impl Outputs {
     }
 
     /// Finishes every report; `false` when one could not be written (said
-    /// on standard error for a file; standard output may be closed early,
-    /// as by `| head`).
+    /// on standard error, but for standard output closed early, as by
+    /// `| head`).
     fn end(&mut self, end: &render::End) -> bool {
         self.each(|o| o.report.end(end, &mut o.to).and_then(|_| o.to.flush()));
         let mut ok = true;
         for o in &self.0 {
-            if let Some(e) = &o.failed {
-                ok = false;
-                if let Some(path) = &o.path {
-                    eprintln!("chatlint: cannot write {}: {}", path.display(), files::describe_io(e));
-                }
+            let Some(e) = &o.failed else { continue };
+            ok = false;
+            match &o.path {
+                Some(path) => eprintln!("chatlint: cannot write {}: {}", path.display(), files::describe_io(e)),
+                None if e.kind() == std::io::ErrorKind::BrokenPipe => {}
+                None => eprintln!("chatlint: cannot write the report: {}", files::describe_io(e)),
             }
         }
         ok
@@ -266,12 +267,15 @@ impl<'a> Walked<'a> {
             return;
         }
         let (checked, named) = &mut self.seen[self.at];
+        if let Outcome::Checked(_) = outcome {
+            *checked = true;
+            named.clear();
+        }
+        if *checked || named.len() >= NAMED {
+            return;
+        }
         let why = match outcome {
-            Outcome::Checked(_) => {
-                *checked = true;
-                named.clear();
-                return;
-            }
+            Outcome::Checked(_) => return,
             Outcome::Skipped(Skipped::Excluded(Some(config))) => {
                 let cwd = std::env::current_dir().unwrap_or_default();
                 format!("excluded by {}", config.strip_prefix(&cwd).unwrap_or(config).display())
@@ -279,9 +283,7 @@ impl<'a> Walked<'a> {
             Outcome::Skipped(Skipped::Excluded(None)) => "excluded".to_string(),
             Outcome::Skipped(Skipped::NotARequest) => "not a request".to_string(),
         };
-        if !*checked && named.len() < NAMED {
-            named.push(format!("{} ({why})", targets[i].display_name()));
-        }
+        named.push(format!("{} ({why})", targets[i].display_name()));
     }
 
     /// Each folder whose walk checked no file (a CI job pointed at the

@@ -1,6 +1,8 @@
 //! Runs a check over many files: each goes through the per-document
-//! pipeline (in parallel), fixes are applied on disk when asked, then the
-//! cross-file rules compare the requests.
+//! pipeline (in parallel, a bounded window ahead of the output), fixes are
+//! applied on disk when asked, then, in output order, the cross-file rules
+//! compare the requests and each file is handed on as soon as every file
+//! before it has been.
 
 use crate::disk;
 use chatlint_engine::method::Method;
