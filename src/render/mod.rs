@@ -124,14 +124,7 @@ impl Spill {
 /// indented by `indent` spaces: a fragment at that depth of a larger
 /// pretty-printed document (JSON strings never hold a raw newline).
 pub(crate) fn write_indented(out: &mut dyn io::Write, text: &str, indent: usize) -> io::Result<()> {
-    let pad = format!("\n{:indent$}", "");
-    let mut lines = text.split('\n');
-    out.write_all(lines.next().unwrap_or_default().as_bytes())?;
-    for line in lines {
-        out.write_all(pad.as_bytes())?;
-        out.write_all(line.as_bytes())?;
-    }
-    Ok(())
+    out.write_all(text.replace('\n', &format!("\n{:indent$}", "")).as_bytes())
 }
 
 /// `path:line:col: severity[rule] message`, as the concise and JUnit reports write a finding.
