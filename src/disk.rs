@@ -6,15 +6,18 @@ use std::path::Path;
 
 /// Replaces `path`'s contents with `text` atomically: a temporary file in
 /// the same folder, given the original's permissions, renamed over it.
+/// A symbolic link is followed: the file it points to is rewritten (the
+/// temporary file goes beside that file) and the link stays a link.
 pub fn write_atomically(path: &Path, text: &str) -> std::io::Result<()> {
-    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let real = std::fs::canonicalize(path)?;
+    let dir = real.parent().unwrap_or(Path::new("/"));
     let mut tmp = tempfile::NamedTempFile::new_in(dir)?;
     tmp.write_all(text.as_bytes())?;
     tmp.as_file().sync_all()?;
-    if let Ok(meta) = std::fs::metadata(path) {
+    if let Ok(meta) = std::fs::metadata(&real) {
         tmp.as_file().set_permissions(meta.permissions())?;
     }
-    tmp.persist(path).map_err(|e| e.error)?;
+    tmp.persist(&real).map_err(|e| e.error)?;
     Ok(())
 }
 

@@ -1,6 +1,8 @@
 //! Runs a check over many files: each goes through the per-document
-//! pipeline (in parallel), fixes are applied on disk when asked, then the
-//! cross-file rules compare the requests.
+//! pipeline (in parallel, a bounded window ahead of the output), fixes are
+//! applied on disk when asked, then, in output order, the cross-file rules
+//! compare the requests and each file is handed on as soon as every file
+//! before it has been.
 
 use crate::disk;
 use chatlint_engine::method::Method;
@@ -9,8 +11,9 @@ use chatlint_engine::{Diagnostic, Report};
 use chatlint_workspace::config::ConfigCache;
 use chatlint_workspace::files::Target;
 use chatlint_workspace::pipeline::{self, Choice, Preparation, Prepared, Unreadable};
-use rayon::prelude::*;
 use std::path::Path;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Condvar, Mutex, mpsc};
 
 /// One checked file.
 #[derive(Debug, Clone, Default)]
@@ -68,29 +71,142 @@ pub struct RunOptions<'a> {
 /// pipeline (for the config that settles the cross-file findings).
 type Checked = (FileResult, Facts, Option<Prepared>);
 
-/// Checks every target; files that are not Chat requests are left out.
-pub fn run(targets: &[Target], opts: &RunOptions) -> Vec<FileResult> {
-    let outcomes: Vec<Checked> = targets.par_iter().filter_map(|t| check_one(t, opts)).collect();
-    let mut cross = CrossFile::default();
-    outcomes
-        .into_iter()
-        .map(|(mut res, facts, prepared)| {
-            let extra = cross.next(&res.name, &facts);
-            if let Some(prepared) = prepared.filter(|_| !extra.is_empty()) {
-                let mut all = std::mem::take(&mut res.diagnostics);
-                all.extend(prepared.settle(extra));
-                all.sort_by_key(|d| (d.range.start, d.range.end));
-                res.diagnostics = all;
-            }
-            if !opts.keep_clean_text && res.diagnostics.is_empty() && res.diff.is_none() {
-                res.text = String::new();
-            }
-            res
-        })
-        .collect()
+/// Why a target was not checked.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Skipped {
+    /// Neither its name, the config nor its shape says it is a Chat request.
+    NotARequest,
+    /// The config (this file, when there is one) excludes it.
+    Excluded(Option<std::path::PathBuf>),
 }
 
-fn check_one(target: &Target, opts: &RunOptions) -> Option<Checked> {
+/// What became of one target.
+#[derive(Debug)]
+pub enum Outcome {
+    Checked(Box<FileResult>),
+    Skipped(Skipped),
+}
+
+/// How many targets past the last one handed out the workers may check:
+/// what a run holds at most (beside the one being handed out), however
+/// many files there are and however slow an early one is.
+fn window(threads: usize) -> usize {
+    (threads * 8).max(16)
+}
+
+/// Checks every target in parallel (rayon's threads) and hands each
+/// target's outcome to `emit` in the targets' order, as soon as it and
+/// every target before it are done; the cross-file rules run there, in
+/// that order. Workers never run more than [`window`] targets ahead of
+/// `emit`, so memory depends on the files in flight, not on how many files
+/// there are. `emit` gets the target's index.
+pub fn run(targets: &[Target], opts: &RunOptions, mut emit: impl FnMut(usize, Outcome)) {
+    let threads = rayon::current_num_threads().max(1);
+    let window = window(threads);
+    let gate = Gate::default();
+    let claim = AtomicUsize::new(0);
+    let (tx, rx) = mpsc::channel::<(usize, Result<Checked, Skipped>)>();
+    std::thread::scope(|scope| {
+        let (gate, claim) = (&gate, &claim);
+        scope.spawn(move || {
+            rayon::scope(|s| {
+                for _ in 0..threads {
+                    let tx = tx.clone();
+                    s.spawn(move |_| {
+                        // A panic here must not leave the others waiting for it.
+                        let _stop = gate.stop_on_unwind();
+                        loop {
+                            let i = claim.fetch_add(1, Ordering::Relaxed);
+                            if i >= targets.len() || !gate.wait_for(i, window) {
+                                break;
+                            }
+                            if tx.send((i, check_one(&targets[i], opts))).is_err() {
+                                break;
+                            }
+                        }
+                    });
+                }
+            });
+        });
+        let _stop = gate.stop_on_unwind();
+        // Outcomes that came before their turn, by index.
+        let mut early = std::collections::BTreeMap::new();
+        let mut next = 0;
+        let mut cross = CrossFile::default();
+        for (i, outcome) in rx {
+            early.insert(i, outcome);
+            while let Some(outcome) = early.remove(&next) {
+                emit(next, finish(outcome, &mut cross, opts));
+                next += 1;
+                gate.advance(next);
+            }
+        }
+    });
+}
+
+/// The last step of a file, in output order: the cross-file rules.
+fn finish(outcome: Result<Checked, Skipped>, cross: &mut CrossFile, opts: &RunOptions) -> Outcome {
+    let (mut res, facts, prepared) = match outcome {
+        Ok(checked) => checked,
+        Err(skipped) => return Outcome::Skipped(skipped),
+    };
+    let extra = cross.next(&res.name, &facts);
+    if let Some(prepared) = prepared.filter(|_| !extra.is_empty()) {
+        let mut all = std::mem::take(&mut res.diagnostics);
+        all.extend(prepared.settle(extra));
+        all.sort_by_key(|d| (d.range.start, d.range.end));
+        res.diagnostics = all;
+    }
+    if !opts.keep_clean_text && res.diagnostics.is_empty() && res.diff.is_none() {
+        res.text = String::new();
+    }
+    Outcome::Checked(Box::new(res))
+}
+
+/// How far the output has got, for workers that wait to stay within the
+/// window; `stopped` when a thread panicked (nobody waits then).
+#[derive(Default)]
+struct Gate {
+    state: Mutex<(usize, bool)>,
+    moved: Condvar,
+}
+
+impl Gate {
+    /// Waits until target `i` is within `window` of the output; `false`
+    /// when the run stopped.
+    fn wait_for(&self, i: usize, window: usize) -> bool {
+        let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
+        while !state.1 && i >= state.0 + window {
+            state = self.moved.wait(state).unwrap_or_else(|e| e.into_inner());
+        }
+        !state.1
+    }
+
+    fn advance(&self, emitted: usize) {
+        self.state.lock().unwrap_or_else(|e| e.into_inner()).0 = emitted;
+        self.moved.notify_all();
+    }
+
+    fn stop(&self) {
+        self.state.lock().unwrap_or_else(|e| e.into_inner()).1 = true;
+        self.moved.notify_all();
+    }
+
+    /// Stops the run if the current thread unwinds before this is dropped.
+    fn stop_on_unwind(&self) -> impl Drop + '_ {
+        struct OnUnwind<'g>(&'g Gate);
+        impl Drop for OnUnwind<'_> {
+            fn drop(&mut self) {
+                if std::thread::panicking() {
+                    self.0.stop();
+                }
+            }
+        }
+        OnUnwind(self)
+    }
+}
+
+fn check_one(target: &Target, opts: &RunOptions) -> Result<Checked, Skipped> {
     let name = target.display_name();
     let (explicit, path) = match target {
         Target::File { path, explicit } => (*explicit, path.as_path()),
@@ -100,16 +216,16 @@ fn check_one(target: &Target, opts: &RunOptions) -> Option<Checked> {
         Choice { method: opts.method, params: opts.params.clone(), explicit, last_known: None, strict: opts.strict };
     let prepared = match pipeline::prepare(opts.configs, path, &choice) {
         Preparation::Ready(p) => p,
-        Preparation::Excluded(_) => return None,
+        Preparation::Excluded(config) => return Err(Skipped::Excluded(config.path.clone())),
         Preparation::BadConfig(e) => {
-            return Some((FileResult::failed(name, format!("config: {e}")), Facts::default(), None));
+            return Ok((FileResult::failed(name, format!("config: {e}")), Facts::default(), None));
         }
     };
     let text = match prepared.read(target) {
         Ok(t) => t,
-        Err(Unreadable::Refused(why)) => return Some((FileResult::failed(name, why), Facts::default(), None)),
+        Err(Unreadable::Refused(why)) => return Ok((FileResult::failed(name, why), Facts::default(), None)),
         Err(Unreadable::NotUtf8 { report, lossy }) => {
-            let method = report.method?;
+            let method = report.method.ok_or(Skipped::NotARequest)?;
             let res = FileResult {
                 name,
                 text: lossy,
@@ -117,7 +233,7 @@ fn check_one(target: &Target, opts: &RunOptions) -> Option<Checked> {
                 diagnostics: report.diagnostics,
                 ..FileResult::default()
             };
-            return Some((res, Facts::default(), None));
+            return Ok((res, Facts::default(), None));
         }
     };
     let mut res = FileResult { name, params: prepared.params.clone(), ..FileResult::default() };
@@ -127,7 +243,7 @@ fn check_one(target: &Target, opts: &RunOptions) -> Option<Checked> {
             if fixed.text != text {
                 res.fixed = fixed.applied;
                 if matches!(opts.fix, FixMode::Diff { .. }) {
-                    res.diff = Some(disk::unified_diff(&res.name, &text, &fixed.text));
+                    res.diff = Some(disk::unified_diff(&crate::render::shown(&res.name), &text, &fixed.text));
                     fixed.original
                 } else if let Err(e) = disk::write_atomically(path, &fixed.text) {
                     res.error =
@@ -143,11 +259,11 @@ fn check_one(target: &Target, opts: &RunOptions) -> Option<Checked> {
         }
         _ => prepared.check(&text),
     };
-    let method = report.method?;
+    let method = report.method.ok_or(Skipped::NotARequest)?;
     if res.text.is_empty() {
         res.text = text;
     }
     res.method = Some(method);
     res.diagnostics = report.diagnostics;
-    Some((res, report.facts, Some(prepared)))
+    Ok((res, report.facts, Some(prepared)))
 }

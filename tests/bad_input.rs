@@ -35,6 +35,7 @@ impl Case {
             .arg(target)
             .arg(self.path("companion.setup.json"))
             .args(["--format", "json"])
+            .timeout(std::time::Duration::from_secs(30))
             .output()
             .unwrap();
         let code = out.status.code().expect("exited normally, not by a signal");
@@ -284,4 +285,143 @@ fn safe_fixes_add_no_duplicate_keys() {
         let fixed = fix_text(&Request::new(text, Some(method), None), &Settings::default(), false);
         assert_eq!(duplicate_keys(&fixed.text), duplicate_keys(text), "{}", fixed.text);
     }
+}
+
+/// Issue 12 item 18: a FIFO, a socket or a device named on the command line
+/// is refused at once with a clear error (exit 2), never read or waited on;
+/// the other files are still checked.
+#[test]
+fn fifos_sockets_and_devices_are_refused_without_blocking() {
+    let case = Case::new();
+    let fifo = case.path("pipe.setup.json");
+    assert!(std::process::Command::new("mkfifo").arg(&fifo).status().unwrap().success());
+    let (code, v) = case.check(&fifo);
+    assert_eq!(code, 2);
+    let err = Case::file(&v, &fifo)["error"].as_str().unwrap().to_string();
+    assert!(err.contains("is a FIFO (named pipe), not a regular file"), "{err}");
+
+    let socket = case.path("socket.setup.json");
+    let _listener = std::os::unix::net::UnixListener::bind(&socket).unwrap();
+    let (code, v) = case.check(&socket);
+    assert_eq!(code, 2);
+    let err = Case::file(&v, &socket)["error"].as_str().unwrap().to_string();
+    assert!(err.contains("is a socket, not a regular file"), "{err}");
+
+    for device in ["/dev/null", "/dev/zero"] {
+        let (code, v) = case.check(Path::new(device));
+        assert_eq!(code, 2);
+        let err = Case::file(&v, Path::new(device))["error"].as_str().unwrap().to_string();
+        assert!(err.contains("is a character device, not a regular file"), "{device}: {err}");
+    }
+
+    // A link to a FIFO is refused the same way.
+    let link = case.path("link.setup.json");
+    std::os::unix::fs::symlink(&fifo, &link).unwrap();
+    let (code, v) = case.check(&link);
+    assert_eq!(code, 2);
+    assert!(Case::file(&v, &link)["error"].as_str().unwrap().contains("FIFO"), "{v:#}");
+}
+
+/// Issue 12 item 20: the largest size limits are honoured, not wrapped
+/// around (which read every file as empty: a false `invalid-json`).
+#[test]
+fn the_largest_size_limits_do_not_overflow() {
+    let case = Case::new();
+    let p = case.write("ok.setup.json", COMPANION.replace("GROUP_CHAT", "SPACE"));
+    for limit in [u64::MAX, u64::MAX - 1, i64::MAX as u64] {
+        let out = Command::cargo_bin("chatlint")
+            .unwrap()
+            .arg("check")
+            .arg(&p)
+            .args(["--format", "json", "--max-file-size", &limit.to_string()])
+            .output()
+            .unwrap();
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert_eq!(out.status.code(), Some(0), "--max-file-size {limit}: {text}");
+        assert!(!text.contains("invalid-json"), "--max-file-size {limit}: {text}");
+    }
+    // The config's largest (a TOML integer is at most i64::MAX).
+    fs::write(case.path("chatlint.toml"), format!("max_file_size = {}\n", i64::MAX)).unwrap();
+    let out = Command::cargo_bin("chatlint").unwrap().arg("check").arg(&p).output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stdout));
+    // Standard input too.
+    let out = Command::cargo_bin("chatlint")
+        .unwrap()
+        .args(["check", "-", "--stdin-filename", "in.setup.json", "--max-file-size", &u64::MAX.to_string()])
+        .write_stdin(COMPANION.replace("GROUP_CHAT", "SPACE"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stdout));
+}
+
+/// Runs `chatlint check ARGS` (killed after 30 s); returns (exit code, stdout + stderr).
+fn run(args: &[&std::ffi::OsStr]) -> (i32, String) {
+    let out = Command::cargo_bin("chatlint")
+        .unwrap()
+        .arg("check")
+        .args(args)
+        .env("NO_COLOR", "1")
+        .timeout(std::time::Duration::from_secs(30))
+        .output()
+        .unwrap();
+    let text = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    let code = out.status.code().unwrap_or_else(|| panic!("killed (hung?): {text}"));
+    assert_ne!(code, 101, "chatlint panicked: {text}");
+    (code, text)
+}
+
+/// Issue 12 item 19: a glob too big to compile is a clean config error
+/// naming the entry (exit 2), in `[[ignore]]` as in `exclude`, `include`
+/// and `[methods]`, and the message does not repeat the whole pattern.
+#[test]
+fn a_glob_too_big_to_compile_is_a_config_error() {
+    let huge = "?".repeat(200_000);
+    let configs = [
+        ("[[ignore]]", format!("[[ignore]]\npath = \"{huge}\"\nrule = \"user-name-format\"\nreason = \"x\"\n")),
+        ("exclude", format!("exclude = [\"{huge}\"]\n")),
+        ("include", format!("include = [\"{huge}\"]\n")),
+        ("[methods]", format!("[methods]\n\"spaces.setup\" = [\"{huge}\"]\n")),
+    ];
+    for (section, config) in configs {
+        let case = Case::new();
+        fs::write(case.path("chatlint.toml"), config).unwrap();
+        let (code, text) = run(&[case.path("companion.setup.json").as_os_str()]);
+        assert_eq!(code, 2, "{section}: {text}");
+        assert!(text.contains("chatlint.toml") && text.contains(section), "{section}: {text}");
+        assert!(text.contains("too big to compile"), "{section}: {text}");
+        assert!(text.len() < 10_000, "{section}: the message repeats the pattern ({} bytes)", text.len());
+    }
+}
+
+/// Issue 12 item 21: `--config` must name a regular file of at most 1 MiB
+/// (`/dev/zero` was read without end), and a `chatlint.toml` found upward
+/// that is a folder, a FIFO or a device is reported by name, not skipped.
+#[test]
+fn a_config_that_is_not_a_small_regular_file_is_reported() {
+    let case = Case::new();
+    let companion = case.path("companion.setup.json");
+    for (config, words) in
+        [("/dev/zero", "is a character device, not a regular file"), ("/dev/null", "is a character device")]
+    {
+        let (code, text) = run(&["--config".as_ref(), config.as_ref(), companion.as_os_str()]);
+        assert_eq!(code, 2, "{text}");
+        assert!(text.contains(config) && text.contains(words), "{text}");
+    }
+    let big = case.path("big.toml");
+    fs::write(&big, "# padding\n".repeat(200_000)).unwrap();
+    let (code, text) = run(&["--config".as_ref(), big.as_os_str(), companion.as_os_str()]);
+    assert_eq!(code, 2, "{text}");
+    assert!(text.contains("big.toml") && text.contains("larger than 1 MiB"), "{text}");
+
+    // Found upward: a folder, then a FIFO, named chatlint.toml.
+    let found = case.path("chatlint.toml");
+    fs::create_dir(&found).unwrap();
+    let (code, text) = run(&[companion.as_os_str()]);
+    assert_eq!(code, 2, "{text}");
+    assert!(text.contains(&format!("{}: is a folder, not a file", found.display())), "{text}");
+    fs::remove_dir(&found).unwrap();
+    assert!(std::process::Command::new("mkfifo").arg(&found).status().unwrap().success());
+    let (code, text) = run(&[companion.as_os_str()]);
+    assert_eq!(code, 2, "{text}");
+    assert!(text.contains(&format!("{}: is a FIFO (named pipe), not a regular file", found.display())), "{text}");
 }

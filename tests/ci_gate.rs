@@ -105,13 +105,26 @@ fn sarif_report_has_the_finding_its_rule_and_region() {
 #[test]
 #[ignore = "needs Microsoft's SARIF validator ($SARIF_MULTITOOL; installed by .ci/run); run with cargo test -- --ignored"]
 fn sarif_passes_microsofts_validator_with_no_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    let examples = sarif_report_of_examples(dir.path());
+    let problems = validate_sarif(&examples);
+    assert!(problems.is_empty(), "the SARIF validator reported, on the examples: {problems:#?}");
+    // Locations given with `.` and `..` (SARIF1002 rejects them unresolved).
+    let (sarif, _files, _) = sarif_with_dotted_paths();
+    let dotted = dir.path().join("dotted.sarif");
+    fs::write(&dotted, sarif).unwrap();
+    let problems = validate_sarif(&dotted);
+    assert!(problems.is_empty(), "the SARIF validator reported, on dotted paths: {problems:#?}");
+}
+
+/// What Microsoft's SARIF validator reports about a file.
+fn validate_sarif(sarif: &Path) -> Vec<String> {
     let tool = sarif_multitool();
     let dir = tempfile::tempdir().unwrap();
-    let sarif = sarif_report_of_examples(dir.path());
     let out = dir.path().join("validation.sarif");
     let status = std::process::Command::new(tool)
         .arg("validate")
-        .arg(&sarif)
+        .arg(sarif)
         .arg("-o")
         .arg(&out)
         .env("DOTNET_SYSTEM_GLOBALIZATION_INVARIANT", "1")
@@ -119,13 +132,60 @@ fn sarif_passes_microsofts_validator_with_no_errors() {
         .unwrap();
     assert!(status.success(), "the validator failed to run");
     let report: serde_json::Value = serde_json::from_str(&fs::read_to_string(&out).unwrap()).unwrap();
-    let problems: Vec<String> = report["runs"][0]["results"]
+    report["runs"][0]["results"]
         .as_array()
         .unwrap()
         .iter()
         .map(|r| format!("{} {}: {}", r["level"], r["ruleId"], r["message"]))
+        .collect()
+}
+
+/// Issue 12 item 24: SARIF locations are normalised: `.` and `..` are
+/// resolved (the validator rejects `file:///a/b/../c`, SARIF1002), a
+/// relative path inside the current folder stays relative to `SRCROOT`, and
+/// one that climbs out of it becomes an absolute `file:///` URI.
+#[test]
+fn sarif_uris_are_normalised() {
+    let (sarif, _dir, root) = sarif_with_dotted_paths();
+    let repo = root.join("repo");
+    let log: serde_json::Value = serde_json::from_str(&sarif).unwrap();
+    let mut uris: Vec<(String, Option<String>)> = log["runs"][0]["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            let a = &r["locations"][0]["physicalLocation"]["artifactLocation"];
+            (a["uri"].as_str().unwrap().to_string(), a["uriBaseId"].as_str().map(str::to_string))
+        })
         .collect();
-    assert!(problems.is_empty(), "the SARIF validator reported: {problems:#?}");
+    uris.dedup();
+    assert_eq!(
+        uris,
+        [
+            (format!("file://{}/requests/team.setup.json", repo.display()), None),
+            ("requests/team.setup.json".to_string(), Some("SRCROOT".to_string())),
+            (format!("file://{}/other/x.setup.json", root.display()), None),
+        ],
+        "{sarif}"
+    );
+}
+
+/// The SARIF of files named with `.` and `..`, from inside `repo/` and
+/// from beside it; the folder they are in (kept while it is in use) and its
+/// canonical path.
+fn sarif_with_dotted_paths() -> (String, tempfile::TempDir, PathBuf) {
+    let dir = temp_with(&[("repo/requests/team.setup.json", GROUP_CHAT), ("other/x.setup.json", GROUP_CHAT)]);
+    let root = fs::canonicalize(dir.path()).unwrap();
+    let repo = root.join("repo");
+    let absolute = format!("{}/requests/../requests/./team.setup.json", repo.display());
+    let out = Command::cargo_bin("chatlint")
+        .unwrap()
+        .current_dir(&repo)
+        .args(["check", "--format", "sarif", &absolute, "./requests/../requests/team.setup.json"])
+        .arg("../other/x.setup.json")
+        .output()
+        .unwrap();
+    (String::from_utf8(out.stdout).unwrap(), dir, root)
 }
 
 /// Every rule whose doc says it has a fix: fixing each invalid example
@@ -287,4 +347,50 @@ fn add_ignores_baselines_every_finding() {
     let (code, out) = run_in(dir.path(), &["check", "."]);
     assert_eq!(code, 0, "{out}");
     assert!(out.contains("0 errors") && !out.contains("unused"), "{out}");
+}
+
+/// Issue 12 item 16: `--fix` leaves a finding that `[[ignore]]` accepted as
+/// it is (the entry runs inside every fix pass), fixes the rest, and does
+/// not report the entry as unused afterwards.
+#[test]
+fn fix_leaves_accepted_findings_alone_and_their_entry_is_used() {
+    let config = r#"
+[[ignore]]
+path = "team.setup.json"
+rule = "display-name-forbidden"
+reason = "the provisioning script drops it"
+"#;
+    let dir = temp_with(&[("team.setup.json", GROUP_CHAT), ("chatlint.toml", config)]);
+    let file = dir.path().join("team.setup.json");
+    let (code, out) = run_in(dir.path(), &["check", ".", "--fix", "--format", "json"]);
+    assert_eq!(code, 0, "{out}");
+    let fixed = fs::read_to_string(&file).unwrap();
+    assert!(fixed.contains("\"displayName\": \"Team\""), "--fix removed an accepted finding:\n{fixed}");
+    assert!(fixed.contains("\"users/1\"") && !fixed.contains("people/1"), "the other fix was not applied:\n{fixed}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["unused_ignores"], serde_json::json!([]), "the entry silenced a finding: {v:#}");
+    assert_eq!(v["summary"]["fixed"], 1, "{v:#}");
+    // The next run agrees: nothing to fix, the entry still in use.
+    let (code, out) = run_in(dir.path(), &["check", ".", "--fix", "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!((code, &v["summary"]["fixed"], &v["unused_ignores"]), (0, &0.into(), &serde_json::json!([])));
+    assert_eq!(fs::read_to_string(&file).unwrap(), fixed);
+}
+
+/// Issue 12 item 17: `--fix` on a symbolic link fixes the file it points
+/// to (atomically, beside the target) and leaves the link a link.
+#[test]
+fn fix_through_a_symlink_fixes_the_target_and_keeps_the_link() {
+    let dir = temp_with(&[("real/team.setup.json", GROUP_CHAT)]);
+    let target = dir.path().join("real/team.setup.json");
+    let link = dir.path().join("team.setup.json");
+    std::os::unix::fs::symlink("real/team.setup.json", &link).unwrap();
+    let (code, out) = run_in(dir.path(), &["check", "team.setup.json", "--fix"]);
+    assert_eq!(code, 0, "{out}");
+    assert!(fs::symlink_metadata(&link).unwrap().file_type().is_symlink(), "the link was replaced by a file");
+    assert_eq!(fs::read_link(&link).unwrap(), Path::new("real/team.setup.json"));
+    let fixed = fs::read_to_string(&target).unwrap();
+    assert!(!fixed.contains("displayName") && fixed.contains("\"users/1\""), "the target was not fixed:\n{fixed}");
+    let leftovers: Vec<_> = fs::read_dir(dir.path().join("real")).unwrap().map(|e| e.unwrap().file_name()).collect();
+    assert_eq!(leftovers.len(), 1, "no temporary file is left beside the target: {leftovers:?}");
 }

@@ -329,3 +329,251 @@ parent = "spaces/AAA"
         assert_eq!(&std::fs::read_to_string(dir.path().join(name)).unwrap(), text, "{name} was rewritten");
     }
 }
+
+const GROUP_CHAT_NAMED: &str = r#"{"requestId": "6f1c2d3e-4a5b-4c6d-8e7f-901a2b3c4d5e", "space": {"spaceType": "GROUP_CHAT", "displayName": "x"}, "memberships": [{"member": {"name": "users/1", "type": "HUMAN"}}, {"member": {"name": "users/2", "type": "HUMAN"}}]}"#;
+
+/// Runs `chatlint ARGS` in `dir`; returns (exit code, stdout, stderr).
+fn run_in(dir: &Path, args: &[&str]) -> (i32, String, String) {
+    let out = Command::cargo_bin("chatlint")
+        .unwrap()
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .args(args)
+        .timeout(std::time::Duration::from_secs(60))
+        .output()
+        .unwrap();
+    let text = |b: Vec<u8>| String::from_utf8(b).unwrap();
+    (out.status.code().expect("exited"), text(out.stdout), text(out.stderr))
+}
+
+/// Issue 12 item 22: a file name with a newline or an escape sequence is
+/// shown quoted and escaped in human and concise output (it cannot split a
+/// line or reach the terminal); GitHub, JUnit and SARIF escape it their way.
+#[test]
+fn control_characters_in_file_names_are_escaped() {
+    let dir = tempfile::tempdir().unwrap();
+    let name = "evil\n\u{1b}[31mred,x:y.setup.json";
+    fs::write(dir.path().join(name), GROUP_CHAT_NAMED).unwrap();
+    let shown = r#""evil\n\x1b[31mred,x:y.setup.json""#;
+    for format in ["human", "concise"] {
+        let (code, out, _) = run_in(dir.path(), &["check", ".", "--format", format]);
+        assert_eq!(code, 1, "{out}");
+        assert!(!out.contains('\u{1b}'), "{format}: an escape character reached the output:\n{out}");
+        assert!(!out.lines().any(|l| l.starts_with("[31mred")), "{format}: the name split a line:\n{out}");
+        assert!(out.contains(shown), "{format}: the name is not shown escaped:\n{out}");
+    }
+    let (_, out, _) = run_in(dir.path(), &["check", ".", "--format", "concise"]);
+    assert!(out.contains(&format!("{shown}:1:92: error[display-name-forbidden]")), "{out}");
+    // A name given on the command line that does not exist: the error line too.
+    let (code, out, _) = run_in(dir.path(), &["check", "no\u{1b}]0;title\u{7}such.setup.json"]);
+    assert_eq!(code, 2);
+    assert!(
+        !out.contains('\u{1b}') && !out.contains('\u{7}') && out.contains(r#""no\x1b]0;title\x07such.setup.json""#),
+        "{out}"
+    );
+
+    // Control characters inside the file are shown as symbols in snippets.
+    let raw = dir.path().join("raw.setup.json");
+    fs::write(&raw, "{\"space\": {\"spaceType\": \"SPACE\", \"displayName\": \"a\u{1b}[2Jb\"}}").unwrap();
+    let (_, out, _) = run_in(dir.path(), &["check", "raw.setup.json"]);
+    assert!(!out.contains('\u{1b}') && out.contains("a␛[2Jb"), "{out}");
+    fs::remove_file(raw).unwrap();
+
+    // GitHub: one workflow command per line, the property escaped as the runner unescapes it.
+    let (_, out, _) = run_in(dir.path(), &["check", ".", "--format", "github"]);
+    assert_eq!(out.lines().count(), 1, "{out}");
+    assert!(out.starts_with("::error file=evil%0A\u{1b}[31mred%2Cx%3Ay.setup.json,line=1,"), "{out}");
+    // JUnit: well-formed XML whose attribute keeps the newline (as a character reference).
+    let (_, out, _) = run_in(dir.path(), &["check", ".", "--format", "junit"]);
+    assert!(!out.contains('\u{1b}'), "{out}");
+    assert!(out.contains(r#"<testcase name="&quot;evil\n\x1b[31mred,x:y.setup.json&quot;""#), "{out}");
+    // SARIF: a percent-encoded URI.
+    let (_, out, _) = run_in(dir.path(), &["check", ".", "--format", "sarif"]);
+    assert!(out.contains(r#""uri": "evil%0A%1B%5B31mred%2Cx%3Ay.setup.json""#), "{out}");
+}
+
+/// The `[name:line:column]` of every snippet header in human output.
+fn snippet_headers(human: &str) -> Vec<(String, u64, u64)> {
+    human
+        .lines()
+        .filter_map(|l| l.trim_start().strip_prefix("╭─[")?.strip_suffix(']').map(str::to_string))
+        .map(|h| {
+            let mut parts = h.rsplitn(3, ':');
+            let column = parts.next().unwrap().parse().unwrap();
+            let line = parts.next().unwrap().parse().unwrap();
+            (parts.next().unwrap().to_string(), line, column)
+        })
+        .collect()
+}
+
+/// Every finding's (path, line, column) in JSON output, in order.
+fn json_positions(json: &str) -> Vec<(String, u64, u64)> {
+    let v: serde_json::Value = serde_json::from_str(json).unwrap();
+    let mut out = Vec::new();
+    for f in v["files"].as_array().unwrap() {
+        for d in f["diagnostics"].as_array().unwrap() {
+            out.push((f["path"].as_str().unwrap().into(), d["line"].as_u64().unwrap(), d["column"].as_u64().unwrap()));
+        }
+    }
+    out
+}
+
+/// Issue 12 item 23: the human snippet header says the same line and
+/// column as JSON, also after a byte order mark or other characters of
+/// several bytes on the line (columns count Unicode scalar values).
+#[test]
+fn snippet_headers_agree_with_json_columns() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(dir.path().join("bom.setup.json"), format!("\u{feff}{GROUP_CHAT_NAMED}")).unwrap();
+    fs::write(
+        dir.path().join("accents.setup.json"),
+        GROUP_CHAT_NAMED.replace("\"displayName\": \"x\"", "\"displayName\": \"Équipe 開発 🚀\", \"colour\": 1"),
+    )
+    .unwrap();
+    // Short lines, shown whole.
+    fs::write(
+        dir.path().join("short.setup.json"),
+        "{\n  \"space\": {\n    \"spaceType\": \"SPACE\",\n    \"displayName\": \"Équipe 開発 🚀\", \"colour\": 1\n  }\n}\n",
+    )
+    .unwrap();
+    let (_, human, _) = run_in(dir.path(), &["check", "."]);
+    let (_, json, _) = run_in(dir.path(), &["check", ".", "--format", "json"]);
+    let headers = snippet_headers(&human);
+    assert!(headers.contains(&("short.setup.json".into(), 4, 35)), "{headers:?}");
+    assert_eq!(headers, json_positions(&json), "{human}");
+    assert!(headers.contains(&("bom.setup.json".into(), 1, 93)), "{headers:?}");
+    assert!(headers.iter().any(|(f, _, c)| f == "accents.setup.json" && *c == 122), "{headers:?}");
+    // The same on the bundled examples.
+    let human = stdout_of(chatlint().args(["check", "examples/"]));
+    let json = stdout_of(chatlint().args(["check", "examples/", "--format", "json"]));
+    assert_eq!(snippet_headers(&human), json_positions(&json));
+}
+
+/// Issue 12 item 25: a very long line is cut around the finding (with an
+/// ellipsis) instead of printed whole, and only what is shown is
+/// underlined; the header keeps the true line and column.
+#[test]
+fn long_lines_are_cut_around_the_finding() {
+    let dir = tempfile::tempdir().unwrap();
+    let guidelines = "g".repeat(5_500);
+    let body = GROUP_CHAT_NAMED.replace(
+        "\"displayName\": \"x\"",
+        &format!("\"spaceDetails\": {{\"guidelines\": \"{guidelines}\"}}, \"displayName\": \"x\""),
+    );
+    fs::write(dir.path().join("long.setup.json"), body).unwrap();
+    let (code, human, _) = run_in(dir.path(), &["check", "."]);
+    assert_eq!(code, 1, "{human}");
+    let (_, json, _) = run_in(dir.path(), &["check", ".", "--format", "json"]);
+    assert!(json.contains("guidelines-too-long") && json.contains("display-name-forbidden"), "{json}");
+    for line in human.lines() {
+        assert!(line.chars().count() <= 120, "a line of {} characters:\n{line}", line.chars().count());
+    }
+    assert!(human.contains('…'), "{human}");
+    assert!(human.contains("\"displayName\": \"x\""), "the finding is not shown:\n{human}");
+    assert_eq!(snippet_headers(&human), json_positions(&json), "{human}");
+}
+
+/// Issue 12 item 26: options that would silently do nothing are usage
+/// errors that say why.
+#[test]
+fn options_that_would_do_nothing_are_usage_errors() {
+    let (code, out, err) =
+        run_in(Path::new(env!("CARGO_MANIFEST_DIR")), &["check", "examples/valid", "--unsafe-fixes"]);
+    assert_eq!(code, 2, "{out}");
+    assert!(err.contains("--unsafe-fixes needs --fix or --diff"), "{err}");
+    assert!(out.is_empty(), "nothing is checked: {out}");
+    if cfg!(feature = "send") {
+        let (code, _, err) =
+            run_in(Path::new(env!("CARGO_MANIFEST_DIR")), &["check", "examples/valid", "--send-passing"]);
+        assert_eq!(code, 2);
+        assert!(err.contains("--send-passing needs --send or --dry-run"), "{err}");
+    }
+}
+
+/// Issue 12 item 26: what `--dry-run` (and `--send`) did with each file is
+/// in the concise and GitHub output too, not only in human and JSON.
+#[cfg(feature = "send")]
+#[test]
+fn send_outcomes_show_in_concise_and_github_output() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let file = "examples/valid/guide-api-setup.setup.json";
+    let (code, out, _) = run_in(root, &["check", file, "--dry-run", "--format", "concise"]);
+    assert_eq!(code, 0, "{out}");
+    let line = format!(
+        "{file}: dry run: would send POST https://chat.googleapis.com/v1/spaces:setup [requestId e8beeadc-5666-524b-b6da-b523da813372, derived]"
+    );
+    assert!(out.lines().any(|l| l == line), "{out}");
+    let (_, out, _) = run_in(root, &["check", file, "--dry-run", "--format", "github"]);
+    let notice = format!(
+        "::notice file={file},title=chatlint send::dry run: would send POST https://chat.googleapis.com/v1/spaces:setup [requestId e8beeadc-5666-524b-b6da-b523da813372, derived]"
+    );
+    assert!(out.lines().any(|l| l == notice), "{out}");
+    // Blocked by the gate: said so in both.
+    let (code, out, _) =
+        run_in(root, &["check", "examples/invalid/group-chat.setup.json", file, "--dry-run", "--format", "concise"]);
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains(&format!("{file}: not sent: ")), "{out}");
+    let (_, out, _) =
+        run_in(root, &["check", "examples/invalid/group-chat.setup.json", file, "--dry-run", "--format", "github"]);
+    assert!(out.contains(&format!("::warning file={file},title=chatlint send::not sent: ")), "{out}");
+}
+
+/// Issue 12 item 27: a folder walk that finds nothing to check is an error
+/// (exit 2: a CI job pointed at the wrong folder must not pass), saying
+/// what it found and skipped, by name, in a bounded list.
+#[test]
+fn a_walk_that_finds_nothing_to_check_says_what_it_skipped() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    fs::create_dir_all(d.join("tools")).unwrap();
+    fs::write(d.join("tools/package.json"), r#"{"name": "x", "version": "1.0.0"}"#).unwrap();
+    fs::write(d.join("tools/tsconfig.json"), "{}").unwrap();
+    fs::write(d.join("tools/notes.txt"), "hello").unwrap();
+    let (code, out, _) = run_in(d, &["check", "tools"]);
+    assert_eq!(code, 2, "{out}");
+    assert!(
+        out.contains(
+            "no Chat request files found under tools; skipped: tools/package.json (not a request), tools/tsconfig.json (not a request)"
+        ),
+        "{out}"
+    );
+    // In JSON, the folder is reported with its error.
+    let (code, out, _) = run_in(d, &["check", "tools", "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!((code, &v["files"][0]["path"]), (2, &"tools".into()), "{v:#}");
+    assert!(v["files"][0]["error"].as_str().unwrap().starts_with("no Chat request files found under tools"));
+
+    // An empty folder, and a folder named like a request file.
+    fs::create_dir(d.join("empty")).unwrap();
+    fs::create_dir(d.join("x.setup.json")).unwrap();
+    fs::write(d.join("x.setup.json/readme.md"), "# nothing").unwrap();
+    for folder in ["empty", "x.setup.json"] {
+        let (code, out, _) = run_in(d, &["check", folder]);
+        assert_eq!(code, 2, "{out}");
+        assert!(out.contains(&format!("no Chat request files found under {folder}: it has no .json files")), "{out}");
+    }
+
+    // Everything excluded by the config.
+    fs::create_dir(d.join("drafts")).unwrap();
+    fs::write(d.join("drafts/a.setup.json"), GROUP_CHAT_NAMED).unwrap();
+    fs::write(d.join("chatlint.toml"), "exclude = [\"drafts/**\"]\n").unwrap();
+    let (code, out, _) = run_in(d, &["check", "drafts"]);
+    assert_eq!(code, 2, "{out}");
+    assert!(out.contains("skipped: drafts/a.setup.json (excluded by chatlint.toml)"), "{out}");
+
+    // A long list is cut.
+    fs::create_dir(d.join("many")).unwrap();
+    for i in 0..25 {
+        fs::write(d.join(format!("many/n{i:02}.json")), "{}").unwrap();
+    }
+    let (code, out, _) = run_in(d, &["check", "many"]);
+    assert_eq!(code, 2, "{out}");
+    assert!(out.contains("many/n09.json (not a request), and 15 more"), "{out}");
+    assert!(!out.contains("n10.json"), "{out}");
+
+    // A folder with a request among other files is checked as before.
+    fs::write(d.join("tools/team.setup.json"), GROUP_CHAT_NAMED.replace("GROUP_CHAT", "SPACE")).unwrap();
+    let (code, out, _) = run_in(d, &["check", "tools"]);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("Checked 1 file"), "{out}");
+}

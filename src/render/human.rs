@@ -1,25 +1,38 @@
 //! The default output: each finding with a source snippet (miette), then
 //! a summary line. Colour only on a terminal, and never with NO_COLOR.
 
-use super::Summary;
+use super::{Summary, plain, shown};
+use crate::runner::FileResult;
 use chatlint_engine::diagnostic::{Diagnostic, Severity};
 use chatlint_engine::source::LineIndex;
 use miette::{
     GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteError, MietteSpanContents, SourceCode, SourceSpan,
     SpanContents,
 };
+use std::borrow::Cow;
 use std::fmt::Write;
+use std::io;
 
 /// A diagnostic bound to its file, in the shape miette renders.
 struct Report<'a> {
     d: &'a Diagnostic,
     source: Named<'a>,
+    /// The finding's range in `source`.
+    range: (usize, usize),
 }
 
-/// The file's text under its name (miette's own `NamedSource` wants to own it).
+/// What miette is shown of a file for one finding, under the file's name
+/// (miette's own `NamedSource` wants to own the text): the file itself, or,
+/// when a line around the finding is too long or holds control characters,
+/// a [`View`] of just those lines.
 struct Named<'a> {
     name: String,
-    text: &'a str,
+    text: Cow<'a, str>,
+    /// The file's line (0-based) that `text` starts with.
+    first_line: usize,
+    /// The finding's column in the file (0-based, in Unicode scalar values,
+    /// as JSON counts them): the header's, whatever miette would count.
+    column: usize,
 }
 
 impl SourceCode for Named<'_> {
@@ -29,13 +42,16 @@ impl SourceCode for Named<'_> {
         before: usize,
         after: usize,
     ) -> Result<Box<dyn SpanContents<'b> + 'b>, MietteError> {
-        let inner = self.text.read_span(span, before, after)?;
+        let inner = self.text.as_ref().read_span(span, before, after)?;
+        // Without context lines, miette reads the finding itself for the
+        // header's line:column; it counts the column in bytes.
+        let column = if before == 0 { self.column } else { inner.column() };
         let contents = MietteSpanContents::new_named(
             self.name.clone(),
             inner.data(),
             *inner.span(),
-            inner.line(),
-            inner.column(),
+            inner.line() + self.first_line,
+            column,
             inner.line_count(),
         )
         .with_language("json");
@@ -43,15 +59,124 @@ impl SourceCode for Named<'_> {
     }
 }
 
+/// Lines up to this many characters are shown whole.
+const MAX_LINE: usize = 100;
+/// A longer line shows this many characters around the finding.
+const WINDOW: usize = 80;
+
+/// The lines around a finding (one before, one after, as miette shows
+/// them) as they are printed: each cut to the same window of columns
+/// around the finding, with `…` where text is left out, and characters a
+/// terminal must not get raw shown as symbols (␛ for ESC). `range` is the
+/// finding's range in `text`.
+struct View {
+    text: String,
+    first_line: usize,
+    range: (usize, usize),
+}
+
+/// The shown form of a character of a snippet line.
+fn pictured(c: char) -> char {
+    match c {
+        '\t' => '\t',
+        c if (c as u32) < 0x20 => char::from_u32(0x2400 + c as u32).unwrap_or('\u{fffd}'),
+        '\u{7f}' => '\u{2421}',
+        c if super::unsafe_char(c) => '\u{fffd}',
+        c => c,
+    }
+}
+
+impl View {
+    /// `None` when the lines around `d` can be shown as they are.
+    fn of(text: &str, d: &Diagnostic, index: &LineIndex) -> Option<View> {
+        let floor = |mut o: usize| {
+            o = o.min(text.len());
+            while !text.is_char_boundary(o) {
+                o -= 1;
+            }
+            o
+        };
+        let start = floor(d.range.start);
+        let end = floor(d.range.end).max(start);
+        let line_start = |o: usize| text[..o].rfind('\n').map_or(0, |i| i + 1);
+        let line_end = |o: usize| text[o..].find('\n').map_or(text.len(), |i| o + i);
+        // The lines miette shows: the finding's, one before, one after.
+        let mut first = line_start(start);
+        if first > 0 {
+            first = line_start(first - 1);
+        }
+        let mut last = line_end(floor(end.saturating_sub(1)).max(start));
+        if last < text.len() {
+            last = line_end(last + 1);
+        }
+        let lines: Vec<(usize, &str)> = {
+            let mut v = Vec::new();
+            let mut at = first;
+            loop {
+                let e = line_end(at);
+                let content = &text[at..e];
+                v.push((at, content.strip_suffix('\r').unwrap_or(content)));
+                if e >= last {
+                    break;
+                }
+                at = e + 1;
+            }
+            v
+        };
+        let longest = lines.iter().map(|(_, l)| l.chars().count()).max().unwrap_or(0);
+        let dirty = lines.iter().any(|(_, l)| l.chars().any(|c| pictured(c) != c));
+        if longest <= MAX_LINE && !dirty {
+            return None;
+        }
+        let column = index.line_col(text, start).column - 1;
+        let (c0, c1) = if longest <= MAX_LINE {
+            (0, longest)
+        } else {
+            let c0 = column.saturating_sub(WINDOW / 4);
+            let c1 = (c0 + WINDOW).min(longest);
+            (c1.saturating_sub(WINDOW).min(c0), c1)
+        };
+        let mut view = String::new();
+        // Where each line starts in `view`, and the bytes of its left `…`.
+        let mut starts = Vec::new();
+        for (i, (_, line)) in lines.iter().enumerate() {
+            if i > 0 {
+                view.push('\n');
+            }
+            let left = if c0 > 0 && !line.is_empty() { "…" } else { "" };
+            starts.push((view.len(), left.len()));
+            view.push_str(left);
+            let n = line.chars().count();
+            view.extend(line.chars().skip(c0).take(c1 - c0.min(c1)).map(pictured));
+            if n > c1 {
+                view.push('…');
+            }
+        }
+        // A file offset's place in the view (clamped to what is shown).
+        let map = |o: usize| -> usize {
+            let o = floor(o);
+            let i = lines.iter().rposition(|(s, _)| *s <= o).unwrap_or(0);
+            let (s, line) = lines[i];
+            let col = text[s..o.max(s)].chars().count().min(line.chars().count());
+            let col = col.clamp(c0.min(col), c1);
+            let (at, left) = starts[i];
+            let shown: usize = line.chars().skip(c0).take(col.saturating_sub(c0)).map(|c| pictured(c).len_utf8()).sum();
+            at + left + shown
+        };
+        let first_line = index.line_col(text, first).line - 1;
+        Some(View { range: (map(start), map(end).max(map(start))), text: view, first_line })
+    }
+}
+
 impl std::fmt::Debug for Report<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.d.message)
+        f.write_str(&plain(&self.d.message))
     }
 }
 
 impl std::fmt::Display for Report<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.d.message)
+        f.write_str(&plain(&self.d.message))
     }
 }
 
@@ -69,15 +194,16 @@ impl miette::Diagnostic for Report<'_> {
         })
     }
     fn help<'b>(&'b self) -> Option<Box<dyn std::fmt::Display + 'b>> {
-        self.d.help.as_ref().map(|h| Box::new(h) as Box<dyn std::fmt::Display>)
+        self.d.help.as_deref().map(|h| Box::new(plain(h)) as Box<dyn std::fmt::Display>)
     }
     fn source_code(&self) -> Option<&dyn miette::SourceCode> {
         Some(&self.source)
     }
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
         // The pointer names the field even where the snippet cannot (minified files).
-        let label = (!self.d.pointer.is_empty()).then(|| self.d.pointer.clone());
-        Some(Box::new(std::iter::once(LabeledSpan::new(label, self.d.range.start, self.d.range.len()))))
+        let label = (!self.d.pointer.is_empty()).then(|| plain(&self.d.pointer).into_owned());
+        let (start, end) = self.range;
+        Some(Box::new(std::iter::once(LabeledSpan::new(label, start, end - start))))
     }
 }
 
@@ -96,45 +222,85 @@ impl Style {
     }
 }
 
-pub fn render(run: &super::Run, style: &Style) -> String {
-    let results = run.results;
-    let theme = if style.color { GraphicalTheme::unicode() } else { GraphicalTheme::unicode_nocolor() };
-    let handler = GraphicalReportHandler::new_themed(theme).with_width(style.width).with_links(false);
-    let mut out = String::new();
-    for r in results {
-        if let Some(e) = &r.error {
-            let _ = writeln!(out, "  × {}: {e}\n", r.name);
-            continue;
-        }
-        let index = LineIndex::new(&r.text);
-        for d in &r.diagnostics {
-            let pos = index.line_col(&r.text, d.range.start);
-            let report = Report { d, source: Named { name: r.name.clone(), text: &r.text } };
-            if handler.render_report(&mut out, &report).is_err() {
-                let _ = writeln!(
-                    out,
-                    "{}:{}:{}: {}: {} [{}]",
-                    r.name,
-                    pos.line,
-                    pos.column,
-                    d.severity.as_str(),
-                    d.message,
-                    d.rule
-                );
-            }
-            out.push('\n');
-        }
+/// The human report: each file's findings as they come; the diffs, unused
+/// `[[ignore]]` entries, send outcomes and the summary after the files.
+pub struct Human {
+    handler: GraphicalReportHandler,
+    /// `--diff`'s diffs, printed after the findings.
+    diffs: super::Spill,
+    /// What `--send` did with each file (a run that sends holds every file
+    /// anyway).
+    sent: String,
+}
+
+impl Human {
+    pub fn new(style: &Style) -> Human {
+        let theme = if style.color { GraphicalTheme::unicode() } else { GraphicalTheme::unicode_nocolor() };
+        let handler = GraphicalReportHandler::new_themed(theme).with_width(style.width).with_links(false);
+        Human { handler, diffs: super::Spill::default(), sent: String::new() }
     }
-    out.push_str(&super::diffs(results));
-    out.push_str(&super::unused_ignore_lines(run.unused_ignores));
-    #[cfg(feature = "send")]
-    for r in results {
+}
+
+impl super::Report for Human {
+    fn file(&mut self, r: &FileResult, out: &mut dyn io::Write) -> io::Result<()> {
+        let mut text = String::new();
+        findings(&self.handler, r, &mut text);
+        out.write_all(text.as_bytes())?;
+        if let Some(diff) = &r.diff {
+            self.diffs.write(diff.as_bytes())?;
+        }
+        #[cfg(feature = "send")]
         if let Some(sent) = &r.sent {
-            let _ = writeln!(out, "{}: {}", r.name, sent.human_line());
+            let _ = writeln!(self.sent, "{}: {}", shown(&r.name), sent.human_line());
         }
+        Ok(())
     }
-    out.push_str(&summary_line(&Summary::of(results)));
-    out
+
+    fn end(&mut self, end: &super::End, out: &mut dyn io::Write) -> io::Result<()> {
+        self.diffs.copy_to(out)?;
+        out.write_all(super::unused_ignore_lines(end.unused_ignores).as_bytes())?;
+        out.write_all(self.sent.as_bytes())?;
+        out.write_all(summary_line(&end.summary).as_bytes())
+    }
+}
+
+/// One file's blocks: a snippet per finding, or why it could not be checked.
+fn findings(handler: &GraphicalReportHandler, r: &FileResult, out: &mut String) {
+    if let Some(e) = &r.error {
+        let _ = writeln!(out, "  × {}: {}\n", shown(&r.name), plain(e));
+        return;
+    }
+    let index = LineIndex::new(&r.text);
+    for d in &r.diagnostics {
+        let pos = index.line_col(&r.text, d.range.start);
+        let name = shown(&r.name).into_owned();
+        let column = pos.column - 1;
+        let report = match View::of(&r.text, d, &index) {
+            Some(v) => Report {
+                d,
+                source: Named { name, text: Cow::Owned(v.text), first_line: v.first_line, column },
+                range: v.range,
+            },
+            None => Report {
+                d,
+                source: Named { name, text: Cow::Borrowed(&r.text), first_line: 0, column },
+                range: (d.range.start, d.range.end),
+            },
+        };
+        if handler.render_report(out, &report).is_err() {
+            let _ = writeln!(
+                out,
+                "{}:{}:{}: {}: {} [{}]",
+                shown(&r.name),
+                pos.line,
+                pos.column,
+                d.severity.as_str(),
+                plain(&d.message),
+                d.rule
+            );
+        }
+        out.push('\n');
+    }
 }
 
 pub fn summary_line(s: &Summary) -> String {

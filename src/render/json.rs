@@ -1,9 +1,12 @@
 //! `--format json`: one document for the whole run (shape in README.md).
 
 use super::Summary;
+use crate::runner::FileResult;
 use chatlint_engine::diagnostic::{Applicability, Diagnostic, TextRange};
 use chatlint_engine::source::LineIndex;
+use chatlint_workspace::config::UnusedIgnore;
 use serde::Serialize;
+use std::io;
 
 /// Bumped when a field is removed or changes meaning.
 pub const FORMAT_VERSION: u32 = 1;
@@ -12,7 +15,7 @@ pub const FORMAT_VERSION: u32 = 1;
 struct Output<'a> {
     version: u32,
     files: Vec<File<'a>>,
-    unused_ignores: &'a [chatlint_workspace::config::UnusedIgnore],
+    unused_ignores: &'a [UnusedIgnore],
     summary: Summary,
 }
 
@@ -100,23 +103,49 @@ fn item<'a>(index: &LineIndex, text: &str, d: &'a Diagnostic) -> Item<'a> {
     }
 }
 
-pub fn render(run: &super::Run) -> String {
-    let results = run.results;
-    let files = results
-        .iter()
-        .map(|r| {
-            let index = LineIndex::new(&r.text);
-            File {
-                path: &r.name,
-                method: r.method.map(|m| m.name()),
-                error: r.error.as_deref(),
-                diagnostics: r.diagnostics.iter().map(|d| item(&index, &r.text, d)).collect(),
-                #[cfg(feature = "send")]
-                sent: r.sent.as_ref(),
-            }
-        })
-        .collect();
-    let out =
-        Output { version: FORMAT_VERSION, files, unused_ignores: run.unused_ignores, summary: Summary::of(results) };
+/// The JSON report, one pretty-printed document written file by file: the
+/// head at `begin`, each file's object at the depth it has in the whole
+/// document, the rest at `end` (the same bytes as printing it at once).
+#[derive(Default)]
+pub struct Json {
+    files: usize,
+}
+
+/// Where the files go in the document: the text before and after them.
+const FILES: &str = "\"files\": []";
+
+fn skeleton(unused_ignores: &[UnusedIgnore], summary: Summary) -> String {
+    let out = Output { version: FORMAT_VERSION, files: Vec::new(), unused_ignores, summary };
     serde_json::to_string_pretty(&out).expect("serialisable") + "\n"
+}
+
+impl super::Report for Json {
+    fn begin(&mut self, out: &mut dyn io::Write) -> io::Result<()> {
+        let text = skeleton(&[], Summary::default());
+        let at = text.find(FILES).expect("the files' place") + FILES.len() - 2;
+        out.write_all(&text.as_bytes()[..at])
+    }
+
+    fn file(&mut self, r: &FileResult, out: &mut dyn io::Write) -> io::Result<()> {
+        let index = LineIndex::new(&r.text);
+        let file = File {
+            path: &r.name,
+            method: r.method.map(|m| m.name()),
+            error: r.error.as_deref(),
+            diagnostics: r.diagnostics.iter().map(|d| item(&index, &r.text, d)).collect(),
+            #[cfg(feature = "send")]
+            sent: r.sent.as_ref(),
+        };
+        out.write_all(if self.files == 0 { b"[\n    " } else { b",\n    " })?;
+        super::write_indented(out, &serde_json::to_string_pretty(&file).expect("serialisable"), 4)?;
+        self.files += 1;
+        Ok(())
+    }
+
+    fn end(&mut self, end: &super::End, out: &mut dyn io::Write) -> io::Result<()> {
+        out.write_all(if self.files == 0 { b"[]" } else { b"\n  ]" })?;
+        let text = skeleton(end.unused_ignores, end.summary);
+        let at = text.find(FILES).expect("the files' place") + FILES.len();
+        out.write_all(&text.as_bytes()[at..])
+    }
 }

@@ -1,4 +1,14 @@
-//! Output formats for a check run.
+//! Output formats for a check run, written as the run goes.
+//!
+//! Every format is a [`Report`]: `begin`, then `file` for each file in the
+//! output order (as soon as the runner has it), then `end` with what only
+//! the whole run knows (unused `[[ignore]]` entries, the counts). A report
+//! never holds the files it was given: JSON and the line formats write each
+//! file's part at once; SARIF (whose `rules` and `invocations` come before
+//! the results) and JUnit (whose counts head the document) keep the files'
+//! parts in a temporary file until `end`, and so do the diffs that human
+//! and concise output print after the findings. The bytes are the same as
+//! rendering the whole run at once (`tests/stream_golden.rs`).
 
 pub mod concise;
 pub mod github;
@@ -10,6 +20,9 @@ pub mod sarif;
 use crate::runner::FileResult;
 use chatlint_engine::diagnostic::Severity;
 use chatlint_workspace::config::UnusedIgnore;
+use std::borrow::Cow;
+use std::fmt::Write;
+use std::io::{self, BufRead, Seek};
 
 /// The report formats.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -37,24 +50,81 @@ impl std::str::FromStr for Format {
     }
 }
 
-/// Everything a report shows about a run.
-pub struct Run<'a> {
-    pub results: &'a [FileResult],
+/// What a report shows after the files: what only the whole run knows.
+pub struct End<'a> {
     pub unused_ignores: &'a [UnusedIgnore],
-    /// The `--fail-on` level (JUnit marks files with such findings as failed).
-    pub fail_at: Option<Severity>,
+    pub summary: Summary,
 }
 
-/// Renders a run in `format`; `color` applies to the human format only.
-pub fn render(format: Format, run: &Run, color: bool) -> String {
-    match format {
-        Format::Human => human::render(run, &human::Style { color, width: 100 }),
-        Format::Json => json::render(run),
-        Format::Sarif => sarif::render(run),
-        Format::Github => github::render(run),
-        Format::Junit => junit::render(run.results, run.fail_at),
-        Format::Concise => concise::render(run),
+/// A report in one format, written as the run goes (see the module doc).
+pub trait Report {
+    /// Before the first file.
+    fn begin(&mut self, _out: &mut dyn io::Write) -> io::Result<()> {
+        Ok(())
     }
+    /// One file, in the output order; its part is written (or set aside)
+    /// before this returns, so the caller may drop it.
+    fn file(&mut self, r: &FileResult, out: &mut dyn io::Write) -> io::Result<()>;
+    /// After the last file.
+    fn end(&mut self, end: &End, out: &mut dyn io::Write) -> io::Result<()>;
+}
+
+/// A fresh report in `format`. `color` applies to the human format only;
+/// `fail_at` is the `--fail-on` level (JUnit marks files with such findings
+/// as failed).
+pub fn report(format: Format, color: bool, fail_at: Option<Severity>) -> Box<dyn Report> {
+    match format {
+        Format::Human => Box::new(human::Human::new(&human::Style { color, width: 100 })),
+        Format::Json => Box::new(json::Json::default()),
+        Format::Sarif => Box::new(sarif::Sarif::default()),
+        Format::Github => Box::new(github::Github::default()),
+        Format::Junit => Box::new(junit::Junit::new(fail_at)),
+        Format::Concise => Box::new(concise::Concise::default()),
+    }
+}
+
+/// Parts of a report kept on disk until its end: an unnamed temporary file
+/// (gone when dropped), made only when something is set aside.
+#[derive(Default)]
+pub(crate) struct Spill {
+    file: Option<io::BufWriter<std::fs::File>>,
+}
+
+impl Spill {
+    pub(crate) fn write(&mut self, bytes: &[u8]) -> io::Result<()> {
+        if self.file.is_none() {
+            self.file = Some(io::BufWriter::new(tempfile::tempfile()?));
+        }
+        io::Write::write_all(self.file.as_mut().expect("just made"), bytes)
+    }
+
+    /// The file, read from its start (nothing when nothing was set aside).
+    fn reader(&mut self) -> io::Result<Option<io::BufReader<std::fs::File>>> {
+        let Some(w) = self.file.take() else { return Ok(None) };
+        let mut f = w.into_inner().map_err(|e| e.into_error())?;
+        f.rewind()?;
+        Ok(Some(io::BufReader::new(f)))
+    }
+
+    /// Writes everything set aside to `out`, and forgets it.
+    pub(crate) fn copy_to(&mut self, out: &mut dyn io::Write) -> io::Result<()> {
+        if let Some(mut r) = self.reader()? {
+            io::copy(&mut r, out)?;
+        }
+        Ok(())
+    }
+
+    /// The lines set aside (each written with a final `\n`), and forgets them.
+    pub(crate) fn lines(&mut self) -> io::Result<impl Iterator<Item = io::Result<String>>> {
+        Ok(self.reader()?.into_iter().flat_map(|r| r.lines()))
+    }
+}
+
+/// Writes `text` (pretty-printed JSON) with every line after the first
+/// indented by `indent` spaces: a fragment at that depth of a larger
+/// pretty-printed document (JSON strings never hold a raw newline).
+pub(crate) fn write_indented(out: &mut dyn io::Write, text: &str, indent: usize) -> io::Result<()> {
+    out.write_all(text.replace('\n', &format!("\n{:indent$}", "")).as_bytes())
 }
 
 /// `path:line:col: severity[rule] message`, as the concise and JUnit reports write a finding.
@@ -64,12 +134,83 @@ pub fn finding_line(
     d: &chatlint_engine::diagnostic::Diagnostic,
 ) -> String {
     let p = index.line_col(&file.text, d.range.start);
-    format!("{}:{}:{}: {}[{}] {}", file.name, p.line, p.column, d.severity.as_str(), d.rule, d.message)
+    format!("{}:{}:{}: {}[{}] {}", shown(&file.name), p.line, p.column, d.severity.as_str(), d.rule, plain(&d.message))
 }
 
-/// The diffs `--diff` computed, one after another.
-pub fn diffs(results: &[FileResult]) -> String {
-    results.iter().filter_map(|r| r.diff.as_deref()).collect()
+/// Characters a terminal must not get raw from a name or a message: control
+/// characters (a newline splits a line, ESC starts a command) and the
+/// bidirectional-text controls (they reorder what is shown).
+pub(crate) fn unsafe_char(c: char) -> bool {
+    c.is_control()
+        || matches!(c, '\u{200e}' | '\u{200f}' | '\u{061c}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+}
+
+fn escape_into(out: &mut String, c: char) {
+    match c {
+        '\n' => out.push_str("\\n"),
+        '\r' => out.push_str("\\r"),
+        '\t' => out.push_str("\\t"),
+        c if (c as u32) < 0x80 => {
+            let _ = write!(out, "\\x{:02x}", c as u32);
+        }
+        c => {
+            let _ = write!(out, "\\u{{{:x}}}", c as u32);
+        }
+    }
+}
+
+/// A file name as the text formats (human, concise, JUnit) show it: as it
+/// is, or, when it holds a character a terminal must not get raw, quoted
+/// with those characters escaped (`"a\nb.json"`), so it stays one
+/// unambiguous piece of one line.
+pub fn shown(name: &str) -> Cow<'_, str> {
+    if !name.chars().any(unsafe_char) {
+        return Cow::Borrowed(name);
+    }
+    let mut out = String::from('"');
+    for c in name.chars() {
+        match c {
+            '"' | '\\' => {
+                out.push('\\');
+                out.push(c);
+            }
+            c if unsafe_char(c) => escape_into(&mut out, c),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    Cow::Owned(out)
+}
+
+/// A message (which may quote a key or value of the file) for the text
+/// formats: characters a terminal must not get raw are escaped.
+pub fn plain(text: &str) -> Cow<'_, str> {
+    if !text.chars().any(unsafe_char) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if unsafe_char(c) { escape_into(&mut out, c) } else { out.push(c) }
+    }
+    Cow::Owned(out)
+}
+
+/// What the send step did with a file, on one line (concise and GitHub
+/// output): `sent: …`, `failed: …`, `not sent: …` or `dry run: would send …`.
+#[cfg(feature = "send")]
+pub fn send_line(o: &chatlint_send::Outcome) -> String {
+    use chatlint_send::Status;
+    if o.status == Status::DryRun
+        && let Some(r) = &o.request
+    {
+        let rid = match (&o.request_id, o.request_id_source) {
+            (Some(id), Some("derived")) => format!(" [requestId {id}, derived]"),
+            (Some(id), _) => format!(" [requestId {id}]"),
+            _ => String::new(),
+        };
+        return format!("dry run: would send {} {}{rid}", r.http_method, r.url);
+    }
+    o.human_line().replace("\n  help: ", "; help: ").replace('\n', " ")
 }
 
 /// One line per unused `[[ignore]]` entry.
@@ -78,8 +219,13 @@ pub fn unused_ignore_lines(unused: &[UnusedIgnore]) -> String {
     for u in unused {
         let at = u.pointer.as_deref().map(|p| format!(" at {p}")).unwrap_or_default();
         out.push_str(&format!(
-            "{}:{}:{}: warning: unused [[ignore]] for `{}` on `{}`{at}: it matched no finding; remove it\n",
-            u.config, u.line, u.column, u.rule, u.path
+            "{}:{}:{}: warning: unused [[ignore]] for `{}` on `{}`{}: it matched no finding; remove it\n",
+            shown(&u.config),
+            u.line,
+            u.column,
+            u.rule,
+            plain(&u.path),
+            plain(&at)
         ));
     }
     out
@@ -105,30 +251,34 @@ pub struct Summary {
 
 impl Summary {
     pub fn of(results: &[FileResult]) -> Summary {
-        let mut s = Summary { files: results.len(), ..Summary::default() };
-        for r in results {
-            if r.error.is_some() {
-                s.failed += 1;
-            }
-            #[cfg(feature = "send")]
-            match r.sent.as_ref().map(|o| o.status) {
-                Some(chatlint_send::Status::Sent | chatlint_send::Status::Exists) => s.sent += 1,
-                Some(chatlint_send::Status::Failed) => s.send_failed += 1,
-                _ => {}
-            }
-            if r.diff.is_some() {
-                s.would_fix += r.fixed;
-            } else {
-                s.fixed += r.fixed;
-            }
-            for d in &r.diagnostics {
-                match d.severity {
-                    Severity::Error => s.errors += 1,
-                    Severity::Warning => s.warnings += 1,
-                    Severity::Hint => s.hints += 1,
-                }
+        let mut s = Summary::default();
+        results.iter().for_each(|r| s.add(r));
+        s
+    }
+
+    /// Counts one more file.
+    pub fn add(&mut self, r: &FileResult) {
+        self.files += 1;
+        if r.error.is_some() {
+            self.failed += 1;
+        }
+        #[cfg(feature = "send")]
+        match r.sent.as_ref().map(|o| o.status) {
+            Some(chatlint_send::Status::Sent | chatlint_send::Status::Exists) => self.sent += 1,
+            Some(chatlint_send::Status::Failed) => self.send_failed += 1,
+            _ => {}
+        }
+        if r.diff.is_some() {
+            self.would_fix += r.fixed;
+        } else {
+            self.fixed += r.fixed;
+        }
+        for d in &r.diagnostics {
+            match d.severity {
+                Severity::Error => self.errors += 1,
+                Severity::Warning => self.warnings += 1,
+                Severity::Hint => self.hints += 1,
             }
         }
-        s
     }
 }

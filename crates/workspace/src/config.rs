@@ -11,6 +11,7 @@ use chatlint_engine::suggest::closest;
 use globset::{Glob, GlobSet, GlobSetBuilder};
 use serde::Deserialize;
 use std::collections::{BTreeMap, HashMap};
+use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
@@ -18,6 +19,8 @@ use std::sync::{Arc, Mutex};
 pub const FILE_NAME: &str = "chatlint.toml";
 /// Files larger than this are refused unless configured otherwise.
 pub const DEFAULT_MAX_FILE_SIZE: u64 = 8 * 1024 * 1024;
+/// A config file is a few lines; anything larger is refused unread.
+pub const MAX_CONFIG_SIZE: u64 = 1024 * 1024;
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -81,7 +84,7 @@ pub struct Ignore {
     pub reason: String,
     /// Where the entry is in the config file (bytes).
     pub span: std::ops::Range<usize>,
-    glob: globset::GlobMatcher,
+    glob: GlobSet,
     /// A checked file matched `path`.
     seen: AtomicBool,
     /// Findings it silenced.
@@ -116,7 +119,7 @@ pub struct Config {
     pub max_file_size: u64,
     methods: Vec<(GlobSet, Method)>,
     /// `[[requests]]`: a file's method and parameters, by glob, in order.
-    requests: Vec<(globset::GlobMatcher, Option<Method>, Params)>,
+    requests: Vec<(GlobSet, Option<Method>, Params)>,
     include: GlobSet,
     exclude: GlobSet,
     pub ignores: Vec<Ignore>,
@@ -131,7 +134,7 @@ impl Config {
     }
 
     pub fn load(path: &Path, overrides: &Overrides) -> Result<Config, String> {
-        let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
+        let text = read_config(path).map_err(|e| format!("{}: {e}", path.display()))?;
         let file: ConfigFile =
             toml::from_str(&text).map_err(|e| format!("{}: {}", path.display(), e.to_string().trim_end()))?;
         let root = path.parent().map(Path::to_path_buf).unwrap_or_default();
@@ -171,8 +174,7 @@ impl Config {
             let Some(rule) = Rule::from_id(&entry.rule) else {
                 return Err(format!("[[ignore]] names an unknown rule `{}`", entry.rule));
             };
-            let glob =
-                Glob::new(&entry.path).map_err(|e| format!("bad pattern `{}`: {e}", entry.path))?.compile_matcher();
+            let glob = glob_set("[[ignore]] path", std::slice::from_ref(&entry.path))?;
             ignores.push(Ignore {
                 path: entry.path,
                 rule,
@@ -187,13 +189,13 @@ impl Config {
         let mut methods = Vec::new();
         for (name, patterns) in &file.methods {
             let method: Method = name.parse().map_err(|e| format!("[methods]: {e}"))?;
-            methods.push((glob_set(patterns)?, method));
+            methods.push((glob_set(&format!("[methods] \"{name}\""), patterns)?, method));
         }
         let mut requests = Vec::new();
         for entry in file.requests {
             let method =
                 entry.method.map(|m| m.parse::<Method>()).transpose().map_err(|e| format!("[[requests]]: {e}"))?;
-            let glob = Glob::new(&entry.path).map_err(|e| format!("[[requests]] bad pattern `{}`: {e}", entry.path))?;
+            let glob = glob_set("[[requests]] path", std::slice::from_ref(&entry.path))?;
             let params = Params {
                 request_id: entry.request_id,
                 update_mask: entry.update_mask,
@@ -201,7 +203,7 @@ impl Config {
                 parent: entry.parent,
                 use_admin_access: entry.use_admin_access,
             };
-            requests.push((glob.compile_matcher(), method, params));
+            requests.push((glob, method, params));
         }
         Ok(Config {
             path,
@@ -210,8 +212,8 @@ impl Config {
             max_file_size: overrides.max_file_size.or(file.max_file_size).unwrap_or(DEFAULT_MAX_FILE_SIZE),
             methods,
             requests,
-            include: glob_set(&file.include)?,
-            exclude: glob_set(&file.exclude)?,
+            include: glob_set("include", &file.include)?,
+            exclude: glob_set("exclude", &file.exclude)?,
             ignores,
             text,
         })
@@ -296,12 +298,45 @@ impl Config {
     }
 }
 
-fn glob_set(patterns: &[String]) -> Result<GlobSet, String> {
+/// Compiles the patterns of one setting (`what` names it in errors). A
+/// pattern can parse and still be too big to compile: that is an error
+/// too, never a panic.
+fn glob_set(what: &str, patterns: &[String]) -> Result<GlobSet, String> {
     let mut b = GlobSetBuilder::new();
     for p in patterns {
-        b.add(Glob::new(p).map_err(|e| format!("bad pattern `{p}`: {e}"))?);
+        let glob = Glob::new(p).map_err(|e| format!("{what}: bad pattern {}: {}", shown(p), e.kind()))?;
+        b.add(glob);
     }
-    b.build().map_err(|e| e.to_string())
+    b.build().map_err(|e| match patterns {
+        [one] => format!("{what}: pattern {} is too big to compile ({})", shown(one), e.kind()),
+        _ => format!("{what}: the patterns are too big to compile together ({})", e.kind()),
+    })
+}
+
+/// A pattern as errors quote it: whole when short, else its start and length.
+fn shown(pattern: &str) -> String {
+    const MAX: usize = 60;
+    if pattern.chars().count() <= MAX {
+        return format!("`{pattern}`");
+    }
+    let start: String = pattern.chars().take(MAX).collect();
+    format!("`{start}…` ({} characters)", pattern.chars().count())
+}
+
+/// Reads a config file: a regular file (not a folder, FIFO or device, which
+/// could block or never end) of at most [`MAX_CONFIG_SIZE`] bytes.
+fn read_config(path: &Path) -> Result<String, String> {
+    let too_large = || format!("is larger than 1 MiB ({MAX_CONFIG_SIZE} bytes), too large for a config file");
+    let (f, len) = crate::files::open_regular(path)?;
+    if len > MAX_CONFIG_SIZE {
+        return Err(too_large());
+    }
+    let mut bytes = Vec::new();
+    f.take(MAX_CONFIG_SIZE + 1).read_to_end(&mut bytes).map_err(|e| crate::files::describe_io(&e))?;
+    if bytes.len() as u64 > MAX_CONFIG_SIZE {
+        return Err(too_large());
+    }
+    String::from_utf8(bytes).map_err(|e| format!("is not valid UTF-8 (byte {})", e.utf8_error().valid_up_to()))
 }
 
 /// Finds and caches the config that governs each folder: the nearest
@@ -344,8 +379,21 @@ impl ConfigCache {
             return found.clone();
         }
         let candidate = dir.join(FILE_NAME);
-        let result = if candidate.is_file() {
-            Config::load(&candidate, &self.overrides).map(Arc::new)
+        // Anything named chatlint.toml is meant as a config: one that is not
+        // a readable regular file (a folder, a FIFO, a broken link) is
+        // reported, not skipped in favour of one further up.
+        let present = match std::fs::symlink_metadata(&candidate) {
+            Ok(_) => true,
+            Err(e) => !matches!(e.kind(), std::io::ErrorKind::NotFound | std::io::ErrorKind::NotADirectory),
+        };
+        let result = if present {
+            if std::fs::symlink_metadata(&candidate).is_ok_and(|m| m.file_type().is_symlink())
+                && std::fs::metadata(&candidate).is_err_and(|e| e.kind() == std::io::ErrorKind::NotFound)
+            {
+                Err(format!("{}: is a symbolic link to nothing", candidate.display()))
+            } else {
+                Config::load(&candidate, &self.overrides).map(Arc::new)
+            }
         } else {
             match dir.parent() {
                 Some(parent) if parent != dir => self.for_dir(parent),

@@ -36,22 +36,44 @@ pub struct InputError {
     pub message: String,
 }
 
+/// What the command line's paths expand to.
+#[derive(Debug, Default)]
+pub struct Collected {
+    pub targets: Vec<Target>,
+    /// Paths that could not be read or walked.
+    pub errors: Vec<InputError>,
+    /// The folders walked, each with the targets it gave (so a walk that
+    /// checks nothing can be reported by the caller).
+    pub walks: Vec<Walk>,
+}
+
+/// A folder named on the command line and the `.json` files its walk found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Walk {
+    pub root: PathBuf,
+    /// Indices into [`Collected::targets`].
+    pub targets: std::ops::Range<usize>,
+}
+
 /// Expands command-line paths into targets; `-` is standard input.
-pub fn collect(paths: &[PathBuf], stdin_name: Option<&str>) -> (Vec<Target>, Vec<InputError>) {
-    let mut targets = Vec::new();
-    let mut errors = Vec::new();
+pub fn collect(paths: &[PathBuf], stdin_name: Option<&str>) -> Collected {
+    let mut c = Collected::default();
     for p in paths {
         if p.as_os_str() == "-" {
-            targets.push(Target::Stdin { name: stdin_name.unwrap_or("<stdin>").to_string() });
+            c.targets.push(Target::Stdin { name: stdin_name.unwrap_or("<stdin>").to_string() });
             continue;
         }
         match std::fs::metadata(p) {
-            Err(e) => errors.push(InputError { path: p.display().to_string(), message: describe_io(&e) }),
-            Ok(m) if m.is_dir() => walk(p, &mut targets, &mut errors),
-            Ok(_) => targets.push(Target::File { path: p.clone(), explicit: true }),
+            Err(e) => c.errors.push(InputError { path: p.display().to_string(), message: describe_io(&e) }),
+            Ok(m) if m.is_dir() => {
+                let first = c.targets.len();
+                walk(p, &mut c.targets, &mut c.errors);
+                c.walks.push(Walk { root: p.clone(), targets: first..c.targets.len() });
+            }
+            Ok(_) => c.targets.push(Target::File { path: p.clone(), explicit: true }),
         }
     }
-    (targets, errors)
+    c
 }
 
 fn walk(dir: &Path, targets: &mut Vec<Target>, errors: &mut Vec<InputError>) {
@@ -102,27 +124,22 @@ pub enum ReadError {
 }
 
 /// Reads a target, refusing anything over `max_size` bytes without
-/// reading it whole.
+/// reading it whole, and anything that is not a regular file (a FIFO, a
+/// socket, a device) without opening it for long: nothing here blocks.
 pub fn read(target: &Target, max_size: u64) -> Result<String, ReadError> {
     let max_size = if max_size == 0 { DEFAULT_MAX_FILE_SIZE } else { max_size };
     let mut bytes = Vec::new();
-    let limited = |r: &mut dyn Read, bytes: &mut Vec<u8>| r.take(max_size + 1).read_to_end(bytes);
+    // `max_size` may be u64::MAX: one byte more tells "over the limit" apart.
+    let limited = |r: &mut dyn Read, bytes: &mut Vec<u8>| r.take(max_size.saturating_add(1)).read_to_end(bytes);
     let result = match target {
         Target::Stdin { .. } => limited(&mut std::io::stdin().lock(), &mut bytes),
-        Target::File { path, .. } => match std::fs::File::open(path) {
-            Ok(f) => {
-                if f.metadata().is_ok_and(|m| m.is_dir()) {
-                    return Err(ReadError::Refused("is a folder, not a file".into()));
-                }
-                if let Ok(m) = f.metadata()
-                    && m.len() > max_size
-                {
-                    return Err(too_large(m.len(), max_size));
-                }
-                limited(&mut std::io::BufReader::new(f), &mut bytes)
+        Target::File { path, .. } => {
+            let (f, len) = open_regular(path).map_err(ReadError::Refused)?;
+            if len > max_size {
+                return Err(too_large(len, max_size));
             }
-            Err(e) => Err(e),
-        },
+            limited(&mut std::io::BufReader::new(f), &mut bytes)
+        }
     };
     result.map_err(|e| ReadError::Refused(describe_io(&e)))?;
     if bytes.len() as u64 > max_size {
@@ -132,6 +149,58 @@ pub fn read(target: &Target, max_size: u64) -> Result<String, ReadError> {
         let offset = e.utf8_error().valid_up_to();
         ReadError::NotUtf8 { lossy: String::from_utf8_lossy(e.as_bytes()).into_owned(), offset }
     })
+}
+
+/// Opens a regular file for reading (following symbolic links), with its
+/// size; anything else is refused with what it is. The type is checked
+/// before opening, and the file is opened without blocking (a FIFO swapped
+/// in meanwhile cannot hang the run) and checked again once open.
+pub fn open_regular(path: &Path) -> Result<(std::fs::File, u64), String> {
+    let meta = std::fs::metadata(path).map_err(|e| describe_io(&e))?;
+    not_regular(&meta.file_type())?;
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.custom_flags(libc::O_NONBLOCK);
+    }
+    let f = options.open(path).map_err(|e| describe_io(&e))?;
+    let meta = f.metadata().map_err(|e| describe_io(&e))?;
+    not_regular(&meta.file_type())?;
+    Ok((f, meta.len()))
+}
+
+/// `Err(why)` when a file of this type is not a regular file.
+pub fn not_regular(t: &std::fs::FileType) -> Result<(), String> {
+    if t.is_file() {
+        return Ok(());
+    }
+    if t.is_dir() {
+        return Err("is a folder, not a file".into());
+    }
+    let what = {
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::FileTypeExt;
+            if t.is_fifo() {
+                "a FIFO (named pipe)"
+            } else if t.is_socket() {
+                "a socket"
+            } else if t.is_char_device() {
+                "a character device"
+            } else if t.is_block_device() {
+                "a block device"
+            } else {
+                "a special file"
+            }
+        }
+        #[cfg(not(unix))]
+        {
+            "a special file"
+        }
+    };
+    Err(format!("is {what}, not a regular file"))
 }
 
 fn too_large(size: u64, max: u64) -> ReadError {
