@@ -70,6 +70,25 @@ function exitProblem(server: Server, r: Run): ServerProblem {
   };
 }
 
+/** Whether the server process has ended (or its pipes have: it is ending). */
+function gone(r: Run | undefined): boolean {
+  if (!r) return false;
+  const c = r.child;
+  return !!r.exit || c.exitCode !== null || c.signalCode !== null || !!c.stdin?.destroyed || !!c.stdout?.readableEnded;
+}
+
+/**
+ * The client, except that its own notifications about a server that has
+ * ended ("couldn't create connection", "connection is erroring", …) only go
+ * to the output channel: the extension says instead which binary ended, why
+ * and what to do.
+ */
+class ChatlintClient extends LanguageClient {
+  override error(message: string, data?: unknown, showNotification?: boolean | "force"): void {
+    super.error(message, data, gone(run) ? false : showNotification);
+  }
+}
+
 /** Waits briefly for the exit status of a process whose pipes have closed. */
 async function exited(r: Run): Promise<void> {
   for (let i = 0; i < 20 && !r.exit; i++) {
@@ -129,9 +148,12 @@ async function start(): Promise<void> {
       { scheme: "untitled", language: "json" },
     ],
     outputChannel: output,
+    // A server that ends during initialize: stop quietly, start() reports it.
+    initializationFailedHandler: () => false,
     errorHandler: {
       error: (_error, _message, count): ErrorHandlerResult => ({
-        action: (count ?? 0) <= 3 ? ErrorAction.Continue : ErrorAction.Shutdown,
+        action: gone(run) || (count ?? 0) > 3 ? ErrorAction.Shutdown : ErrorAction.Continue,
+        handled: gone(run),
       }),
       closed: async (): Promise<CloseHandlerResult> => {
         const r = run;
@@ -152,7 +174,7 @@ async function start(): Promise<void> {
     },
   };
   // The id "chatlint" makes the client read the `chatlint.trace.server` setting.
-  const c = new LanguageClient("chatlint", "chatlint", serverOptions(server), clientOptions);
+  const c = new ChatlintClient("chatlint", "chatlint", serverOptions(server), clientOptions);
   client = c;
   try {
     await c.start();
