@@ -197,8 +197,9 @@ def test_bad_request(tmp: Path, env: dict[str, str], version: str) -> None:
     install, check = res.steps[0], res.steps[-1]
     assert install["status"] == 0, f"the install step failed\n{detail}"
     assert install["stdout"].strip().splitlines()[-1] == f"chatlint {version}", f"installed chatlint is not {version}\n{detail}"
-    assert len(res.path_added) == 1 and res.path_added[0].startswith(str(tmp / "runner-temp")), f"GITHUB_PATH: {res.path_added}"
-    assert [p.name for p in Path(res.path_added[0]).iterdir()] == ["chatlint"], "the folder put on PATH holds only chatlint"
+    assert res.path_added == [], f"the action must leave PATH alone; GITHUB_PATH: {res.path_added}"
+    installed = Path(res.outputs.get("chatlint", ""))
+    assert installed.is_relative_to(tmp / "runner-temp") and installed.name == "chatlint", f"output chatlint: {installed}"
     assert len(res.steps) == 2 and res.failed and check["status"] == 1, f"expected the check step to exit 1\n{detail}"
     errors = [l for l in check["stdout"].splitlines() if l.startswith("::error ")]
     assert errors, f"no ::error annotation\n{detail}"
