@@ -208,10 +208,16 @@ async function stop(): Promise<void> {
   }
 }
 
-async function restart(): Promise<void> {
-  await stop();
-  restarts = 0;
-  await start();
+// Restarts run one after the other (settings can change twice in a row).
+let restarting: Promise<void> = Promise.resolve();
+function restart(): Promise<void> {
+  const next = async () => {
+    await stop();
+    restarts = 0;
+    await start();
+  };
+  restarting = restarting.then(next, next);
+  return restarting;
 }
 
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
@@ -228,7 +234,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     // Trusting the workspace may allow `chatlint.serverPath` or PATH.
     vscode.workspace.onDidGrantWorkspaceTrust(() => void restart()),
   );
-  await start();
+  await restart();
 }
 
 export function deactivate(): Promise<void> | undefined {
