@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
-# The VS Code end-to-end test: builds target/debug/chatlint and the .vsix,
-# then runs vscode.test.mjs (node's test runner), which installs the .vsix
-# into code-server, opens tests/e2e/fixtures in Debian's chromium and reads
-# the page. Run tests/e2e/install.sh first.
+# The VS Code end-to-end test: runs vscode.test.mjs (node's test runner),
+# which installs the platform package dist/chatlint-linux-x64-VERSION.vsix
+# (built by packaging/build.sh, with the chatlint binary bundled) into
+# code-server with no `chatlint.serverPath` setting and no chatlint on PATH,
+# opens tests/e2e/fixtures in Debian's chromium and reads the page. Run
+# packaging/build.sh and tests/e2e/install.sh first.
 #
 # Exit status: 0 passed; 1 failed; 77 skipped because the tools are missing
 # and CI is not "true" (under CI=true a missing tool is a failure).
@@ -33,23 +35,12 @@ command -v node > /dev/null 2>&1 || cannot "node is not installed"
 [ -x /usr/bin/chromium ] || cannot "/usr/bin/chromium is not installed (run tests/e2e/install.sh)"
 [ -f tests/e2e/node_modules/playwright-core/package.json ] || cannot "playwright-core is not installed in tests/e2e (run tests/e2e/install.sh)"
 
-printf 'e2e: cargo build (target/debug/chatlint)\n'
-cargo build --quiet --locked --bin chatlint || broken "cargo build failed"
+version="$(node -p 'require("./editors/vscode/package.json").version')"
+vsix="$root/dist/chatlint-linux-x64-$version.vsix"
+[ -s "$vsix" ] || broken "no $vsix: build it first with bash packaging/build.sh"
+printf 'e2e: %s\n' "${vsix#"$root/"}"
 
-printf 'e2e: building the extension (editors/vscode: npm run package)\n'
-(
-  cd editors/vscode
-  [ -d node_modules ] || npm ci --no-audit --no-fund --loglevel=error
-  rm -f chatlint.vsix
-  npm run package
-) > "$artifacts/vsix-build.log" 2>&1 || {
-  tail -n 40 "$artifacts/vsix-build.log" >&2
-  broken "building editors/vscode/chatlint.vsix failed (cd editors/vscode && npm ci && npm run package); log: $artifacts/vsix-build.log"
-}
-[ -s editors/vscode/chatlint.vsix ] || broken "npm run package did not write editors/vscode/chatlint.vsix"
-
-export CHATLINT_E2E_BIN="$root/target/debug/chatlint"
-export CHATLINT_E2E_VSIX="$root/editors/vscode/chatlint.vsix"
+export CHATLINT_E2E_VSIX="$vsix"
 export CHATLINT_E2E_CODE_SERVER="$code_server"
 export CHATLINT_E2E_ARTIFACTS="$artifacts"
 

@@ -1,9 +1,12 @@
 // chatlint's VS Code extension in a real VS Code: code-server, driven in
 // Debian's chromium by playwright-core, asserted by reading the page.
 //
-// Run through tests/e2e/run.sh, which builds the binary and the .vsix and
-// sets CHATLINT_E2E_BIN, CHATLINT_E2E_VSIX, CHATLINT_E2E_CODE_SERVER and
-// CHATLINT_E2E_ARTIFACTS. Screenshots and logs go to CHATLINT_E2E_ARTIFACTS.
+// Run through tests/e2e/run.sh, which sets CHATLINT_E2E_VSIX (the platform
+// package dist/chatlint-linux-x64-VERSION.vsix of packaging/build.sh, which
+// bundles the binary), CHATLINT_E2E_CODE_SERVER and CHATLINT_E2E_ARTIFACTS.
+// The extension gets no `chatlint.serverPath` and finds no chatlint on PATH:
+// it must run its bundled binary. Screenshots and logs go to
+// CHATLINT_E2E_ARTIFACTS.
 
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
@@ -17,8 +20,10 @@ import { chromium } from "playwright-core";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, "../..");
-const BIN = process.env.CHATLINT_E2E_BIN ?? path.join(root, "target/debug/chatlint");
-const VSIX = process.env.CHATLINT_E2E_VSIX ?? path.join(root, "editors/vscode/chatlint.vsix");
+const VERSION = JSON.parse(fs.readFileSync(path.join(root, "editors/vscode/package.json"), "utf8")).version;
+const VSIX = process.env.CHATLINT_E2E_VSIX ?? path.join(root, `dist/chatlint-linux-x64-${VERSION}.vsix`);
+// The binary the extension bundles, as installed into code-server (set in start()).
+let BIN = "";
 const CODE_SERVER =
   process.env.CHATLINT_E2E_CODE_SERVER ?? path.join(root, "target/e2e-tools/code-server/node_modules/.bin/code-server");
 const ARTIFACTS = process.env.CHATLINT_E2E_ARTIFACTS ?? path.join(root, "target/e2e-artifacts");
@@ -355,12 +360,11 @@ describe("chatlint in VS Code (code-server + chromium)", () => {
 
   async function start() {
     for (const [what, p] of [
-      ["chatlint binary", BIN],
       ["extension", VSIX],
       ["code-server", CODE_SERVER],
       ["chromium", CHROMIUM],
     ]) {
-      assert.ok(fs.existsSync(p), `the ${what} is missing: ${p} (run tests/e2e/install.sh, then tests/e2e/run.sh)`);
+      assert.ok(fs.existsSync(p), `the ${what} is missing: ${p} (run packaging/build.sh and tests/e2e/install.sh, then tests/e2e/run.sh)`);
     }
     fs.mkdirSync(ARTIFACTS, { recursive: true });
     for (const f of fs.readdirSync(ARTIFACTS)) if (/\.png$/.test(f)) fs.rmSync(path.join(ARTIFACTS, f));
@@ -378,7 +382,6 @@ describe("chatlint in VS Code (code-server + chromium)", () => {
       path.join(s.userData, "User", "settings.json"),
       JSON.stringify(
         {
-          "chatlint.serverPath": BIN,
           "workbench.startupEditor": "none",
           "problems.defaultViewMode": "tree",
           "json.schemaDownload.enable": false,
@@ -396,7 +399,18 @@ describe("chatlint in VS Code (code-server + chromium)", () => {
     const port = await freePort();
     fs.writeFileSync(config, `bind-addr: 127.0.0.1:${port}\nauth: none\ncert: false\n`);
     // HOME too: chromium writes ~/.config/chromium, code-server ~/.config/code-server.
-    const env = { ...process.env, HOME: home, XDG_CONFIG_HOME: path.join(home, ".config"), XDG_DATA_HOME: path.join(home, ".local/share") };
+    // No chatlint on PATH: the extension must find its bundled binary.
+    const searchPath = (process.env.PATH ?? "")
+      .split(path.delimiter)
+      .filter((d) => d && !fs.existsSync(path.join(d, "chatlint")))
+      .join(path.delimiter);
+    const env = {
+      ...process.env,
+      PATH: searchPath,
+      HOME: home,
+      XDG_CONFIG_HOME: path.join(home, ".config"),
+      XDG_DATA_HOME: path.join(home, ".local/share"),
+    };
     const dirs = ["--config", config, "--user-data-dir", s.userData, "--extensions-dir", extensions];
 
     log(`installing ${path.relative(root, VSIX)} into code-server (private dirs under ${s.tmp})`);
@@ -406,6 +420,18 @@ describe("chatlint in VS Code (code-server + chromium)", () => {
       timeout: 60000,
     });
     assert.match(installed, /successfully installed/, installed);
+    // The platform package's binary, where VS Code unpacked it: still executable.
+    const record = JSON.parse(fs.readFileSync(path.join(extensions, "extensions.json"), "utf8")).filter(
+      (e) => e.identifier?.id === "chatlint.chatlint",
+    );
+    assert.equal(record.length, 1, `one chatlint.chatlint in ${extensions}/extensions.json`);
+    const installedDir = path.join(extensions, record[0].relativeLocation);
+    assert.match(fs.readFileSync(path.join(installedDir, ".vsixmanifest"), "utf8"), /TargetPlatform="linux-x64"/, "the linux-x64 package");
+    BIN = path.join(installedDir, "bundled", "chatlint");
+    assert.ok(fs.existsSync(BIN), `the installed extension bundles ${BIN}`);
+    assert.ok(fs.statSync(BIN).mode & 0o111, `${BIN} is executable after installing the .vsix`);
+    assert.equal(execFileSync(BIN, ["--version"], { encoding: "utf8" }).trim(), `chatlint ${VERSION}`);
+    log(`bundled binary: ${path.relative(s.tmp, BIN)} (no chatlint on PATH, no chatlint.serverPath)`);
 
     log(`starting code-server on 127.0.0.1:${port}`);
     s.codeServerLog = fs.createWriteStream(path.join(ARTIFACTS, "code-server.log"));
@@ -560,7 +586,7 @@ describe("chatlint in VS Code (code-server + chromium)", () => {
     await openFile(BROKEN);
     await activeEditor().locator(".squiggly-error").first().waitFor({ timeout: 30000 });
     log("squiggles shown");
-    // The extension runs the binary of chatlint.serverPath: the one just built.
+    // With no setting and nothing on PATH, the extension runs its bundled binary.
     const server = await until(`\`${BIN} lsp\` among code-server's processes`, () => {
       noteGroup();
       return [...s.seenGroup.entries()].find(([, cmd]) => cmd === `${BIN} lsp`);
@@ -692,5 +718,54 @@ describe("chatlint in VS Code (code-server + chromium)", () => {
     await openFile(VALID);
     assert.equal(await squiggleCount(), 0, "the valid request has no squiggles");
     await screenshot("06-valid-request-clean.png");
+  });
+
+  step("a chatlint.serverPath that cannot run: a notification says which binary, why and what to do", async () => {
+    // The workspace's settings (as .vscode/settings.json, which VS Code watches).
+    const settingsFile = path.join(s.workspace, ".vscode", "settings.json");
+    fs.mkdirSync(path.dirname(settingsFile), { recursive: true });
+    const settings = {};
+    const toastWith = (what, ...parts) =>
+      until(what, async () => {
+        const texts = await page().locator(".notifications-toasts .notification-toast").allInnerTexts();
+        return texts.map((t) => t.replace(/\s+/g, " ")).find((t) => parts.every((p) => t.includes(p)));
+      }, 30000);
+
+    // A binary that is not there.
+    const missing = path.join(s.tmp, "no-such-folder", "chatlint");
+    fs.writeFileSync(settingsFile, JSON.stringify({ ...settings, "chatlint.serverPath": missing }, null, 2));
+    const gone = await toastWith(`a notification naming ${missing}`, missing);
+    log(`notification: ${gone}`);
+    assert.match(gone, /the `?chatlint\.serverPath`? setting/, "says where the binary came from");
+    assert.match(gone, /no such file \(ENOENT\)/, "says why");
+    assert.match(gone, /Correct `?chatlint\.serverPath`?, or clear it/, "says what to do");
+    await screenshot("07-server-missing.png");
+    await page().keyboard.press("Escape");
+
+    // A binary that answers --version but whose `lsp` exits at once.
+    const crashing = path.join(s.tmp, "crashing", "chatlint");
+    fs.mkdirSync(path.dirname(crashing));
+    fs.writeFileSync(
+      crashing,
+      '#!/bin/sh\nif [ "$1" = --version ]; then echo "chatlint 0.0.0"; exit 0; fi\necho "chatlint: cannot open the log: Permission denied" >&2\nexit 3\n',
+      { mode: 0o755 },
+    );
+    fs.writeFileSync(settingsFile, JSON.stringify({ ...settings, "chatlint.serverPath": crashing }, null, 2));
+    const crashed = await toastWith(`a notification naming ${crashing} lsp`, `${crashing} lsp`);
+    log(`notification: ${crashed}`);
+    assert.match(crashed, /exited at once \(exit code 3\)/, "says it exited at once, with its exit code");
+    assert.match(crashed, /cannot open the log: Permission denied/, "shows the end of its standard error");
+    assert.match(crashed, /Correct `?chatlint\.serverPath`?/, "says what to do");
+    // Instead of, not beside, the client's generic errors.
+    await sleep(2000);
+    const all = await page().locator(".notifications-toasts .notification-toast").allInnerTexts();
+    const generic = all.filter((t) => /couldn't create connection|connection to server is erroring|Server initialization failed|Cannot call write/.test(t));
+    assert.deepEqual(generic, [], "no generic language-client error beside chatlint's message");
+    await screenshot("08-server-exits-at-once.png");
+
+    // Back to no setting: the bundled binary runs again.
+    fs.writeFileSync(settingsFile, JSON.stringify(settings, null, 2));
+    await until(`\`${BIN} lsp\` to run again`, () => groupMembers(s.codeServer.pid).some((pid) => cmdline(pid) === `${BIN} lsp`), 30000);
+    log("the bundled server runs again");
   });
 });
