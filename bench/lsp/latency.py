@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Latency of `chatlint lsp`: from a didChange to its publishDiagnostics.
 
-    python3 bench/lsp/latency.py [--bin target/release/chatlint] [--runs N] [--big-runs N] [--json OUT]
+    python3 bench/lsp/latency.py [--bin target/release/chatlint] [--big FILE] [--runs N] [--big-runs N] [--json OUT]
 
 Starts the server over stdio (as an editor does), opens two documents and
 edits each one many times, one keystroke-sized incremental change at a time,
@@ -9,7 +9,9 @@ waiting for the diagnostics of each version before the next edit:
 
 - typical: examples/invalid/typos.setup.json (a 12-line request with findings);
 - 1 MB: the request `bench/gen_corpus.py --big` writes (1 MiB, thousands of
-  memberships; it has findings too).
+  memberships; it has findings too): FILE when `--big` names it (bench/run.sh
+  passes bench/corpus/big/big.setup.json), else generated into a temporary
+  folder.
 
 Each sample is the wall-clock time from writing the didChange frame to reading
 the publishDiagnostics of that version. It includes the pipe round trip and
@@ -131,6 +133,7 @@ def summary(samples):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--bin", default=os.path.join(ROOT, "target", "release", "chatlint"))
+    ap.add_argument("--big", help="the 1 MB request (default: generate it with bench/gen_corpus.py --big)")
     ap.add_argument("--runs", type=int, default=300)
     ap.add_argument("--big-runs", type=int, default=40)
     ap.add_argument("--json", help="also write the results here")
@@ -139,11 +142,14 @@ def main():
         subprocess.run(["cargo", "build", "--release", "--quiet"], cwd=ROOT, check=True)
 
     typical = open(os.path.join(ROOT, "examples", "invalid", "typos.setup.json"), encoding="utf-8").read()
-    with tempfile.TemporaryDirectory() as tmp:
-        big_path = os.path.join(tmp, "big.setup.json")
-        subprocess.run([sys.executable, os.path.join(ROOT, "bench", "gen_corpus.py"), big_path, "--big"],
-                       check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        big = open(big_path, encoding="utf-8").read()
+    if args.big:
+        big = open(args.big, encoding="utf-8").read()
+    else:
+        with tempfile.TemporaryDirectory() as tmp:
+            big_path = os.path.join(tmp, "big.setup.json")
+            subprocess.run([sys.executable, os.path.join(ROOT, "bench", "gen_corpus.py"), big_path, "--big"],
+                           check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            big = open(big_path, encoding="utf-8").read()
 
     server = Server(args.bin)
     server.request("initialize", {"processId": None, "rootUri": None, "capabilities": {}})
