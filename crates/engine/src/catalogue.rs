@@ -141,7 +141,13 @@ impl RuleInfo {
 
     /// Whether the rule runs for this method, profile and context.
     pub fn applies(&self, method: Method, profile: &Profile, context: &RequestContext) -> bool {
-        self.applies_to(method) && self.applies_in(profile) && self.needs_context.iter().all(|k| context.has(*k))
+        self.applies_to(method) && self.runs_with(profile, context)
+    }
+
+    /// Whether the rule runs in this profile with this context (whatever
+    /// the method).
+    pub fn runs_with(&self, profile: &Profile, context: &RequestContext) -> bool {
+        self.applies_in(profile) && self.needs_context.iter().all(|k| context.has(*k))
     }
 }
 

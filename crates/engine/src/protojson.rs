@@ -96,10 +96,14 @@ fn inner_range(r: TextRange) -> TextRange {
 /// `/memberships/3/member` → `/memberships/*/member`: the form the model's
 /// required-field patterns use.
 fn pattern_of(ptr: &str) -> String {
-    ptr.split('/')
-        .map(|s| if !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit()) { "*" } else { s })
-        .collect::<Vec<_>>()
-        .join("/")
+    let mut out = String::with_capacity(ptr.len());
+    for (i, s) in ptr.split('/').enumerate() {
+        if i > 0 {
+            out.push('/');
+        }
+        out.push_str(if !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit()) { "*" } else { s });
+    }
+    out
 }
 
 impl Reader<'_> {
@@ -119,8 +123,9 @@ impl Reader<'_> {
 
     fn message(&mut self, obj: &ast::Object<'_>, msg: &Message, ptr: &str) -> Map<String, Value> {
         let mut out = Map::new();
-        // canonical key → (raw key of its first occurrence)
-        let mut seen: FxHashMap<&str, &str> = FxHashMap::default();
+        // canonical key → (raw key of its first occurrence); objects are
+        // small, so a list beats a hash map.
+        let mut seen: Vec<(&str, &str)> = Vec::with_capacity(obj.properties.len());
         // Fields given a non-null value, set or not: a oneof member has
         // presence even when it holds its default.
         let mut present: Vec<&str> = Vec::new();
@@ -130,12 +135,8 @@ impl Reader<'_> {
         let props = &obj.properties;
         // How many keys name each field: renaming an alias beside another
         // spelling of its field would make an exact duplicate.
-        let mut spellings: FxHashMap<&str, usize> = FxHashMap::default();
-        for prop in props {
-            if let Some((f, _)) = msg.field(prop.name.as_str()) {
-                *spellings.entry(f.name.as_str()).or_default() += 1;
-            }
-        }
+        let spellings: Vec<&str> =
+            props.iter().filter_map(|p| msg.field(p.name.as_str())).map(|(f, _)| f.name.as_str()).collect();
         for (i, prop) in props.iter().enumerate() {
             let raw_key = prop.name.as_str();
             let key_range = match &prop.name {
@@ -155,7 +156,15 @@ impl Reader<'_> {
             let value_range = range_of(prop.value.range());
             self.nodes.insert(child.clone(), Node { key: Some(key_range), value: value_range, removal });
 
-            if let Some(first) = seen.insert(canon, raw_key) {
+            // The previous occurrence (the list then keeps this one).
+            let earlier = match seen.iter_mut().find(|(c, _)| *c == canon) {
+                Some(entry) => Some(std::mem::replace(&mut entry.1, raw_key)),
+                None => {
+                    seen.push((canon, raw_key));
+                    None
+                }
+            };
+            if let Some(first) = earlier {
                 let how = if first == raw_key {
                     format!("`{raw_key}` appears more than once in this object")
                 } else {
@@ -194,7 +203,7 @@ impl Reader<'_> {
                     format!("`{raw_key}` is the proto spelling of `{}`", field.name),
                 )
                 .with_help("Google accepts both spellings; the API documents use lowerCamelCase");
-                let d = if spellings.get(field.name.as_str()).copied().unwrap_or(0) > 1 {
+                let d = if spellings.iter().filter(|n| **n == field.name).count() > 1 {
                     d // another key names this field too: duplicate-field says which to keep
                 } else {
                     d.with_fix(Fix::safe(
@@ -316,7 +325,7 @@ impl Reader<'_> {
         let mut items = Vec::with_capacity(arr.elements.len());
         let n = arr.elements.len();
         for (i, el) in arr.elements.iter().enumerate() {
-            let child = format!("{ptr}/{i}");
+            let child = [ptr, "/", itoa::Buffer::new().format(i)].concat();
             let r = range_of(el.range());
             let removal = if n == 1 {
                 inner_range(range_of(arr.range))

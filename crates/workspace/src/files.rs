@@ -77,7 +77,11 @@ pub fn collect(paths: &[PathBuf], stdin_name: Option<&str>) -> Collected {
 }
 
 fn walk(dir: &Path, targets: &mut Vec<Target>, errors: &mut Vec<InputError>) {
-    let walker = ignore::WalkBuilder::new(dir).follow_links(true).require_git(false).build();
+    // Each folder's entries sorted by name: a depth-first walk then yields
+    // the paths in sorted order (component by component), with no sort of
+    // the whole list afterwards.
+    let walker =
+        ignore::WalkBuilder::new(dir).follow_links(true).require_git(false).sort_by_file_name(|a, b| a.cmp(b)).build();
     let mut found = Vec::new();
     for entry in walker {
         match entry {
@@ -92,7 +96,7 @@ fn walk(dir: &Path, targets: &mut Vec<Target>, errors: &mut Vec<InputError>) {
             Err(e) => errors.push(InputError { path: dir.display().to_string(), message: walk_error(&e) }),
         }
     }
-    found.sort();
+    debug_assert!(found.is_sorted(), "the walk yields sorted paths");
     targets.extend(found.into_iter().map(|path| Target::File { path, explicit: false }));
 }
 

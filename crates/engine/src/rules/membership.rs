@@ -7,10 +7,12 @@ use crate::diagnostic::{Applicability, Diagnostic, Fix};
 use crate::method::Memberships;
 use rustc_hash::FxHashMap;
 use serde_json::{Map, Value};
+use std::rc::Rc;
 
 /// Each membership's pointer and object, in order.
-fn each<'a>(ctx: &Ctx<'a>) -> impl Iterator<Item = (String, &'a Map<String, Value>)> + use<'a> {
-    ctx.each_membership().into_iter().map(|(_, base, m)| (base, m))
+fn each<'a>(ctx: &Ctx<'a>) -> impl Iterator<Item = (Rc<str>, &'a Map<String, Value>)> + use<'a> {
+    let all = ctx.each_membership();
+    (0..all.len()).map(move |i| (all[i].1.clone(), all[i].2))
 }
 
 /// A count finding at the list of memberships; without one, at the space
@@ -100,7 +102,7 @@ pub fn too_many_memberships(ctx: &mut Ctx) {
 }
 
 pub fn membership_member_missing(ctx: &mut Ctx) {
-    let missing: Vec<String> = each(ctx)
+    let missing: Vec<Rc<str>> = each(ctx)
         .filter(|(_, m)| !m.contains_key("member") && !m.contains_key("groupMember"))
         .map(|(p, _)| p)
         .collect();
@@ -178,7 +180,10 @@ pub fn membership_field_ignored(ctx: &mut Ctx) {
 }
 
 /// Each user membership's pointer, `member` object and `member.name`.
-fn users<'a>(ctx: &Ctx<'a>) -> Vec<(String, &'a Map<String, Value>, Option<&'a str>)> {
+/// A user membership: its pointer, its `member` object and `member.name`.
+type UserAt<'a> = (Rc<str>, &'a Map<String, Value>, Option<&'a str>);
+
+fn users<'a>(ctx: &Ctx<'a>) -> Vec<UserAt<'a>> {
     each(ctx)
         .filter_map(|(base, m)| {
             let user = m.get("member")?.as_object()?;
@@ -194,6 +199,9 @@ fn user_id(name: Option<&str>) -> Option<&str> {
 
 pub fn user_name_format(ctx: &mut Ctx) {
     for (base, _, name) in users(ctx) {
+        if name.is_some_and(|n| n == "users/app" || is_resource_name(n, "users/")) {
+            continue;
+        }
         let name_ptr = format!("{base}/member/name");
         let d = match name {
             None => ctx
@@ -309,8 +317,9 @@ pub fn calling_user_listed(ctx: &mut Ctx) {
 /// The same user or group named by two memberships: the second is reported.
 pub fn duplicate_membership(ctx: &mut Ctx) {
     let mut seen: FxHashMap<&str, usize> = FxHashMap::default();
-    let mut found: Vec<(String, String, &str, usize)> = Vec::new();
-    for (i, base, m) in ctx.each_membership() {
+    let mut found: Vec<(Rc<str>, String, &str, usize)> = Vec::new();
+    for (i, base, m) in ctx.each_membership().iter() {
+        let (i, m) = (*i, *m);
         let user = m.get("member").and_then(Value::as_object).and_then(|u| u.get("name")).and_then(Value::as_str);
         let group = m.get("groupMember").and_then(Value::as_object).and_then(|g| g.get("name")).and_then(Value::as_str);
         let names = [

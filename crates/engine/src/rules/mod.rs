@@ -153,7 +153,13 @@ pub struct Ctx<'a> {
     space_type: Option<&'a str>,
     /// The update mask (spaces.patch), read once.
     mask: Option<Mask>,
+    /// The memberships, listed once: nearly every membership rule walks them.
+    memberships: std::rc::Rc<[MembershipAt<'a>]>,
 }
+
+/// A membership the request adds: its index in the list (0 alone), its
+/// pointer (shared: many rules format pointers below it) and its object.
+pub type MembershipAt<'a> = (usize, std::rc::Rc<str>, &'a serde_json::Map<String, Value>);
 
 /// A parameter's value, and where the file has it (`None`: from the config
 /// or the command line).
@@ -182,18 +188,27 @@ impl<'a> Ctx<'a> {
     /// Each membership the request adds, listed or alone: its index in the
     /// list (0 alone), pointer and object. Elements that are not objects
     /// are the structure stage's business.
-    pub fn each_membership(&self) -> Vec<(usize, String, &'a serde_json::Map<String, Value>)> {
+    pub fn each_membership(&self) -> std::rc::Rc<[MembershipAt<'a>]> {
+        self.memberships.clone()
+    }
+    fn list_memberships(&self) -> std::rc::Rc<[MembershipAt<'a>]> {
         match self.doc.layout.memberships {
             Memberships::List(base) => self
                 .memberships()
                 .iter()
                 .enumerate()
-                .filter_map(|(i, m)| Some((i, format!("{base}/{i}"), m.as_object()?)))
+                .filter_map(|(i, m)| {
+                    let mut pointer = String::with_capacity(base.len() + 4);
+                    pointer.push_str(base);
+                    pointer.push('/');
+                    pointer.push_str(itoa::Buffer::new().format(i));
+                    Some((i, pointer.into(), m.as_object()?))
+                })
                 .collect(),
             Memberships::One(at) => {
-                self.doc.get(at).and_then(Value::as_object).map(|m| (0, at.to_string(), m)).into_iter().collect()
+                self.doc.get(at).and_then(Value::as_object).map(|m| (0, at.into(), m)).into_iter().collect()
             }
-            Memberships::None => Vec::new(),
+            Memberships::None => std::rc::Rc::new([]),
         }
     }
     pub fn get(&self, pointer: &str) -> Option<&'a Value> {
@@ -277,7 +292,9 @@ pub fn check(
         diags: Vec::new(),
         space_type: None,
         mask: None,
+        memberships: std::rc::Rc::new([]),
     };
+    ctx.memberships = ctx.list_memberships();
     ctx.space_type = doc.layout.space.and_then(|_| ctx.str_at(&ctx.space_field("spaceType")));
     ctx.mask = read_mask(&ctx);
     for rule in Rule::ALL {
