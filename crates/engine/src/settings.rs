@@ -83,7 +83,7 @@ impl Settings {
     /// catalogue's default; `None` when the rule is turned off.
     pub fn severity(&self, rule: Rule) -> Option<Severity> {
         // Most runs configure no level: skip hashing the rule.
-        match self.levels.is_empty().then_some(None).unwrap_or_else(|| self.levels.get(&rule)) {
+        match if self.levels.is_empty() { None } else { self.levels.get(&rule) } {
             Some(level) => level.severity(),
             None => Some(rule.info().severity),
         }
