@@ -126,7 +126,7 @@ pub fn analyze(request: &Request, settings: &Settings) -> Report {
         return Report::default();
     };
     let enabled = settings.enabled(method);
-    let doc = protojson::read(&root, method, settings.profile, enabled, &mut diags);
+    let doc = protojson::read(root, method, settings.profile, enabled, &mut diags);
     diags.extend(rules::check(&text, &doc, settings.profile, &settings.context, &request.params, enabled));
     silence_at_broken_values(&mut diags);
     let facts = facts(&doc, enabled);
@@ -221,5 +221,5 @@ pub fn parse_document(text: &str, method: Method) -> Option<Document> {
     let text = text.strip_prefix('\u{feff}').map_or(Cow::Borrowed(text), |rest| Cow::Owned(format!("   {rest}")));
     let Ok(Some(ast::Value::Object(root))) = source::parse(&text) else { return None };
     let mut ignored = Vec::new();
-    Some(protojson::read(&root, method, Settings::default().profile, RuleSet::default(), &mut ignored))
+    Some(protojson::read(root, method, Settings::default().profile, RuleSet::default(), &mut ignored))
 }

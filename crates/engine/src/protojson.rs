@@ -35,14 +35,14 @@ use rustc_hash::FxHashMap;
 /// say ([`form`]). The caller has checked it is an object. Only the rules
 /// in `enabled` report.
 pub fn read(
-    root: &ast::Object<'_>,
+    root: ast::Object<'_>,
     method: Method,
     profile: &'static Profile,
     enabled: RuleSet,
     diags: &mut Vec<Diagnostic>,
 ) -> Document {
     let model = Model::get(method);
-    let layout = form(root, method, model);
+    let layout = form(&root, method, model);
     // Roughly one node per 20 bytes of a typical request: fewer rehashes.
     let capacity = (root.range.end - root.range.start) / 20;
     let nodes = FxHashMap::with_capacity_and_hasher(capacity, Default::default());
@@ -121,39 +121,50 @@ impl Reader<'_> {
         self.model.required_in(self.layout.root, parent).any(|f| f == name)
     }
 
-    fn message(&mut self, obj: &ast::Object<'_>, msg: &Message, ptr: &str) -> Map<String, Value> {
+    /// Reads an object, consuming its parse tree: each value is dropped as
+    /// soon as it is read, so a large document's tree and its canonical
+    /// value are never both whole in memory.
+    fn message(&mut self, obj: ast::Object<'_>, msg: &Message, ptr: &str) -> Map<String, Value> {
         let mut out = Map::new();
+        let obj_range = obj.range;
+        let n = obj.properties.len();
+        let (mut names, mut ranges, mut values) = (Vec::with_capacity(n), Vec::with_capacity(n), Vec::with_capacity(n));
+        for p in obj.properties {
+            names.push(p.name);
+            ranges.push(p.range);
+            values.push(p.value);
+        }
         // canonical key → (raw key of its first occurrence); objects are
         // small, so a list beats a hash map.
-        let mut seen: Vec<(&str, &str)> = Vec::with_capacity(obj.properties.len());
+        let mut seen: Vec<(&str, &str)> = Vec::with_capacity(n);
         // Fields given a non-null value, set or not: a oneof member has
         // presence even when it holds its default.
         let mut present: Vec<&str> = Vec::new();
         // Keys no field has (`false`), or that the profile's revision lacks
         // (`true`), once each, as the parser sees a repeated key.
         let mut unknown: Vec<(&str, bool)> = Vec::new();
-        let props = &obj.properties;
         // How many keys name each field: renaming an alias beside another
         // spelling of its field would make an exact duplicate.
         let spellings: Vec<&str> =
-            props.iter().filter_map(|p| msg.field(p.name.as_str())).map(|(f, _)| f.name.as_str()).collect();
-        for (i, prop) in props.iter().enumerate() {
-            let raw_key = prop.name.as_str();
-            let key_range = match &prop.name {
+            names.iter().filter_map(|name| msg.field(name.as_str())).map(|(f, _)| f.name.as_str()).collect();
+        for (i, value) in values.into_iter().enumerate() {
+            let name = &names[i];
+            let raw_key = name.as_str();
+            let key_range = match name {
                 ast::ObjectPropName::String(s) => range_of(s.range),
                 ast::ObjectPropName::Word(w) => range_of(w.range),
             };
             let field = msg.field(raw_key);
             let canon: &str = field.map_or(raw_key, |(f, _)| f.name.as_str());
             let child = child_pointer(ptr, canon);
-            let removal = if props.len() == 1 {
-                inner_range(range_of(obj.range))
-            } else if i + 1 < props.len() {
-                TextRange::new(prop.range.start, props[i + 1].range.start)
+            let removal = if n == 1 {
+                inner_range(range_of(obj_range))
+            } else if i + 1 < n {
+                TextRange::new(ranges[i].start, ranges[i + 1].start)
             } else {
-                TextRange::new(props[i - 1].range.end, prop.range.end)
+                TextRange::new(ranges[i - 1].end, ranges[i].end)
             };
-            let value_range = range_of(prop.value.range());
+            let value_range = range_of(value.range());
             self.nodes.insert(child.clone(), Node { key: Some(key_range), value: value_range, removal });
 
             // The previous occurrence (the list then keeps this one).
@@ -213,7 +224,7 @@ impl Reader<'_> {
                 };
                 self.report(d);
             }
-            if matches!(prop.value, ast::Value::NullKeyword(_)) {
+            if matches!(value, ast::Value::NullKeyword(_)) {
                 // A required field's null is reported by the required check.
                 if !self.required(&child) {
                     self.report(
@@ -249,9 +260,9 @@ impl Reader<'_> {
                 );
             }
             self.in_output_only += usize::from(field.read_only);
-            let value = self.field_value(&prop.value, field, &child);
+            let read = self.field_value(value, field, &child);
             self.in_output_only -= usize::from(field.read_only);
-            match value {
+            match read {
                 Some(v) => {
                     out.insert(canon.to_string(), v);
                 }
@@ -311,28 +322,37 @@ impl Reader<'_> {
     }
 
     /// The canonical value of a field, or `None` when the field is unset.
-    fn field_value(&mut self, v: &ast::Value<'_>, field: &Field, ptr: &str) -> Option<Value> {
+    fn field_value(&mut self, v: ast::Value<'_>, field: &Field, ptr: &str) -> Option<Value> {
         if !field.repeated {
             return self.single(v, field, ptr);
         }
-        let ast::Value::Array(arr) = v else {
-            self.problems.push(Problem::WrongType { pointer: ptr.to_string(), found: witness(v), element: false });
-            return Some(witness(v));
+        let arr = match v {
+            ast::Value::Array(arr) => arr,
+            other => {
+                let found = witness(&other);
+                self.problems.push(Problem::WrongType {
+                    pointer: ptr.to_string(),
+                    found: found.clone(),
+                    element: false,
+                });
+                return Some(found);
+            }
         };
         if arr.elements.is_empty() {
             return None;
         }
-        let mut items = Vec::with_capacity(arr.elements.len());
         let n = arr.elements.len();
-        for (i, el) in arr.elements.iter().enumerate() {
+        let mut items = Vec::with_capacity(n);
+        let ranges: Vec<TextRange> = arr.elements.iter().map(|el| range_of(el.range())).collect();
+        for (i, el) in arr.elements.into_iter().enumerate() {
             let child = [ptr, "/", itoa::Buffer::new().format(i)].concat();
-            let r = range_of(el.range());
+            let r = ranges[i];
             let removal = if n == 1 {
                 inner_range(range_of(arr.range))
             } else if i + 1 < n {
-                TextRange::new(r.start, arr.elements[i + 1].range().start)
+                TextRange::new(r.start, ranges[i + 1].start)
             } else {
-                TextRange::new(arr.elements[i - 1].range().end, r.end)
+                TextRange::new(ranges[i - 1].end, r.end)
             };
             self.nodes.insert(child.clone(), Node { key: None, value: r, removal });
             if matches!(el, ast::Value::NullKeyword(_)) {
@@ -364,13 +384,16 @@ impl Reader<'_> {
         Some(found)
     }
 
-    fn single(&mut self, v: &ast::Value<'_>, field: &Field, ptr: &str) -> Option<Value> {
+    fn single(&mut self, v: ast::Value<'_>, field: &Field, ptr: &str) -> Option<Value> {
         let range = range_of(v.range());
-        match (&field.kind, v) {
+        let v = match (&field.kind, v) {
             (Kind::Message(name), ast::Value::Object(obj)) => {
                 let msg = self.model.message(name);
-                Some(Value::Object(self.message(obj, msg, ptr)))
+                return Some(Value::Object(self.message(obj, msg, ptr)));
             }
+            (_, v) => v,
+        };
+        match (&field.kind, &v) {
             (Kind::String | Kind::FieldMask, ast::Value::StringLit(s)) => {
                 (!s.value.is_empty()).then(|| Value::String(s.value.to_string()))
             }
@@ -466,7 +489,7 @@ impl Reader<'_> {
                     }
                 }
             }
-            _ => self.wrong_type(v, field, ptr),
+            _ => self.wrong_type(&v, field, ptr),
         }
     }
 
