@@ -87,11 +87,15 @@ pub enum Outcome {
     Skipped(Skipped),
 }
 
+/// How many consecutive targets a worker takes at once, and sends back in
+/// one message: per-file hand-offs cost more in wake-ups than the checks.
+const CHUNK: usize = 8;
+
 /// How many targets past the last one handed out the workers may check:
 /// what a run holds at most (beside the one being handed out), however
 /// many files there are and however slow an early one is.
 fn window(threads: usize) -> usize {
-    (threads * 8).max(16)
+    (threads * CHUNK * 2).max(16)
 }
 
 /// Checks every target in parallel (rayon's threads) and hands each
@@ -105,7 +109,7 @@ pub fn run(targets: &[Target], opts: &RunOptions, mut emit: impl FnMut(usize, Ou
     let window = window(threads);
     let gate = Gate::default();
     let claim = AtomicUsize::new(0);
-    let (tx, rx) = mpsc::channel::<(usize, Result<Checked, Skipped>)>();
+    let (tx, rx) = mpsc::channel::<Vec<(usize, Result<Checked, Skipped>)>>();
     std::thread::scope(|scope| {
         let (gate, claim) = (&gate, &claim);
         scope.spawn(move || {
@@ -116,11 +120,13 @@ pub fn run(targets: &[Target], opts: &RunOptions, mut emit: impl FnMut(usize, Ou
                         // A panic here must not leave the others waiting for it.
                         let _stop = gate.stop_on_unwind();
                         loop {
-                            let i = claim.fetch_add(1, Ordering::Relaxed);
-                            if i >= targets.len() || !gate.wait_for(i, window) {
+                            let start = claim.fetch_add(CHUNK, Ordering::Relaxed);
+                            let end = (start + CHUNK).min(targets.len());
+                            if start >= targets.len() || !gate.wait_for(end - 1, window) {
                                 break;
                             }
-                            if tx.send((i, check_one(&targets[i], opts))).is_err() {
+                            let done = (start..end).map(|i| (i, check_one(&targets[i], opts))).collect();
+                            if tx.send(done).is_err() {
                                 break;
                             }
                         }
@@ -133,11 +139,14 @@ pub fn run(targets: &[Target], opts: &RunOptions, mut emit: impl FnMut(usize, Ou
         let mut early = std::collections::BTreeMap::new();
         let mut next = 0;
         let mut cross = CrossFile::default();
-        for (i, outcome) in rx {
-            early.insert(i, outcome);
+        for done in rx {
+            early.extend(done);
+            let before = next;
             while let Some(outcome) = early.remove(&next) {
                 emit(next, finish(outcome, &mut cross, opts));
                 next += 1;
+            }
+            if next > before {
                 gate.advance(next);
             }
         }
@@ -167,7 +176,9 @@ fn finish(outcome: Result<Checked, Skipped>, cross: &mut CrossFile, opts: &RunOp
 /// window; `stopped` when a thread panicked (nobody waits then).
 #[derive(Default)]
 struct Gate {
-    state: Mutex<(usize, bool)>,
+    /// How far the output has got, whether the run stopped, and how many
+    /// workers wait (nobody is woken when none does).
+    state: Mutex<(usize, bool, usize)>,
     moved: Condvar,
 }
 
@@ -177,14 +188,19 @@ impl Gate {
     fn wait_for(&self, i: usize, window: usize) -> bool {
         let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
         while !state.1 && i >= state.0 + window {
+            state.2 += 1;
             state = self.moved.wait(state).unwrap_or_else(|e| e.into_inner());
+            state.2 -= 1;
         }
         !state.1
     }
 
     fn advance(&self, emitted: usize) {
-        self.state.lock().unwrap_or_else(|e| e.into_inner()).0 = emitted;
-        self.moved.notify_all();
+        let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
+        state.0 = emitted;
+        if state.2 > 0 {
+            self.moved.notify_all();
+        }
     }
 
     fn stop(&self) {
