@@ -17,6 +17,10 @@ use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader, DuplexS
 use tokio::sync::{Mutex, mpsc};
 
 /// A group chat with a name (twice, once in snake_case) and a `people/` member.
+#[path = "common/big_request.rs"]
+mod big_request;
+use big_request::big_request;
+
 const GROUP_CHAT: &str = r#"{
   "requestId": "5d0c6a2e-3f4b-4a1c-9e8d-7b6a5c4d3e2f",
   "space": {
@@ -851,22 +855,6 @@ async fn garbage_unknown_methods_and_out_of_range_positions_do_no_harm() {
     let h = c.at("textDocument/hover", u, pos_of(TYPOS, "spaceType", 1)).await;
     assert!(h["contents"]["value"].as_str().unwrap().contains("SPACE"));
     assert!(c.stop().await);
-}
-
-fn big_request(target: usize) -> String {
-    let mut s = String::from(
-        "{\n  \"requestId\": \"0f8b2c1e-9d4a-4c3b-8e2f-6a7b5c4d3e21\",\n  \"space\": { \"spaceType\": \"SPACE\", \"displayName\": \"Big\" },\n  \"memberships\": [\n",
-    );
-    let mut i = 0;
-    while s.len() < target {
-        s.push_str(&format!(
-            "    {{ \"member\": {{ \"name\": \"users/{:09}\", \"type\": \"HUMAN\" }} }},\n",
-            100_000_000 + i
-        ));
-        i += 1;
-    }
-    s.push_str("    { \"member\": { \"name\": \"users/1\", \"type\": \"HUMAN\" } }\n  ]\n}\n");
-    s
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

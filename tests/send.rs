@@ -203,9 +203,14 @@ fn project(files: &[(&str, &str)]) -> TempDir {
 /// chatlint, run in `dir`, with no credentials from the environment (HOME and
 /// gcloud's folder are the empty `home` folder in `dir`).
 fn chatlint(dir: &Path) -> Command {
+    Command::from_std(isolated(dir))
+}
+
+/// The chatlint process of [`chatlint`], before it is wrapped.
+fn isolated(dir: &Path) -> std::process::Command {
     let home = dir.join("home");
     std::fs::create_dir_all(&home).unwrap();
-    let mut c = Command::cargo_bin("chatlint").unwrap();
+    let mut c = std::process::Command::new(assert_cmd::cargo::cargo_bin("chatlint"));
     c.current_dir(dir)
         .env("NO_COLOR", "1")
         .env("HOME", &home)
@@ -1461,23 +1466,8 @@ impl RawServer {
 /// chatlint as a plain process (for watching or signalling it), with the
 /// environment of [`chatlint`]; stdout and stderr go to files in `dir`.
 fn chatlint_process(dir: &Path) -> std::process::Command {
-    let home = dir.join("home");
-    std::fs::create_dir_all(&home).unwrap();
-    let mut c = std::process::Command::new(assert_cmd::cargo::cargo_bin("chatlint"));
-    c.current_dir(dir)
-        .env("NO_COLOR", "1")
-        .env("HOME", &home)
-        .env("CLOUDSDK_CONFIG", home.join("gcloud"))
-        .env_remove("GOOGLE_APPLICATION_CREDENTIALS")
-        .env_remove("CHATLINT_ACCESS_TOKEN")
-        .env_remove("HTTPS_PROXY")
-        .env_remove("HTTP_PROXY")
-        .env_remove("ALL_PROXY")
-        .env_remove("https_proxy")
-        .env_remove("http_proxy")
-        .env_remove("all_proxy")
-        .env("NO_PROXY", "*")
-        .stdout(std::fs::File::create(dir.join("stdout.txt")).unwrap())
+    let mut c = isolated(dir);
+    c.stdout(std::fs::File::create(dir.join("stdout.txt")).unwrap())
         .stderr(std::fs::File::create(dir.join("stderr.txt")).unwrap());
     c
 }

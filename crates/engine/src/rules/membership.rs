@@ -467,22 +467,36 @@ fn admin_access(ctx: &Ctx) -> bool {
     ctx.param(crate::method::ParamKey::UseAdminAccess).is_some_and(|v| v.text == "true")
 }
 
-pub fn app_member_app_auth(ctx: &mut Ctx) {
-    if !app_auth(ctx) {
-        return;
-    }
+/// Reports `rule` at the name of each membership that adds the calling app.
+fn at_app_members(ctx: &mut Ctx, rule: Rule, message: &str, help: &str) {
     for (base, _, name) in users(ctx) {
-        if name != Some("users/app") {
-            continue;
+        if name == Some("users/app") {
+            let d = ctx.at_value(rule, &format!("{base}/member/name"), message).with_help(help);
+            ctx.report(d);
         }
-        let d = ctx
-            .at_value(
-                Rule::AppMemberAppAuth,
-                &format!("{base}/member/name"),
-                "adding the calling app to a space requires user authentication",
-            )
-            .with_help("send it as a user, with the `chat.memberships.app` scope");
-        ctx.report(d);
+    }
+}
+
+/// Reports `rule` at the name of each user outside the configured domain,
+/// with the message `message(email, domain)` gives.
+fn at_external_users(ctx: &mut Ctx, rule: Rule, message: impl Fn(&str, &str) -> String, help: &str) {
+    let domain = ctx.context.domain.clone().unwrap_or_default();
+    let mut found = Vec::new();
+    for (base, _, name) in users(ctx) {
+        let Some(email) = external_email(ctx, name) else { continue };
+        found.push(ctx.at_value(rule, &format!("{base}/member/name"), message(email, &domain)).with_help(help));
+    }
+    ctx.diags.extend(found);
+}
+
+pub fn app_member_app_auth(ctx: &mut Ctx) {
+    if app_auth(ctx) {
+        at_app_members(
+            ctx,
+            Rule::AppMemberAppAuth,
+            "adding the calling app to a space requires user authentication",
+            "send it as a user, with the `chat.memberships.app` scope",
+        );
     }
 }
 
@@ -509,59 +523,42 @@ fn external_email<'a>(ctx: &Ctx, name: Option<&'a str>) -> Option<&'a str> {
 }
 
 pub fn external_user_app_auth(ctx: &mut Ctx) {
-    if !app_auth(ctx) {
-        return;
-    }
-    let mut found = Vec::new();
-    for (base, _, name) in users(ctx) {
-        let Some(email) = external_email(ctx, name) else { continue };
-        let domain = ctx.context.domain.as_deref().unwrap_or_default();
-        found.push(
-            ctx.at_value(
-                Rule::ExternalUserAppAuth,
-                &format!("{base}/member/name"),
-                format!("\"{email}\" is outside `{domain}`: inviting users external to the organisation requires user authentication"),
-            )
-            .with_help("send it as a user"),
+    if app_auth(ctx) {
+        at_external_users(
+            ctx,
+            Rule::ExternalUserAppAuth,
+            |email, domain| {
+                format!(
+                    "\"{email}\" is outside `{domain}`: inviting users external to the organisation requires user authentication"
+                )
+            },
+            "send it as a user",
         );
     }
-    ctx.diags.extend(found);
 }
 
 pub fn admin_access_app_member(ctx: &mut Ctx) {
-    if !admin_access(ctx) {
-        return;
-    }
-    for (base, _, name) in users(ctx) {
-        if name != Some("users/app") {
-            continue;
-        }
-        let d = ctx
-            .at_value(
-                Rule::AdminAccessAppMember,
-                &format!("{base}/member/name"),
-                "creating app memberships isn't supported using admin access",
-            )
-            .with_help("add the app as a space member, without `useAdminAccess`");
-        ctx.report(d);
+    if admin_access(ctx) {
+        at_app_members(
+            ctx,
+            Rule::AdminAccessAppMember,
+            "creating app memberships isn't supported using admin access",
+            "add the app as a space member, without `useAdminAccess`",
+        );
     }
 }
 
 pub fn admin_access_external_user(ctx: &mut Ctx) {
-    if !admin_access(ctx) {
-        return;
-    }
-    let mut found = Vec::new();
-    for (base, _, name) in users(ctx) {
-        let Some(email) = external_email(ctx, name) else { continue };
-        found.push(
-            ctx.at_value(
-                Rule::AdminAccessExternalUser,
-                &format!("{base}/member/name"),
-                format!("\"{email}\" is outside the organisation: creating memberships for external users isn't supported using admin access"),
-            )
-            .with_help("invite them without `useAdminAccess`"),
+    if admin_access(ctx) {
+        at_external_users(
+            ctx,
+            Rule::AdminAccessExternalUser,
+            |email, _| {
+                format!(
+                    "\"{email}\" is outside the organisation: creating memberships for external users isn't supported using admin access"
+                )
+            },
+            "invite them without `useAdminAccess`",
         );
     }
-    ctx.diags.extend(found);
 }
