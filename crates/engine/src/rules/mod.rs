@@ -191,6 +191,7 @@ impl<'a> Ctx<'a> {
     pub fn each_membership(&self) -> std::rc::Rc<[MembershipAt<'a>]> {
         self.memberships.clone()
     }
+    /// Lists the memberships once, when the context is made.
     fn list_memberships(&self) -> std::rc::Rc<[MembershipAt<'a>]> {
         match self.doc.layout.memberships {
             Memberships::List(base) => self
@@ -198,10 +199,7 @@ impl<'a> Ctx<'a> {
                 .iter()
                 .enumerate()
                 .filter_map(|(i, m)| {
-                    let mut pointer = String::with_capacity(base.len() + 4);
-                    pointer.push_str(base);
-                    pointer.push('/');
-                    pointer.push_str(itoa::Buffer::new().format(i));
+                    let pointer = [base, "/", itoa::Buffer::new().format(i)].concat();
                     Some((i, pointer.into(), m.as_object()?))
                 })
                 .collect(),
