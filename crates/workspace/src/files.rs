@@ -160,16 +160,24 @@ pub fn read(target: &Target, max_size: u64) -> Result<String, ReadError> {
 /// before opening, and the file is opened without blocking (a FIFO swapped
 /// in meanwhile cannot hang the run) and checked again once open.
 pub fn open_regular(path: &Path) -> Result<(std::fs::File, u64), String> {
-    let meta = std::fs::metadata(path).map_err(|e| describe_io(&e))?;
-    not_regular(&meta.file_type())?;
+    // Why a path could not be opened: its type when it is not a file (a
+    // socket cannot be opened at all), else the error.
+    let refused = |e: std::io::Error| match std::fs::metadata(path) {
+        Ok(meta) => not_regular(&meta.file_type()).and(Err(describe_io(&e))),
+        Err(_) => Err(describe_io(&e)),
+    };
     let mut options = std::fs::OpenOptions::new();
     options.read(true);
     #[cfg(unix)]
     {
+        // Opening never blocks (a FIFO with no writer); the type is then
+        // checked on what was opened, so nothing is read from a non-file.
         use std::os::unix::fs::OpenOptionsExt;
         options.custom_flags(libc::O_NONBLOCK);
     }
-    let f = options.open(path).map_err(|e| describe_io(&e))?;
+    #[cfg(not(unix))]
+    not_regular(&std::fs::metadata(path).map_err(|e| describe_io(&e))?.file_type())?;
+    let f = options.open(path).or_else(refused)?;
     let meta = f.metadata().map_err(|e| describe_io(&e))?;
     not_regular(&meta.file_type())?;
     Ok((f, meta.len()))
