@@ -999,6 +999,22 @@ async fn a_huge_content_length_is_refused_and_the_session_goes_on() {
 }
 
 #[tokio::test]
+async fn json_that_no_message_can_hold_is_refused_and_the_session_goes_on() {
+    // JSON's grammar allows a lone surrogate escape (a JavaScript string can
+    // hold one), a number beyond f64 and deep nesting; tower-lsp-server
+    // cannot decode them and stops reading for good (found by fuzz/).
+    let mut c = Client::start(default_caps(), None).await;
+    let deep = format!("{}1{}", "[".repeat(200), "]".repeat(200));
+    for params in [r#"{"t": "a\ud800b"}"#, r#"{"n": 1e400}"#, &deep] {
+        let body = format!(r#"{{"jsonrpc":"2.0","method":"textDocument/didOpen","params":{params}}}"#);
+        c.send_raw(format!("Content-Length: {}\r\n\r\n{body}", body.len()).as_bytes()).await;
+        assert_eq!(c.null_id_errors(1).await, [-32700], "{body}");
+        c.still_answers().await;
+    }
+    assert!(c.stop().await);
+}
+
+#[tokio::test]
 async fn garbage_between_frames_never_costs_a_later_frame() {
     let mut c = Client::start(default_caps(), None).await;
     let garbage: Vec<Vec<u8>> = vec![

@@ -19,7 +19,8 @@
 //! after the string's closing quote, which then sits in the value or the
 //! name; outside strings, `Content-Length` is not JSON.) So:
 //!
-//! - The body is trusted when its declared bytes parse as JSON. Otherwise the
+//! - The body is trusted when its declared bytes parse as JSON (and decode
+//!   as tower-lsp-server will decode them: see `check`). Otherwise the
 //!   frame is broken (too **short**: the JSON is cut; too **long**: the
 //!   declared bytes run into the next frame, `…}Content-Length: 52\r\n\r\n{…`):
 //!   it gets one `-32700` answer, and the reader searches for the next frame
@@ -101,7 +102,11 @@ struct Checked<'a> {
 /// body to pass on.
 fn check(body: &[u8]) -> Result<Checked<'_>, (i64, String)> {
     let text = std::str::from_utf8(body).map_err(|e| (-32700, format!("Parse error: the body is not UTF-8 ({e})")))?;
-    if let Err(e) = serde_json::from_str::<IgnoredAny>(text) {
+    // Decoded into values, as tower-lsp-server will (it stops reading after
+    // a body it cannot decode): beyond the grammar, no lone surrogate escape
+    // (a JavaScript string can hold one), no number beyond f64, nesting
+    // within serde_json's 128 levels.
+    if let Err(e) = serde_json::from_str::<serde_json::Value>(text) {
         return Err((-32700, format!("Parse error: {e}")));
     }
     match serde_json::from_str::<Probe>(text) {
@@ -594,6 +599,8 @@ mod tests {
         assert!(check(br#"{"jsonrpc":"2.0","id":1,"result":null}"#).is_ok());
         assert_eq!(check(b"not json").unwrap_err().0, -32700);
         assert_eq!(check(b"\xff").unwrap_err().0, -32700);
+        assert_eq!(check(br#"{"jsonrpc":"2.0","method":"m","params":"\ud800"}"#).unwrap_err().0, -32700);
+        assert_eq!(check(br#"{"jsonrpc":"2.0","method":"m","params":[1e400]}"#).unwrap_err().0, -32700);
         for bad in [
             &b"[]"[..],
             b"{}",
