@@ -972,6 +972,30 @@ async fn a_too_long_frame_is_answered_even_when_the_client_then_waits() {
 }
 
 #[tokio::test]
+async fn a_header_block_hiding_two_frame_starts_costs_only_itself() {
+    // Found by fuzz/ (lsp_transport): each hidden frame start claims more
+    // bytes than come; the client then waits, and the request is answered.
+    // No dynamic registration: nothing else may reach the server meanwhile.
+    let mut c = Client::start(json!({}), None).await;
+    c.still_answers().await;
+    let body = json!({ "jsonrpc": "2.0", "id": "after", "method": "chatlint/ping" }).to_string();
+    let n = body.len();
+    let stream =
+        format!("Content-Length:{}\r\nvcontent-Length:{}\r\n*Content-Length: {n}\r\n\r\n{body}", n + 100, n + 6);
+    c.send_raw(stream.as_bytes()).await;
+    let res = loop {
+        let m = c.next().await;
+        if m["id"] == "after" {
+            break m;
+        }
+        c.pending.push_back(m);
+    };
+    assert_eq!((res["id"].clone(), res["error"]["code"].clone()), (json!("after"), json!(-32601)), "{res}");
+    assert_eq!(c.null_id_errors(2).await, [-32700, -32700]);
+    assert!(c.stop().await);
+}
+
+#[tokio::test]
 async fn shutdown_and_exit_with_empty_params_stop_cleanly() {
     let mut c = Client::start(default_caps(), None).await;
     let res = c.request("shutdown", json!({})).await;
