@@ -45,11 +45,14 @@ fuzz_target!(|data: &[u8]| {
         }
     }
 
-    // The client now waits for an answer: the input goes quiet (once; the
-    // reader looks at a quiet input once until more bytes come). A frame
-    // start the garbage's header block swallowed is found only then.
-    events.extend(framer.idle());
-    events.extend(std::iter::from_fn(|| framer.next_event()));
+    // The client now waits for its answer: the input stays quiet, and the
+    // pump (pump_input) looks at it again after each decision it makes. A
+    // frame start that a header block of the garbage swallowed is found
+    // only then. A quiet moment that decides nothing ends the wait.
+    while let Some(event) = framer.idle() {
+        events.push(event);
+        events.extend(std::iter::from_fn(|| framer.next_event()));
+    }
 
     let mut last = None;
     for event in &events {
