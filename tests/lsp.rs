@@ -960,6 +960,30 @@ async fn a_too_long_frame_is_answered_even_when_the_client_then_waits() {
 }
 
 #[tokio::test]
+async fn a_header_block_hiding_two_frame_starts_costs_only_itself() {
+    // Found by fuzz/ (lsp_transport): each hidden frame start claims more
+    // bytes than come; the client then waits, and the request is answered.
+    // No dynamic registration: nothing else may reach the server meanwhile.
+    let mut c = Client::start(json!({}), None).await;
+    c.still_answers().await;
+    let body = json!({ "jsonrpc": "2.0", "id": "after", "method": "chatlint/ping" }).to_string();
+    let n = body.len();
+    let stream =
+        format!("Content-Length:{}\r\nvcontent-Length:{}\r\n*Content-Length: {n}\r\n\r\n{body}", n + 100, n + 6);
+    c.send_raw(stream.as_bytes()).await;
+    let res = loop {
+        let m = c.next().await;
+        if m["id"] == "after" {
+            break m;
+        }
+        c.pending.push_back(m);
+    };
+    assert_eq!((res["id"].clone(), res["error"]["code"].clone()), (json!("after"), json!(-32601)), "{res}");
+    assert_eq!(c.null_id_errors(2).await, [-32700, -32700]);
+    assert!(c.stop().await);
+}
+
+#[tokio::test]
 async fn shutdown_and_exit_with_empty_params_stop_cleanly() {
     let mut c = Client::start(default_caps(), None).await;
     let res = c.request("shutdown", json!({})).await;
@@ -983,6 +1007,22 @@ async fn a_huge_content_length_is_refused_and_the_session_goes_on() {
     c.send_raw(b"Content-Length: 99999999999999999999999999\r\n\r\n{}").await;
     assert_eq!(c.null_id_errors(1).await, [-32700]);
     c.still_answers().await;
+    assert!(c.stop().await);
+}
+
+#[tokio::test]
+async fn json_that_no_message_can_hold_is_refused_and_the_session_goes_on() {
+    // JSON's grammar allows a lone surrogate escape (a JavaScript string can
+    // hold one), a number beyond f64 and deep nesting; tower-lsp-server
+    // cannot decode them and stops reading for good (found by fuzz/).
+    let mut c = Client::start(default_caps(), None).await;
+    let deep = format!("{}1{}", "[".repeat(200), "]".repeat(200));
+    for params in [r#"{"t": "a\ud800b"}"#, r#"{"n": 1e400}"#, &deep] {
+        let body = format!(r#"{{"jsonrpc":"2.0","method":"textDocument/didOpen","params":{params}}}"#);
+        c.send_raw(format!("Content-Length: {}\r\n\r\n{body}", body.len()).as_bytes()).await;
+        assert_eq!(c.null_id_errors(1).await, [-32700], "{body}");
+        c.still_answers().await;
+    }
     assert!(c.stop().await);
 }
 

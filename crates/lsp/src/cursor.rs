@@ -110,12 +110,14 @@ fn path_of(stack: &[Frame]) -> Vec<Segment> {
 }
 
 /// The end of a string token starting at `start` (a `"`): after the closing
-/// quote, or at the end of the line when it is not closed yet.
+/// quote, or at the end of the line when it is not closed yet (a backslash
+/// does not escape a line break: JSON strings hold none, and a completion's
+/// range must stay on one line).
 fn string_end(bytes: &[u8], start: usize) -> (usize, bool) {
     let mut i = start + 1;
     while i < bytes.len() {
         match bytes[i] {
-            b'\\' => i += 2,
+            b'\\' if !matches!(bytes.get(i + 1), Some(b'\n' | b'\r')) => i += 2,
             b'"' => return (i + 1, true),
             b'\n' | b'\r' => return (i, false),
             _ => i += 1,
@@ -406,6 +408,16 @@ mod tests {
         );
         assert_eq!(at(r#"|{"a": 1}"#), Place::Elsewhere);
         assert_eq!(at(r#"{"a" | : 1}"#), Place::Elsewhere);
+    }
+
+    #[test]
+    fn a_string_token_ends_with_its_line_even_after_a_backslash() {
+        // Found by fuzz/ (editor): the token ran on to the next line's quote.
+        let text = "{\"a\\\n\"b\": 1}";
+        match scan(text, 3) {
+            Place::Key { token: Some(t), .. } => assert_eq!(t, TextRange::new(1, 4)),
+            other => panic!("{other:?}"),
+        }
     }
 
     #[test]

@@ -19,7 +19,8 @@
 //! after the string's closing quote, which then sits in the value or the
 //! name; outside strings, `Content-Length` is not JSON.) So:
 //!
-//! - The body is trusted when its declared bytes parse as JSON. Otherwise the
+//! - The body is trusted when its declared bytes parse as JSON (and decode
+//!   as tower-lsp-server will decode them: see `check`). Otherwise the
 //!   frame is broken (too **short**: the JSON is cut; too **long**: the
 //!   declared bytes run into the next frame, `…}Content-Length: 52\r\n\r\n{…`):
 //!   it gets one `-32700` answer, and the reader searches for the next frame
@@ -41,9 +42,11 @@
 //!   whitespace) or bytes that can never become JSON make the frame broken;
 //!   the start of a JSON value keeps it waiting (a slow client, a large body).
 //!   The same quiet moment answers bytes at a frame boundary that cannot
-//!   start a header block. A frame's correct body is never a complete JSON
-//!   value before its last byte (bar trailing whitespace), so a slow client
-//!   cannot lose a good frame to the timer.
+//!   start a header block. After such an answer the reader looks again once
+//!   the input has stayed quiet for another [`IDLE`]: the frame start it
+//!   moved on to may claim too many bytes as well. A frame's correct body
+//!   is never a complete JSON value before its last byte (bar trailing
+//!   whitespace), so a slow client cannot lose a good frame to the timer.
 //!
 //! A following well-formed frame is never lost: every broken frame restarts
 //! the search at most one byte after its own start, a frame start is never
@@ -101,7 +104,11 @@ struct Checked<'a> {
 /// body to pass on.
 fn check(body: &[u8]) -> Result<Checked<'_>, (i64, String)> {
     let text = std::str::from_utf8(body).map_err(|e| (-32700, format!("Parse error: the body is not UTF-8 ({e})")))?;
-    if let Err(e) = serde_json::from_str::<IgnoredAny>(text) {
+    // Decoded into values, as tower-lsp-server will (it stops reading after
+    // a body it cannot decode): beyond the grammar, no lone surrogate escape
+    // (a JavaScript string can hold one), no number beyond f64, nesting
+    // within serde_json's 128 levels.
+    if let Err(e) = serde_json::from_str::<serde_json::Value>(text) {
         return Err((-32700, format!("Parse error: {e}")));
     }
     match serde_json::from_str::<Probe>(text) {
@@ -446,12 +453,20 @@ impl Framer {
     }
 
     /// The input has been quiet for [`IDLE`]: decide what an incomplete
-    /// frame is (see the module's documentation).
+    /// frame is (see the module's documentation). A decision moves on to
+    /// bytes not looked at yet (a broken header block can hide another frame
+    /// start that claims too many bytes too), so after one the reader wants
+    /// another quiet moment; after none, not until more bytes come.
     pub fn idle(&mut self) -> Option<Event> {
         if !self.wants_idle() {
             return None;
         }
-        self.idle_seen = true;
+        let event = self.decide_when_quiet();
+        self.idle_seen = event.is_none();
+        event
+    }
+
+    fn decide_when_quiet(&mut self) -> Option<Event> {
         match self.state {
             State::Body { body, len, .. } => {
                 let rest = &self.buf[body..];
@@ -594,6 +609,8 @@ mod tests {
         assert!(check(br#"{"jsonrpc":"2.0","id":1,"result":null}"#).is_ok());
         assert_eq!(check(b"not json").unwrap_err().0, -32700);
         assert_eq!(check(b"\xff").unwrap_err().0, -32700);
+        assert_eq!(check(br#"{"jsonrpc":"2.0","method":"m","params":"\ud800"}"#).unwrap_err().0, -32700);
+        assert_eq!(check(br#"{"jsonrpc":"2.0","method":"m","params":[1e400]}"#).unwrap_err().0, -32700);
         for bad in [
             &b"[]"[..],
             b"{}",
@@ -695,6 +712,29 @@ mod framing {
         // Bytes that cannot start a header block, then quiet.
         assert_eq!(summary(&run(&[(b"{\"jsonrpc\":\"2.0\"}", true)])), [json!(-32700)]);
         assert_eq!(run(&[(b"Content-Length: 12\r", true)]), []);
+    }
+
+    #[test]
+    fn each_decision_at_a_quiet_moment_gets_a_look_of_its_own() {
+        // Found by fuzz/ (lsp_transport): junk header lines hide a second
+        // frame start whose length also swallows the good frame's header.
+        // The client sends nothing more (it waits for its answer); the pump
+        // looks at the quiet input again after each decision.
+        let good = cafe("good");
+        let n = good.len();
+        let mut stream = format!("Content-Length:{}\r\nvcontent-Length:{}\r\n*", n + 100, n + 6).into_bytes();
+        stream.extend(framed(&good, n));
+        let mut f = Framer::default();
+        f.push(&stream);
+        let mut events: Vec<Event> = std::iter::from_fn(|| f.next_event()).collect();
+        while let Some(e) = f.idle() {
+            events.push(e);
+            events.extend(std::iter::from_fn(|| f.next_event()));
+        }
+        assert_eq!(summary(&events), [json!(-32700), json!(-32700), json!("good")]);
+        // A quiet moment that decides nothing is looked at once.
+        assert_eq!(run(&[(b"Content-Length: 50\r\n\r\n{\"a\":", true)]), []);
+        assert!(!f.wants_idle());
     }
 
     #[test]
