@@ -345,12 +345,23 @@ pub struct ConfigCache {
     explicit: Option<Arc<Config>>,
     overrides: Overrides,
     by_dir: Mutex<HashMap<PathBuf, Result<Arc<Config>, String>>>,
+    /// The current folder, asked once: relative paths are taken from it.
+    cwd: PathBuf,
 }
 
 impl ConfigCache {
     pub fn new(explicit: Option<&Path>, overrides: Overrides) -> Result<ConfigCache, String> {
         let explicit = explicit.map(|p| Config::load(p, &overrides).map(Arc::new)).transpose()?;
-        Ok(ConfigCache { explicit, overrides, by_dir: Mutex::new(HashMap::new()) })
+        let cwd = std::env::current_dir().unwrap_or_default();
+        Ok(ConfigCache { explicit, overrides, by_dir: Mutex::new(HashMap::new()), cwd })
+    }
+
+    /// `path` made absolute from the current folder, as
+    /// `std::path::absolute` would, without asking the system for the
+    /// current folder once per file.
+    pub fn absolute(&self, path: &Path) -> PathBuf {
+        let joined = if path.is_absolute() { path.to_path_buf() } else { self.cwd.join(path) };
+        std::path::absolute(&joined).unwrap_or(joined)
     }
 
     /// The config for a file (or, for stdin, the current folder).
@@ -358,7 +369,7 @@ impl ConfigCache {
         if let Some(c) = &self.explicit {
             return Ok(c.clone());
         }
-        let abs = std::path::absolute(file).unwrap_or_else(|_| file.to_path_buf());
+        let abs = self.absolute(file);
         let dir = abs.parent().map(Path::to_path_buf).unwrap_or_default();
         self.for_dir(&dir)
     }

@@ -142,7 +142,10 @@ pub fn read(target: &Target, max_size: u64) -> Result<String, ReadError> {
             if len > max_size {
                 return Err(too_large(len, max_size));
             }
-            limited(&mut std::io::BufReader::new(f), &mut bytes)
+            // The size is known: one buffer of the right size (and a byte
+            // to see the end), no copy through a second buffer.
+            bytes.reserve_exact(usize::try_from(len).unwrap_or(0).saturating_add(1));
+            limited(&mut { f }, &mut bytes)
         }
     };
     result.map_err(|e| ReadError::Refused(describe_io(&e)))?;

@@ -57,7 +57,7 @@ pub struct Prepared {
 /// as the user gave it (a file name, or the name standard input is shown
 /// under); relative paths are taken from the current folder.
 pub fn prepare(configs: &ConfigCache, path: &Path, choice: &Choice) -> Preparation {
-    let abs = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    let abs = configs.absolute(path);
     let config = match configs.for_file(&abs) {
         Ok(c) => c,
         Err(e) => return Preparation::BadConfig(e),
