@@ -122,7 +122,7 @@ fn agree(text: &str, method: Method) -> Result<(), TestCaseError> {
         .filter(|d| !twice(&d.pointer))
         .map(|d| (d.rule, d.pointer.clone()))
         .collect();
-    let schema: BTreeSet<(Rule, String)> = schema_findings(v, &doc.value)
+    let schema: BTreeSet<(Rule, String)> = schema_findings(v, &doc.value.to_json())
         .into_iter()
         .filter(|(rule, ptr)| BROKEN.contains(rule) || !broken.contains(ptr.as_str()))
         .filter(|(_, ptr)| !twice(ptr))

@@ -7,8 +7,7 @@
 use crate::diagnostic::{Edit, TextRange};
 use crate::method::{Layout, Method};
 use crate::model::{Field, Message, Model};
-use rustc_hash::FxHashMap;
-use serde_json::Value;
+use crate::value::{Key, Value};
 
 /// Where a node sits in the source.
 #[derive(Debug, Clone, Copy)]
@@ -20,13 +19,117 @@ pub struct Node {
     pub removal: TextRange,
 }
 
+/// Every node of the source as a tree: a node's children are a run of
+/// `children`, members by canonical name, elements by index. One flat list
+/// for the whole file, so a node costs no allocation of its own (a map
+/// from pointer strings to nodes cost one string and a hash entry each).
+#[derive(Debug, Default)]
+pub struct Spans {
+    entries: Vec<Entry>,
+    children: Vec<u32>,
+}
+
+#[derive(Debug)]
+struct Entry {
+    node: Node,
+    /// Its canonical name in its object (empty for an element).
+    name: Key,
+    kids: Kids,
+}
+
+#[derive(Debug, Clone, Copy)]
+enum Kids {
+    None,
+    /// Members of an object: `children[start..start + len]`, in source order.
+    Members(u32, u32),
+    /// Elements of an array: `children[start..start + len]`, by index.
+    Elements(u32, u32),
+}
+
+/// A node's place in [`Spans`].
+pub type NodeId = u32;
+
+impl Spans {
+    pub fn with_capacity(nodes: usize) -> Spans {
+        Spans { entries: Vec::with_capacity(nodes), children: Vec::with_capacity(nodes) }
+    }
+
+    /// Adds a node (the first one added is the top-level value); its
+    /// parent lists it with [`Spans::set_members`] or [`Spans::set_elements`].
+    pub fn add(&mut self, name: Key, node: Node) -> NodeId {
+        self.entries.push(Entry { node, name, kids: Kids::None });
+        (self.entries.len() - 1) as NodeId
+    }
+
+    /// The members of the object at `parent`, in source order (the last
+    /// of a repeated name is the one found).
+    pub fn set_members(&mut self, parent: NodeId, kids: &[NodeId]) {
+        let start = self.children.len() as u32;
+        self.children.extend_from_slice(kids);
+        self.entries[parent as usize].kids = Kids::Members(start, kids.len() as u32);
+    }
+
+    /// The elements of the array at `parent`.
+    pub fn set_elements(&mut self, parent: NodeId, kids: &[NodeId]) {
+        let start = self.children.len() as u32;
+        self.children.extend_from_slice(kids);
+        self.entries[parent as usize].kids = Kids::Elements(start, kids.len() as u32);
+    }
+
+    /// The last of `kids` named `name`.
+    pub fn named(&self, kids: &[NodeId], name: &str) -> Option<Node> {
+        kids.iter().rev().map(|&k| &self.entries[k as usize]).find(|e| e.name == name).map(|e| e.node)
+    }
+
+    fn kids(&self, id: NodeId) -> &[NodeId] {
+        match self.entries[id as usize].kids {
+            Kids::None => &[],
+            Kids::Members(start, len) | Kids::Elements(start, len) => {
+                &self.children[start as usize..(start + len) as usize]
+            }
+        }
+    }
+
+    /// The node at an RFC 6901 pointer.
+    fn find(&self, pointer: &str) -> Option<NodeId> {
+        if self.entries.is_empty() {
+            return None;
+        }
+        let mut at: NodeId = 0;
+        if pointer.is_empty() {
+            return Some(at);
+        }
+        for token in pointer.strip_prefix('/')?.split('/') {
+            let token = unescape(token);
+            at = match self.entries[at as usize].kids {
+                Kids::None => return None,
+                Kids::Members(..) => {
+                    *self.kids(at).iter().rev().find(|&&k| self.entries[k as usize].name == token.as_ref())?
+                }
+                Kids::Elements(..) => {
+                    // Indices as pointers write them: digits, no leading zero.
+                    let canonical = !token.is_empty()
+                        && token.bytes().all(|b| b.is_ascii_digit())
+                        && (token.len() == 1 || !token.starts_with('0'));
+                    *self.kids(at).get(token.parse::<usize>().ok().filter(|_| canonical)?)?
+                }
+            };
+        }
+        Some(at)
+    }
+}
+
+fn unescape(token: &str) -> std::borrow::Cow<'_, str> {
+    if token.contains('~') { token.replace("~1", "/").replace("~0", "~").into() } else { token.into() }
+}
+
 #[derive(Debug)]
 pub struct Document {
     /// The canonical value the server would see.
     pub value: Value,
-    /// Every node of the source, by canonical pointer (the last one wins for
-    /// duplicate keys, as in the parser).
-    pub nodes: FxHashMap<String, Node>,
+    /// Every node of the source (the last one wins for duplicate keys, as
+    /// in the parser).
+    pub spans: Spans,
     /// The range of the top-level value.
     pub root: TextRange,
     /// The method it was read as, and the form its file takes.
@@ -50,17 +153,14 @@ impl Document {
         self.model().field_at_from(self.layout.root, pointer)
     }
 
-    /// The canonical value at an RFC 6901 pointer. (serde_json's own
-    /// `pointer` unescapes every segment with two string replaces, which
-    /// the rules' many look-ups turned into a hot spot.)
+    /// The canonical value at an RFC 6901 pointer.
     pub fn get(&self, pointer: &str) -> Option<&Value> {
         if pointer.is_empty() {
             return Some(&self.value);
         }
         let mut target = &self.value;
         for token in pointer.strip_prefix('/')?.split('/') {
-            let token: std::borrow::Cow<str> =
-                if token.contains('~') { token.replace("~1", "/").replace("~0", "~").into() } else { token.into() };
+            let token = unescape(token);
             target = match target {
                 Value::Object(map) => map.get(token.as_ref())?,
                 Value::Array(list) => list.get(token.parse::<usize>().ok()?)?,
@@ -71,13 +171,38 @@ impl Document {
     }
 
     pub fn node(&self, pointer: &str) -> Option<&Node> {
-        self.nodes.get(pointer)
+        self.spans.find(pointer).map(|id| &self.spans.entries[id as usize].node)
+    }
+
+    /// Every node with its canonical pointer, in source order (for editor
+    /// features that go from a position to a pointer).
+    pub fn nodes(&self) -> Vec<(String, Node)> {
+        let mut out = Vec::with_capacity(self.spans.entries.len());
+        if self.spans.entries.is_empty() {
+            return out;
+        }
+        let mut stack: Vec<(NodeId, String)> = vec![(0, String::new())];
+        while let Some((id, pointer)) = stack.pop() {
+            let entry = &self.spans.entries[id as usize];
+            let elements = matches!(entry.kids, Kids::Elements(..));
+            for (i, &kid) in self.spans.kids(id).iter().enumerate().rev() {
+                let name = &self.spans.entries[kid as usize].name;
+                let child = if elements {
+                    [pointer.as_str(), "/", itoa::Buffer::new().format(i)].concat()
+                } else {
+                    child_pointer(&pointer, name)
+                };
+                stack.push((kid, child));
+            }
+            out.push((pointer, entry.node));
+        }
+        out
     }
 
     /// Where to report something about the value at `pointer`; for a field
     /// that is absent, the key of the nearest object that exists.
     pub fn value_range(&self, pointer: &str) -> TextRange {
-        match self.nodes.get(pointer) {
+        match self.node(pointer) {
             Some(n) => n.value,
             None => self.anchor(pointer),
         }
@@ -85,7 +210,7 @@ impl Document {
 
     /// Where to report something about the key at `pointer`.
     pub fn key_range(&self, pointer: &str) -> TextRange {
-        match self.nodes.get(pointer) {
+        match self.node(pointer) {
             Some(n) => n.key.unwrap_or(n.value),
             None => self.anchor(pointer),
         }
@@ -96,7 +221,7 @@ impl Document {
     pub fn anchor(&self, pointer: &str) -> TextRange {
         let mut p = pointer;
         while let Some((parent, _)) = p.rsplit_once('/') {
-            if let Some(n) = self.nodes.get(parent) {
+            if let Some(n) = self.node(parent) {
                 return n.key.unwrap_or(TextRange::new(n.value.start, n.value.start + 1));
             }
             p = parent;
@@ -116,15 +241,10 @@ impl Document {
     /// as its first member, copying the whitespace that leads to the
     /// existing first member (so indentation matches), or into `{}`.
     pub fn insertion(&self, text: &str, object: &str, key: &str, value_json: &str) -> Option<Edit> {
-        let obj = self.nodes.get(object)?.value;
+        let id = self.spans.find(object)?;
+        let obj = self.spans.entries[id as usize].node.value;
         let member = format!("\"{key}\": {value_json}");
-        let prefix = format!("{object}/");
-        let first = self
-            .nodes
-            .iter()
-            .filter(|(p, n)| p.strip_prefix(&prefix).is_some_and(|rest| !rest.contains('/')) && n.key.is_some())
-            .map(|(_, n)| n.key.unwrap_or(n.value).start)
-            .min();
+        let first = self.spans.kids(id).iter().filter_map(|&k| self.spans.entries[k as usize].node.key).map(|k| k.start).min();
         match first {
             Some(start) => {
                 let lead = text.get(obj.start + 1..start).filter(|ws| ws.trim().is_empty()).unwrap_or(" ");
@@ -136,7 +256,7 @@ impl Document {
 
     /// An edit that removes the member or element at `pointer`.
     pub fn removal(&self, pointer: &str) -> Option<Edit> {
-        self.nodes.get(pointer).map(|n| Edit::delete(n.removal))
+        self.node(pointer).map(|n| Edit::delete(n.removal))
     }
 }
 

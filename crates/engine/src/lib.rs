@@ -27,6 +27,7 @@ pub mod settings;
 pub mod source;
 pub mod structure;
 pub mod suggest;
+pub mod value;
 
 pub use catalogue::Rule;
 pub use diagnostic::{Applicability, Diagnostic, Edit, Fix, Severity, TextRange, apply_edits};
@@ -35,6 +36,7 @@ pub use method::Method;
 pub use request::{Params, Request};
 pub use rules::cross_file::Facts;
 pub use settings::Settings;
+pub use value::Value;
 
 use jsonc_parser::ast;
 use jsonc_parser::common::Ranged;
@@ -171,8 +173,7 @@ pub fn settle(diags: Vec<Diagnostic>, settings: &Settings) -> Vec<Diagnostic> {
 }
 
 /// Feeds a JSON value to a hasher without serialising it.
-fn hash_value(v: &serde_json::Value, h: &mut rustc_hash::FxHasher) {
-    use serde_json::Value;
+fn hash_value(v: &Value, h: &mut rustc_hash::FxHasher) {
     use std::hash::Hash;
     std::mem::discriminant(v).hash(h);
     match v {

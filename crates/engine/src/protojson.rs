@@ -18,7 +18,7 @@
 
 use crate::catalogue::Rule;
 use crate::diagnostic::{Diagnostic, Edit, Fix, TextRange};
-use crate::document::{Document, Node, child_pointer};
+use crate::document::{Document, Node, NodeId, Spans, child_pointer};
 use crate::method::{Layout, Method};
 use crate::model::{Field, Kind, Message, Model};
 use crate::profile::Profile;
@@ -27,9 +27,8 @@ use crate::source::range_of;
 use crate::structure::{self, Problem};
 use jsonc_parser::ast;
 use jsonc_parser::common::Ranged;
-use serde_json::{Map, Number, Value};
-// A fast hash: the keys are short pointers built from the file itself.
-use rustc_hash::FxHashMap;
+use crate::value::{Key, Map, Value};
+use serde_json::Number;
 
 /// Reads the top-level value as a request of `method`, in the form its keys
 /// say ([`form`]). The caller has checked it is an object. Only the rules
@@ -45,13 +44,13 @@ pub fn read(
     let layout = form(&root, method, model);
     // Roughly one node per 20 bytes of a typical request: fewer rehashes.
     let capacity = (root.range.end - root.range.start) / 20;
-    let nodes = FxHashMap::with_capacity_and_hasher(capacity, Default::default());
-    let mut reader = Reader { nodes, diags, problems: Vec::new(), enabled, profile, model, layout, in_output_only: 0 };
+    let spans = Spans::with_capacity(capacity);
+    let mut reader = Reader { spans, diags, problems: Vec::new(), enabled, profile, model, layout, in_output_only: 0 };
     let root_range = range_of(root.range);
-    reader.nodes.insert(String::new(), Node { key: None, value: root_range, removal: root_range });
-    let value = Value::Object(reader.message(root, model.message(layout.root), ""));
+    let top = reader.spans.add(Key::Borrowed(""), Node { key: None, value: root_range, removal: root_range });
+    let value = Value::Object(reader.message(root, model.message(layout.root), "", top));
     let problems = std::mem::take(&mut reader.problems);
-    let doc = Document { value, nodes: reader.nodes, root: root_range, method, layout };
+    let doc = Document { value, spans: reader.spans, root: root_range, method, layout };
     structure::report(&doc, problems, enabled, diags);
     doc
 }
@@ -76,7 +75,7 @@ pub fn form_by_keys<'k>(keys: impl IntoIterator<Item = &'k str>, method: Method,
 }
 
 struct Reader<'d> {
-    nodes: FxHashMap<String, Node>,
+    spans: Spans,
     diags: &'d mut Vec<Diagnostic>,
     /// What is structurally wrong, worded once the document is whole.
     problems: Vec<Problem>,
@@ -124,8 +123,10 @@ impl Reader<'_> {
     /// Reads an object, consuming its parse tree: each value is dropped as
     /// soon as it is read, so a large document's tree and its canonical
     /// value are never both whole in memory.
-    fn message(&mut self, obj: ast::Object<'_>, msg: &Message, ptr: &str) -> Map<String, Value> {
-        let mut out = Map::new();
+    fn message(&mut self, obj: ast::Object<'_>, msg: &'static Message, ptr: &str, id: NodeId) -> Map {
+        // What happens to each member, in order (the map is made at the end).
+        let mut out: Vec<(Key, Option<Value>)> = Vec::with_capacity(obj.properties.len());
+        let mut kids: Vec<NodeId> = Vec::with_capacity(obj.properties.len());
         let obj_range = obj.range;
         let n = obj.properties.len();
         let (mut names, mut ranges, mut values) = (Vec::with_capacity(n), Vec::with_capacity(n), Vec::with_capacity(n));
@@ -165,7 +166,9 @@ impl Reader<'_> {
                 TextRange::new(ranges[i - 1].end, ranges[i].end)
             };
             let value_range = range_of(value.range());
-            self.nodes.insert(child.clone(), Node { key: Some(key_range), value: value_range, removal });
+            let key: Key = field.map_or_else(|| Key::Owned(raw_key.to_string()), |(f, _)| Key::Borrowed(f.name.as_str()));
+            let node_id = self.spans.add(key.clone(), Node { key: Some(key_range), value: value_range, removal });
+            kids.push(node_id);
 
             // The previous occurrence (the list then keeps this one).
             let earlier = match seen.iter_mut().find(|(c, _)| *c == canon) {
@@ -199,7 +202,7 @@ impl Reader<'_> {
             let Some((field, alias)) = field else {
                 unknown.retain(|(k, _)| *k != canon);
                 unknown.push((canon, false));
-                out.insert(canon.to_string(), Value::Null);
+                out.push((key, Some(Value::Null)));
                 continue;
             };
             if !self.profile.knows(&msg.name, &field.name) {
@@ -238,7 +241,7 @@ impl Reader<'_> {
                         .with_fix(Fix::safe(format!("Remove `{raw_key}`"), vec![Edit::delete(removal)])),
                     );
                 }
-                out.remove(canon);
+                out.push((key, None));
                 continue;
             }
             present.push(canon);
@@ -260,17 +263,12 @@ impl Reader<'_> {
                 );
             }
             self.in_output_only += usize::from(field.read_only);
-            let read = self.field_value(value, field, &child);
+            let read = self.field_value(value, field, &child, node_id, removal);
             self.in_output_only -= usize::from(field.read_only);
-            match read {
-                Some(v) => {
-                    out.insert(canon.to_string(), v);
-                }
-                None => {
-                    out.remove(canon);
-                }
-            }
+            out.push((key, read));
         }
+        self.spans.set_members(id, &kids);
+        let out = Map::from_ops(out);
         for (key, in_profile) in unknown {
             let problem = if in_profile {
                 Problem::NotInProfile {
@@ -290,21 +288,21 @@ impl Reader<'_> {
                 self.problems.push(Problem::Required { pointer: child_pointer(ptr, name), name: name.to_string() });
             }
         }
-        self.check_oneofs(msg, &present, ptr);
+        self.check_oneofs(msg, &present, ptr, &kids);
         out
     }
 
-    fn check_oneofs(&mut self, msg: &Message, present: &[&str], ptr: &str) {
+    fn check_oneofs(&mut self, msg: &Message, present: &[&str], ptr: &str, kids: &[NodeId]) {
         for (oneof, members) in &msg.oneofs {
             let mut set: Vec<&String> = members.iter().filter(|m| present.contains(&m.as_str())).collect();
             if set.len() < 2 {
                 continue;
             }
             // Report at the member that comes last in the source.
-            set.sort_by_key(|m| self.nodes.get(&format!("{ptr}/{m}")).map_or(0, |n| n.value.start));
+            set.sort_by_key(|m| self.spans.named(kids, m).map_or(0, |n| n.value.start));
             let last = set.pop().expect("two or more");
             let child = format!("{ptr}/{last}");
-            let node = self.nodes[&child];
+            let Some(node) = self.spans.named(kids, last) else { continue };
             let others = set.iter().map(|m| format!("`{m}`")).collect::<Vec<_>>().join(", ");
             self.report(
                 Diagnostic::new(
@@ -322,9 +320,16 @@ impl Reader<'_> {
     }
 
     /// The canonical value of a field, or `None` when the field is unset.
-    fn field_value(&mut self, v: ast::Value<'_>, field: &Field, ptr: &str) -> Option<Value> {
+    fn field_value(
+        &mut self,
+        v: ast::Value<'_>,
+        field: &'static Field,
+        ptr: &str,
+        id: NodeId,
+        removal: TextRange,
+    ) -> Option<Value> {
         if !field.repeated {
-            return self.single(v, field, ptr);
+            return self.single(v, field, ptr, id, Some(removal));
         }
         let arr = match v {
             ast::Value::Array(arr) => arr,
@@ -343,6 +348,7 @@ impl Reader<'_> {
         }
         let n = arr.elements.len();
         let mut items = Vec::with_capacity(n);
+        let mut kids: Vec<NodeId> = Vec::with_capacity(n);
         let ranges: Vec<TextRange> = arr.elements.iter().map(|el| range_of(el.range())).collect();
         for (i, el) in arr.elements.into_iter().enumerate() {
             let child = [ptr, "/", itoa::Buffer::new().format(i)].concat();
@@ -354,7 +360,8 @@ impl Reader<'_> {
             } else {
                 TextRange::new(ranges[i - 1].end, r.end)
             };
-            self.nodes.insert(child.clone(), Node { key: None, value: r, removal });
+            let el_id = self.spans.add(Key::Borrowed(""), Node { key: None, value: r, removal });
+            kids.push(el_id);
             if matches!(el, ast::Value::NullKeyword(_)) {
                 self.report(
                     Diagnostic::new(Rule::NullInArray, &child, r, format!("`{}` cannot contain `null`", field.name))
@@ -365,8 +372,9 @@ impl Reader<'_> {
                 continue;
             }
             // An element is always present, even when it holds a default value.
-            items.push(self.single(el, field, &child).unwrap_or_else(|| default_of(&field.kind)));
+            items.push(self.single(el, field, &child, el_id, None).unwrap_or_else(|| default_of(&field.kind)));
         }
+        self.spans.set_elements(id, &kids);
         Some(Value::Array(items))
     }
 
@@ -384,12 +392,21 @@ impl Reader<'_> {
         Some(found)
     }
 
-    fn single(&mut self, v: ast::Value<'_>, field: &Field, ptr: &str) -> Option<Value> {
+    /// A value of a field that is not a list, or one element of a list
+    /// (`removal`: what deletes its member, `None` for an element).
+    fn single(
+        &mut self,
+        v: ast::Value<'_>,
+        field: &'static Field,
+        ptr: &str,
+        id: NodeId,
+        removal: Option<TextRange>,
+    ) -> Option<Value> {
         let range = range_of(v.range());
         let v = match (&field.kind, v) {
             (Kind::Message(name), ast::Value::Object(obj)) => {
                 let msg = self.model.message(name);
-                return Some(Value::Object(self.message(obj, msg, ptr)));
+                return Some(Value::Object(self.message(obj, msg, ptr, id)));
             }
             (_, v) => v,
         };
@@ -455,9 +472,9 @@ impl Reader<'_> {
             }
             (Kind::Enum(e), ast::Value::StringLit(s)) => {
                 if let Some(ev) = e.by_name(&s.value) {
-                    self.unspecified_check(ev.number, &ev.name, field, ptr, range)
+                    self.unspecified_check(ev.number, &ev.name, field, ptr, range, removal)
                 } else if let Ok(n) = s.value.parse::<i64>() {
-                    self.enum_number(n, field, ptr, range)
+                    self.enum_number(n, field, ptr, range, removal)
                 } else {
                     // Not a name: worded with a suggestion once the document is whole.
                     let found = Value::String(s.value.to_string());
@@ -468,7 +485,9 @@ impl Reader<'_> {
             (Kind::Enum(_), ast::Value::NumberLit(n)) => {
                 let num = number(n.value);
                 match num.as_f64() {
-                    Some(f) if f.fract() == 0.0 && f.abs() < 1e15 => self.enum_number(f as i64, field, ptr, range),
+                    Some(f) if f.fract() == 0.0 && f.abs() < 1e15 => {
+                        self.enum_number(f as i64, field, ptr, range, removal)
+                    }
                     _ => {
                         let names: Vec<&str> = match &field.kind {
                             Kind::Enum(e) => {
@@ -493,7 +512,14 @@ impl Reader<'_> {
         }
     }
 
-    fn enum_number(&mut self, n: i64, field: &Field, ptr: &str, range: TextRange) -> Option<Value> {
+    fn enum_number(
+        &mut self,
+        n: i64,
+        field: &Field,
+        ptr: &str,
+        range: TextRange,
+        removal: Option<TextRange>,
+    ) -> Option<Value> {
         let Kind::Enum(e) = &field.kind else { return None };
         if i32::try_from(n).is_err() {
             // Enum values are 32-bit; Google's parser: "Value out of range".
@@ -526,7 +552,7 @@ impl Reader<'_> {
                         vec![Edit { range, new_text: format!("\"{}\"", ev.name) }],
                     )),
                 );
-                self.unspecified_check(ev.number, &ev.name.clone(), field, ptr, range)
+                self.unspecified_check(ev.number, &ev.name.clone(), field, ptr, range, removal)
             }
             None => {
                 let known =
@@ -553,6 +579,7 @@ impl Reader<'_> {
         field: &Field,
         ptr: &str,
         range: TextRange,
+        removal: Option<TextRange>,
     ) -> Option<Value> {
         if number != 0 {
             return Some(Value::String(name.to_string()));
@@ -560,7 +587,6 @@ impl Reader<'_> {
         // A required field left unspecified is reported by the required
         // check; inside an output-only field the whole field is reported.
         if !self.required(ptr) && self.in_output_only == 0 {
-            let removal = self.nodes.get(ptr).map(|n| n.removal);
             let mut d = Diagnostic::new(
                 Rule::UnspecifiedEnumValue,
                 ptr,
@@ -568,7 +594,7 @@ impl Reader<'_> {
                 format!("`{name}` is the default of `{}`: it means the same as leaving the field out", field.name),
             )
             .with_help("choose a real value, or remove the field");
-            if let Some(removal) = removal.filter(|_| !ptr.ends_with(|c: char| c.is_ascii_digit())) {
+            if let Some(removal) = removal {
                 d = d.with_fix(Fix::unsafe_(format!("Remove `{}`", field.name), vec![Edit::delete(removal)]));
             }
             self.report(d);
@@ -580,7 +606,7 @@ impl Reader<'_> {
 /// The value an absent element stands for (elements cannot be omitted).
 fn default_of(kind: &Kind) -> Value {
     match kind {
-        Kind::Message(_) => Value::Object(Map::new()),
+        Kind::Message(_) => Value::Object(Map::default()),
         Kind::Bool => Value::Bool(false),
         Kind::Int32 => Value::from(0),
         Kind::Enum(_) | Kind::String | Kind::FieldMask | Kind::Timestamp => Value::String(String::new()),
@@ -594,7 +620,7 @@ fn witness(v: &ast::Value<'_>) -> Value {
         ast::Value::StringLit(s) => Value::String(s.value.to_string()),
         ast::Value::NumberLit(n) => Value::Number(number(n.value)),
         ast::Value::BooleanLit(b) => Value::Bool(b.value),
-        ast::Value::Object(_) => Value::Object(Map::new()),
+        ast::Value::Object(_) => Value::Object(Map::default()),
         ast::Value::Array(_) => Value::Array(Vec::new()),
         ast::Value::NullKeyword(_) => Value::Null,
     }

@@ -13,7 +13,7 @@ use crate::method::Location;
 use crate::model::{Field, Kind};
 use crate::settings::RuleSet;
 use crate::suggest::{Closeness, closest};
-use serde_json::Value;
+use crate::value::Value;
 
 /// Something structurally wrong, noted while reading.
 #[derive(Debug, Clone)]

@@ -89,15 +89,15 @@ pub fn plan(index: usize, item: &Item, endpoint: &Url) -> Result<Planned, String
     };
     let param = |key: ParamKey| -> Option<String> {
         let from_file = doc.layout.param(key).and_then(|ptr| doc.get(ptr)).map(|v| match v {
-            Value::String(s) => s.clone(),
+            chatlint_engine::Value::String(s) => s.clone(),
             other => other.to_string(),
         });
         from_file.or_else(|| item.params.get(key))
     };
     let id_param = spec.params.iter().find(|p| p.key == ParamKey::RequestId);
     let in_body = doc.layout.param(ParamKey::RequestId);
-    let from_file = in_body.and_then(|ptr| doc.get(ptr)).and_then(Value::as_str).map(str::to_string);
-    let mut asks = doc.value.clone();
+    let from_file = in_body.and_then(|ptr| doc.get(ptr)).and_then(chatlint_engine::Value::as_str).map(str::to_string);
+    let mut asks = doc.value.to_json();
     if let (Some(ptr), Some(members)) = (in_body, asks.as_object_mut()) {
         members.remove(ptr.trim_start_matches('/'));
     }

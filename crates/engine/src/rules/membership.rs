@@ -6,11 +6,11 @@ use crate::catalogue::Rule;
 use crate::diagnostic::{Applicability, Diagnostic, Fix};
 use crate::method::Memberships;
 use rustc_hash::FxHashMap;
-use serde_json::{Map, Value};
+use crate::value::{Map, Value};
 use std::rc::Rc;
 
 /// Each membership's pointer and object, in order.
-fn each<'a>(ctx: &Ctx<'a>) -> impl Iterator<Item = (Rc<str>, &'a Map<String, Value>)> + use<'a> {
+fn each<'a>(ctx: &Ctx<'a>) -> impl Iterator<Item = (Rc<str>, &'a Map)> + use<'a> {
     let all = ctx.each_membership();
     (0..all.len()).map(move |i| (all[i].1.clone(), all[i].2))
 }
@@ -181,7 +181,7 @@ pub fn membership_field_ignored(ctx: &mut Ctx) {
 
 /// Each user membership's pointer, `member` object and `member.name`.
 /// A user membership: its pointer, its `member` object and `member.name`.
-type UserAt<'a> = (Rc<str>, &'a Map<String, Value>, Option<&'a str>);
+type UserAt<'a> = (Rc<str>, &'a Map, Option<&'a str>);
 
 fn users<'a>(ctx: &Ctx<'a>) -> Vec<UserAt<'a>> {
     each(ctx)

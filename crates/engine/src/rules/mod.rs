@@ -25,7 +25,7 @@ use crate::model::Model;
 use crate::profile::Profile;
 use crate::request::Params;
 use crate::settings::{RequestContext, RuleSet};
-use serde_json::Value;
+use crate::value::Value;
 
 /// A rule's check over one request.
 pub type Check = fn(&mut Ctx);
@@ -159,7 +159,7 @@ pub struct Ctx<'a> {
 
 /// A membership the request adds: its index in the list (0 alone), its
 /// pointer (shared: many rules format pointers below it) and its object.
-pub type MembershipAt<'a> = (usize, std::rc::Rc<str>, &'a serde_json::Map<String, Value>);
+pub type MembershipAt<'a> = (usize, std::rc::Rc<str>, &'a crate::value::Map);
 
 /// A parameter's value, and where the file has it (`None`: from the config
 /// or the command line).

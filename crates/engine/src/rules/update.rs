@@ -8,7 +8,7 @@ use crate::diagnostic::{Diagnostic, Edit, Fix};
 use crate::mask::{self, Group, MaskPath, Source};
 use crate::model::to_camel_case;
 use crate::suggest::closest;
-use serde_json::Value;
+use crate::value::Value;
 
 /// The mask's paths, when they are the request's own (from the file or
 /// the config); an assumed mask only mirrors the body.
@@ -391,7 +391,7 @@ pub fn field_not_in_mask(ctx: &mut Ctx) {
 
 /// The Space fields below `rel` that no mask path covers (output-only ones
 /// are output-only-field's, the name says which space).
-fn ignored_fields(ctx: &Ctx, m: &mask::Mask, rel: &str, obj: &serde_json::Map<String, Value>, out: &mut Vec<String>) {
+fn ignored_fields(ctx: &Ctx, m: &mask::Mask, rel: &str, obj: &crate::value::Map, out: &mut Vec<String>) {
     // A misspelt path meant this field: update-mask-path says so.
     let meant: Vec<&str> = m
         .paths
