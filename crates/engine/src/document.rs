@@ -31,10 +31,36 @@ pub struct Spans {
 
 #[derive(Debug)]
 struct Entry {
-    node: Node,
+    node: Packed,
     /// Its canonical name in its object (empty for an element).
     name: Key,
     kids: Kids,
+}
+
+/// A [`Node`] in 32-bit offsets (the parser refuses larger texts): a
+/// large request has hundreds of thousands of nodes.
+#[derive(Debug, Clone, Copy)]
+struct Packed {
+    /// `u32::MAX` at the start: no key.
+    key: [u32; 2],
+    value: [u32; 2],
+    removal: [u32; 2],
+}
+
+impl Packed {
+    fn new(n: Node) -> Packed {
+        let pack = |r: TextRange| [r.start as u32, r.end as u32];
+        Packed { key: n.key.map_or([u32::MAX; 2], pack), value: pack(n.value), removal: pack(n.removal) }
+    }
+
+    fn node(self) -> Node {
+        let range = |[start, end]: [u32; 2]| TextRange::new(start as usize, end as usize);
+        Node {
+            key: (self.key[0] != u32::MAX).then(|| range(self.key)),
+            value: range(self.value),
+            removal: range(self.removal),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -57,7 +83,7 @@ impl Spans {
     /// Adds a node (the first one added is the top-level value); its
     /// parent lists it with [`Spans::set_members`] or [`Spans::set_elements`].
     pub fn add(&mut self, name: Key, node: Node) -> NodeId {
-        self.entries.push(Entry { node, name, kids: Kids::None });
+        self.entries.push(Entry { node: Packed::new(node), name, kids: Kids::None });
         (self.entries.len() - 1) as NodeId
     }
 
@@ -78,7 +104,7 @@ impl Spans {
 
     /// The last of `kids` named `name`.
     pub fn named(&self, kids: &[NodeId], name: &str) -> Option<Node> {
-        kids.iter().rev().map(|&k| &self.entries[k as usize]).find(|e| e.name == name).map(|e| e.node)
+        kids.iter().rev().map(|&k| &self.entries[k as usize]).find(|e| e.name == name).map(|e| e.node.node())
     }
 
     fn kids(&self, id: NodeId) -> &[NodeId] {
@@ -170,8 +196,8 @@ impl Document {
         Some(target)
     }
 
-    pub fn node(&self, pointer: &str) -> Option<&Node> {
-        self.spans.find(pointer).map(|id| &self.spans.entries[id as usize].node)
+    pub fn node(&self, pointer: &str) -> Option<Node> {
+        self.spans.find(pointer).map(|id| self.spans.entries[id as usize].node.node())
     }
 
     /// Every node with its canonical pointer, in source order (for editor
@@ -194,7 +220,7 @@ impl Document {
                 };
                 stack.push((kid, child));
             }
-            out.push((pointer, entry.node));
+            out.push((pointer, entry.node.node()));
         }
         out
     }
@@ -242,9 +268,10 @@ impl Document {
     /// existing first member (so indentation matches), or into `{}`.
     pub fn insertion(&self, text: &str, object: &str, key: &str, value_json: &str) -> Option<Edit> {
         let id = self.spans.find(object)?;
-        let obj = self.spans.entries[id as usize].node.value;
+        let obj = self.spans.entries[id as usize].node.node().value;
         let member = format!("\"{key}\": {value_json}");
-        let first = self.spans.kids(id).iter().filter_map(|&k| self.spans.entries[k as usize].node.key).map(|k| k.start).min();
+        let first = self.spans.kids(id).iter().filter_map(|&k| self.spans.entries[k as usize].node.node().key);
+        let first = first.map(|k| k.start).min();
         match first {
             Some(start) => {
                 let lead = text.get(obj.start + 1..start).filter(|ws| ws.trim().is_empty()).unwrap_or(" ");

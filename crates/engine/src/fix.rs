@@ -111,19 +111,19 @@ fn apply(text: &str, fixes: &[&Fix]) -> String {
 /// How many keys repeat an earlier key of the same object, in the whole
 /// text; `None` when it is not JSON.
 pub fn duplicate_keys(text: &str) -> Option<usize> {
-    fn count(v: &jsonc_parser::ast::Value<'_>) -> usize {
-        use jsonc_parser::ast::Value;
+    fn count(v: &crate::json::Json<'_>) -> usize {
+        use crate::json::Json;
         match v {
-            Value::Object(o) => {
+            Json::Object(o) => {
                 let mut seen = std::collections::HashSet::new();
-                o.properties.iter().map(|p| usize::from(!seen.insert(p.name.as_str())) + count(&p.value)).sum()
+                o.members.iter().map(|m| usize::from(!seen.insert(m.key.as_ref())) + count(&m.value)).sum()
             }
-            Value::Array(a) => a.elements.iter().map(count).sum(),
+            Json::Array(a) => a.elements.iter().map(count).sum(),
             _ => 0,
         }
     }
     let blanked = text.strip_prefix('\u{feff}').map(|rest| format!("   {rest}"));
-    let root = crate::source::parse(blanked.as_deref().unwrap_or(text)).ok()?;
+    let root = crate::json::parse(blanked.as_deref().unwrap_or(text)).ok()?;
     Some(root.as_ref().map_or(0, count))
 }
 

@@ -16,6 +16,7 @@ pub mod catalogue;
 pub mod diagnostic;
 pub mod document;
 pub mod fix;
+pub mod json;
 pub mod mask;
 pub mod method;
 pub mod model;
@@ -38,8 +39,7 @@ pub use rules::cross_file::Facts;
 pub use settings::Settings;
 pub use value::Value;
 
-use jsonc_parser::ast;
-use jsonc_parser::common::Ranged;
+use json::Json;
 use settings::RuleSet;
 use std::borrow::Cow;
 
@@ -86,7 +86,7 @@ pub fn analyze(request: &Request, settings: &Settings) -> Report {
         None => Cow::Borrowed(request.text),
     };
     let fallback = request.method.or(request.fallback);
-    let root = match source::parse(&text) {
+    let root = match json::parse(&text) {
         Err(e) => {
             let Some(method) = fallback else { return Report::default() };
             diags.push(Diagnostic::new(Rule::InvalidJson, "", e.range, format!("invalid JSON: {}", e.message)));
@@ -102,17 +102,11 @@ pub fn analyze(request: &Request, settings: &Settings) -> Report {
             ));
             return finish(diags, method, Facts::default(), settings);
         }
-        Ok(Some(ast::Value::Object(obj))) => obj,
+        Ok(Some(Json::Object(obj))) => obj,
         Ok(Some(other)) => {
             let Some(method) = fallback else { return Report::default() };
-            let kind = match other {
-                ast::Value::Array(_) => "an array",
-                ast::Value::StringLit(_) => "a string",
-                ast::Value::NumberLit(_) => "a number",
-                ast::Value::BooleanLit(_) => "a boolean",
-                _ => "null",
-            };
-            let r = source::range_of(other.range());
+            let kind = other.kind();
+            let r = other.range();
             let head = TextRange::new(r.start, (r.start + 1).min(r.end));
             diags.push(Diagnostic::new(
                 Rule::InvalidJson,
@@ -123,7 +117,7 @@ pub fn analyze(request: &Request, settings: &Settings) -> Report {
             return finish(diags, method, Facts::default(), settings);
         }
     };
-    let keys: Vec<&str> = root.properties.iter().map(|p| p.name.as_str()).collect();
+    let keys: Vec<&str> = root.members.iter().map(|m| m.key.as_ref()).collect();
     let Some(method) = request.method.or_else(|| Method::from_shape(&keys)).or(request.fallback) else {
         return Report::default();
     };
@@ -220,7 +214,7 @@ fn facts(doc: &Document, enabled: RuleSet) -> Facts {
 /// errors). `None` when the text is not a JSON object.
 pub fn parse_document(text: &str, method: Method) -> Option<Document> {
     let text = text.strip_prefix('\u{feff}').map_or(Cow::Borrowed(text), |rest| Cow::Owned(format!("   {rest}")));
-    let Ok(Some(ast::Value::Object(root))) = source::parse(&text) else { return None };
+    let Ok(Some(Json::Object(root))) = json::parse(&text) else { return None };
     let mut ignored = Vec::new();
     Some(protojson::read(root, method, Settings::default().profile, RuleSet::default(), &mut ignored))
 }

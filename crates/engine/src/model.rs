@@ -113,9 +113,10 @@ impl Model {
         self.required.iter().any(|p| p == pointer)
     }
 
-    /// The names of the fields required in the object at `pointer` (indices
-    /// as `*`), in a request whose top level is the message `root`: the
-    /// schema's required fields describe its own root form only.
+    /// The names of the fields required in the object at `pointer`, in a
+    /// request whose top level is the message `root`: the schema's required
+    /// fields describe its own root form only, and only its top level and
+    /// the messages right below it (never an element of a list).
     pub fn required_in<'a>(&'a self, root: &str, pointer: &'a str) -> impl Iterator<Item = &'a str> + 'a {
         let applies = root == self.root;
         self.required.iter().filter(move |_| applies).filter_map(move |p| {

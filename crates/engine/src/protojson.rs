@@ -19,14 +19,12 @@
 use crate::catalogue::Rule;
 use crate::diagnostic::{Diagnostic, Edit, Fix, TextRange};
 use crate::document::{Document, Node, NodeId, Spans, child_pointer};
+use crate::json::{self, Json};
 use crate::method::{Layout, Method};
 use crate::model::{Field, Kind, Message, Model};
 use crate::profile::Profile;
 use crate::settings::RuleSet;
-use crate::source::range_of;
 use crate::structure::{self, Problem};
-use jsonc_parser::ast;
-use jsonc_parser::common::Ranged;
 use crate::value::{Key, Map, Value};
 use serde_json::Number;
 
@@ -34,7 +32,7 @@ use serde_json::Number;
 /// say ([`form`]). The caller has checked it is an object. Only the rules
 /// in `enabled` report.
 pub fn read(
-    root: ast::Object<'_>,
+    root: json::Object<'_>,
     method: Method,
     profile: &'static Profile,
     enabled: RuleSet,
@@ -42,11 +40,10 @@ pub fn read(
 ) -> Document {
     let model = Model::get(method);
     let layout = form(&root, method, model);
-    // Roughly one node per 20 bytes of a typical request: fewer rehashes.
-    let capacity = (root.range.end - root.range.start) / 20;
-    let spans = Spans::with_capacity(capacity);
+    // At most one node per value, and the top-level object.
+    let spans = Spans::with_capacity(root.values + 1);
     let mut reader = Reader { spans, diags, problems: Vec::new(), enabled, profile, model, layout, in_output_only: 0 };
-    let root_range = range_of(root.range);
+    let root_range = root.range;
     let top = reader.spans.add(Key::Borrowed(""), Node { key: None, value: root_range, removal: root_range });
     let value = Value::Object(reader.message(root, model.message(layout.root), "", top));
     let problems = std::mem::take(&mut reader.problems);
@@ -58,8 +55,8 @@ pub fn read(
 /// The form a file of `method` takes: Google's request message when one of
 /// its top-level keys is a field only the message has (`updateMask`,
 /// `parent`), else the REST body.
-pub fn form(root: &ast::Object<'_>, method: Method, model: &Model) -> Layout {
-    form_by_keys(root.properties.iter().map(|p| p.name.as_str()), method, model)
+pub fn form(root: &json::Object<'_>, method: Method, model: &Model) -> Layout {
+    form_by_keys(root.members.iter().map(|m| m.key.as_ref()), method, model)
 }
 
 /// [`form`] from the top-level keys alone (the editor reads them from text
@@ -92,19 +89,6 @@ fn inner_range(r: TextRange) -> TextRange {
     TextRange::new(r.start + 1, r.end.saturating_sub(1).max(r.start + 1))
 }
 
-/// `/memberships/3/member` → `/memberships/*/member`: the form the model's
-/// required-field patterns use.
-fn pattern_of(ptr: &str) -> String {
-    let mut out = String::with_capacity(ptr.len());
-    for (i, s) in ptr.split('/').enumerate() {
-        if i > 0 {
-            out.push('/');
-        }
-        out.push_str(if !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit()) { "*" } else { s });
-    }
-    out
-}
-
 impl Reader<'_> {
     /// Keeps a finding of a rule that runs for this request.
     fn report(&mut self, d: Diagnostic) {
@@ -115,26 +99,20 @@ impl Reader<'_> {
 
     /// Whether the field at `ptr` is required in this request's form.
     fn required(&self, ptr: &str) -> bool {
-        let pattern = pattern_of(ptr);
-        let (parent, name) = pattern.rsplit_once('/').unwrap_or(("", &pattern));
+        let (parent, name) = ptr.rsplit_once('/').unwrap_or(("", ptr));
         self.model.required_in(self.layout.root, parent).any(|f| f == name)
     }
 
     /// Reads an object, consuming its parse tree: each value is dropped as
     /// soon as it is read, so a large document's tree and its canonical
     /// value are never both whole in memory.
-    fn message(&mut self, obj: ast::Object<'_>, msg: &'static Message, ptr: &str, id: NodeId) -> Map {
+    fn message(&mut self, obj: json::Object<'_>, msg: &'static Message, ptr: &str, id: NodeId) -> Map {
         // What happens to each member, in order (the map is made at the end).
-        let mut out: Vec<(Key, Option<Value>)> = Vec::with_capacity(obj.properties.len());
-        let mut kids: Vec<NodeId> = Vec::with_capacity(obj.properties.len());
+        let mut out: Vec<(Key, Option<Value>)> = Vec::with_capacity(obj.members.len());
+        let mut kids: Vec<NodeId> = Vec::with_capacity(obj.members.len());
         let obj_range = obj.range;
-        let n = obj.properties.len();
-        let (mut names, mut ranges, mut values) = (Vec::with_capacity(n), Vec::with_capacity(n), Vec::with_capacity(n));
-        for p in obj.properties {
-            names.push(p.name);
-            ranges.push(p.range);
-            values.push(p.value);
-        }
+        let n = obj.members.len();
+        let ranges: Vec<TextRange> = obj.members.iter().map(json::Member::range).collect();
         // canonical key → (raw key of its first occurrence); objects are
         // small, so a list beats a hash map.
         let mut seen: Vec<(&str, &str)> = Vec::with_capacity(n);
@@ -147,26 +125,27 @@ impl Reader<'_> {
         // How many keys name each field: renaming an alias beside another
         // spelling of its field would make an exact duplicate.
         let spellings: Vec<&str> =
-            names.iter().filter_map(|name| msg.field(name.as_str())).map(|(f, _)| f.name.as_str()).collect();
-        for (i, value) in values.into_iter().enumerate() {
-            let name = &names[i];
-            let raw_key = name.as_str();
-            let key_range = match name {
-                ast::ObjectPropName::String(s) => range_of(s.range),
-                ast::ObjectPropName::Word(w) => range_of(w.range),
-            };
+            obj.members.iter().filter_map(|m| msg.field(&m.key)).map(|(f, _)| f.name.as_str()).collect();
+        let mut members = obj.members;
+        for (i, member) in members.iter_mut().enumerate() {
+            // The value is taken (and dropped once read); the key stays for
+            // the lists below.
+            let value = std::mem::replace(&mut member.value, Json::Null(TextRange::default()));
+            let member: &json::Member = member;
+            let (raw_key, key_range) = (member.key.as_ref(), member.key_range);
             let field = msg.field(raw_key);
             let canon: &str = field.map_or(raw_key, |(f, _)| f.name.as_str());
             let child = child_pointer(ptr, canon);
             let removal = if n == 1 {
-                inner_range(range_of(obj_range))
+                inner_range(obj_range)
             } else if i + 1 < n {
                 TextRange::new(ranges[i].start, ranges[i + 1].start)
             } else {
                 TextRange::new(ranges[i - 1].end, ranges[i].end)
             };
-            let value_range = range_of(value.range());
-            let key: Key = field.map_or_else(|| Key::Owned(raw_key.to_string()), |(f, _)| Key::Borrowed(f.name.as_str()));
+            let value_range = value.range();
+            let key: Key =
+                field.map_or_else(|| Key::Owned(raw_key.to_string()), |(f, _)| Key::Borrowed(f.name.as_str()));
             let node_id = self.spans.add(key.clone(), Node { key: Some(key_range), value: value_range, removal });
             kids.push(node_id);
 
@@ -227,7 +206,7 @@ impl Reader<'_> {
                 };
                 self.report(d);
             }
-            if matches!(value, ast::Value::NullKeyword(_)) {
+            if matches!(value, Json::Null(_)) {
                 // A required field's null is reported by the required check.
                 if !self.required(&child) {
                     self.report(
@@ -282,8 +261,7 @@ impl Reader<'_> {
             };
             self.problems.push(problem);
         }
-        let pattern = pattern_of(ptr);
-        for name in self.model.required_in(self.layout.root, &pattern) {
+        for name in self.model.required_in(self.layout.root, ptr) {
             if !out.contains_key(name) {
                 self.problems.push(Problem::Required { pointer: child_pointer(ptr, name), name: name.to_string() });
             }
@@ -322,7 +300,7 @@ impl Reader<'_> {
     /// The canonical value of a field, or `None` when the field is unset.
     fn field_value(
         &mut self,
-        v: ast::Value<'_>,
+        v: Json<'_>,
         field: &'static Field,
         ptr: &str,
         id: NodeId,
@@ -332,7 +310,7 @@ impl Reader<'_> {
             return self.single(v, field, ptr, id, Some(removal));
         }
         let arr = match v {
-            ast::Value::Array(arr) => arr,
+            Json::Array(arr) => arr,
             other => {
                 let found = witness(&other);
                 self.problems.push(Problem::WrongType {
@@ -349,12 +327,12 @@ impl Reader<'_> {
         let n = arr.elements.len();
         let mut items = Vec::with_capacity(n);
         let mut kids: Vec<NodeId> = Vec::with_capacity(n);
-        let ranges: Vec<TextRange> = arr.elements.iter().map(|el| range_of(el.range())).collect();
+        let ranges: Vec<TextRange> = arr.elements.iter().map(Json::range).collect();
         for (i, el) in arr.elements.into_iter().enumerate() {
             let child = [ptr, "/", itoa::Buffer::new().format(i)].concat();
             let r = ranges[i];
             let removal = if n == 1 {
-                inner_range(range_of(arr.range))
+                inner_range(arr.range)
             } else if i + 1 < n {
                 TextRange::new(r.start, ranges[i + 1].start)
             } else {
@@ -362,7 +340,7 @@ impl Reader<'_> {
             };
             let el_id = self.spans.add(Key::Borrowed(""), Node { key: None, value: r, removal });
             kids.push(el_id);
-            if matches!(el, ast::Value::NullKeyword(_)) {
+            if matches!(el, Json::Null(_)) {
                 self.report(
                     Diagnostic::new(Rule::NullInArray, &child, r, format!("`{}` cannot contain `null`", field.name))
                         .with_help("remove the element, or replace it with a value")
@@ -380,7 +358,7 @@ impl Reader<'_> {
 
     /// The value is not of the field's kind: noted, and kept as a shallow
     /// stand-in (the rules then see the field as set to something else).
-    fn wrong_type(&mut self, v: &ast::Value<'_>, field: &Field, ptr: &str) -> Option<Value> {
+    fn wrong_type(&mut self, v: &Json<'_>, field: &Field, ptr: &str) -> Option<Value> {
         let found = witness(v);
         let problem = match &field.kind {
             // An enum lists values, not a type: any other kind of value is
@@ -396,33 +374,33 @@ impl Reader<'_> {
     /// (`removal`: what deletes its member, `None` for an element).
     fn single(
         &mut self,
-        v: ast::Value<'_>,
+        v: Json<'_>,
         field: &'static Field,
         ptr: &str,
         id: NodeId,
         removal: Option<TextRange>,
     ) -> Option<Value> {
-        let range = range_of(v.range());
+        let range = v.range();
         let v = match (&field.kind, v) {
-            (Kind::Message(name), ast::Value::Object(obj)) => {
+            (Kind::Message(name), Json::Object(obj)) => {
                 let msg = self.model.message(name);
                 return Some(Value::Object(self.message(obj, msg, ptr, id)));
             }
             (_, v) => v,
         };
         match (&field.kind, &v) {
-            (Kind::String | Kind::FieldMask, ast::Value::StringLit(s)) => {
+            (Kind::String | Kind::FieldMask, Json::String(s)) => {
                 (!s.value.is_empty()).then(|| Value::String(s.value.to_string()))
             }
-            (Kind::Timestamp, ast::Value::StringLit(s)) => {
+            (Kind::Timestamp, Json::String(s)) => {
                 // A Timestamp is a message: `""` is not "unset" but a bad timestamp.
                 if !structure::is_timestamp(&s.value) {
                     self.problems.push(Problem::Timestamp { pointer: ptr.to_string(), text: s.value.to_string() });
                 }
                 (!s.value.is_empty()).then(|| Value::String(s.value.to_string()))
             }
-            (Kind::Bool, ast::Value::BooleanLit(b)) => b.value.then_some(Value::Bool(true)),
-            (Kind::Bool, ast::Value::StringLit(s)) if s.value == "true" || s.value == "false" => {
+            (Kind::Bool, Json::Bool(_, b)) => b.then_some(Value::Bool(true)),
+            (Kind::Bool, Json::String(s)) if s.value == "true" || s.value == "false" => {
                 self.report(
                     Diagnostic::new(
                         Rule::QuotedBool,
@@ -438,7 +416,7 @@ impl Reader<'_> {
                 );
                 (s.value == "true").then_some(Value::Bool(true))
             }
-            (Kind::Int32, ast::Value::StringLit(s)) => match quoted_integer(&s.value) {
+            (Kind::Int32, Json::String(s)) => match quoted_integer(&s.value) {
                 Some(0) => None,
                 Some(n) => {
                     if i32::try_from(n).is_err() {
@@ -452,8 +430,8 @@ impl Reader<'_> {
                     Some(found)
                 }
             },
-            (Kind::Int32, ast::Value::NumberLit(n)) => {
-                let v = number(n.value);
+            (Kind::Int32, Json::Number(n)) => {
+                let v = number(n.text);
                 match v.as_f64() {
                     Some(f) if f.fract() != 0.0 => {
                         self.problems.push(Problem::WrongType {
@@ -470,7 +448,7 @@ impl Reader<'_> {
                 }
                 (v.as_f64() != Some(0.0)).then_some(Value::Number(v))
             }
-            (Kind::Enum(e), ast::Value::StringLit(s)) => {
+            (Kind::Enum(e), Json::String(s)) => {
                 if let Some(ev) = e.by_name(&s.value) {
                     self.unspecified_check(ev.number, &ev.name, field, ptr, range, removal)
                 } else if let Ok(n) = s.value.parse::<i64>() {
@@ -482,8 +460,8 @@ impl Reader<'_> {
                     Some(found)
                 }
             }
-            (Kind::Enum(_), ast::Value::NumberLit(n)) => {
-                let num = number(n.value);
+            (Kind::Enum(_), Json::Number(n)) => {
+                let num = number(n.text);
                 match num.as_f64() {
                     Some(f) if f.fract() == 0.0 && f.abs() < 1e15 => {
                         self.enum_number(f as i64, field, ptr, range, removal)
@@ -500,7 +478,7 @@ impl Reader<'_> {
                                 Rule::InvalidEnumValue,
                                 ptr,
                                 range,
-                                format!("{} is not a value of `{}`", n.value, field.name),
+                                format!("{} is not a value of `{}`", n.text, field.name),
                             )
                             .with_help(format!("allowed: {}", names.join(", "))),
                         );
@@ -615,14 +593,14 @@ fn default_of(kind: &Kind) -> Value {
 
 /// A shallow stand-in for a value of the wrong kind: enough to name its
 /// type, without copying a large subtree.
-fn witness(v: &ast::Value<'_>) -> Value {
+fn witness(v: &Json<'_>) -> Value {
     match v {
-        ast::Value::StringLit(s) => Value::String(s.value.to_string()),
-        ast::Value::NumberLit(n) => Value::Number(number(n.value)),
-        ast::Value::BooleanLit(b) => Value::Bool(b.value),
-        ast::Value::Object(_) => Value::Object(Map::default()),
-        ast::Value::Array(_) => Value::Array(Vec::new()),
-        ast::Value::NullKeyword(_) => Value::Null,
+        Json::String(s) => Value::String(s.value.to_string()),
+        Json::Number(n) => Value::Number(number(n.text)),
+        Json::Bool(_, b) => Value::Bool(*b),
+        Json::Object(_) => Value::Object(Map::default()),
+        Json::Array(_) => Value::Array(Vec::new()),
+        Json::Null(_) => Value::Null,
     }
 }
 

@@ -35,18 +35,19 @@ impl Map {
     /// calls go to a map one by one).
     pub fn from_ops(mut ops: Vec<(Key, Option<Value>)>) -> Map {
         // A stable sort keeps each name's operations in their order.
-        ops.sort_by(|a, b| a.0.cmp(&b.0));
-        let mut members: Vec<(Key, Value)> = Vec::with_capacity(ops.len());
-        let mut ops = ops.into_iter().peekable();
-        while let Some((key, value)) = ops.next() {
-            if ops.peek().is_some_and(|(next, _)| *next == key) {
-                continue;
-            }
-            if let Some(value) = value {
-                members.push((key, value));
-            }
+        if !ops.is_sorted_by(|a, b| a.0 <= b.0) {
+            ops.sort_by(|a, b| a.0.cmp(&b.0));
         }
-        Map { members }
+        // One entry per name, holding the last operation on it.
+        ops.dedup_by(|later, kept| {
+            let same = later.0 == kept.0;
+            if same {
+                std::mem::swap(&mut later.1, &mut kept.1);
+            }
+            same
+        });
+        // The same layout in and out: the list is reused, not copied.
+        Map { members: ops.into_iter().filter_map(|(k, v)| Some((k, v?))).collect() }
     }
 
     pub fn get(&self, key: &str) -> Option<&Value> {

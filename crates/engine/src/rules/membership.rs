@@ -5,8 +5,8 @@ use super::{Ctx, is_resource_name};
 use crate::catalogue::Rule;
 use crate::diagnostic::{Applicability, Diagnostic, Fix};
 use crate::method::Memberships;
-use rustc_hash::FxHashMap;
 use crate::value::{Map, Value};
+use rustc_hash::FxHashMap;
 use std::rc::Rc;
 
 /// Each membership's pointer and object, in order.
@@ -155,7 +155,7 @@ pub fn membership_field_ignored(ctx: &mut Ctx) {
         .flat_map(|(base, m)| {
             ["name", "role", "createTime", "deleteTime"]
                 .into_iter()
-                .filter(move |f| m.contains_key(*f))
+                .filter(move |f| m.contains_key(f))
                 .map(move |f| (format!("{base}/{f}"), f))
         })
         .collect();
