@@ -408,10 +408,45 @@ impl ConfigCache {
         } else {
             match dir.parent() {
                 Some(parent) if parent != dir => self.for_dir(parent),
-                _ => Config::defaults(std::env::current_dir().unwrap_or_default(), &self.overrides).map(Arc::new),
+                _ => Config::defaults(self.cwd.clone(), &self.overrides).map(Arc::new),
             }
         };
-        self.by_dir.lock().expect("config cache lock").insert(dir.to_path_buf(), result.clone());
-        result
+        // Two workers may have loaded a folder's config at the same time:
+        // every file of the folder gets the one kept first, so its
+        // `[[ignore]]` entries count their uses in one place (two copies
+        // once made an entry both used and reported unused).
+        self.by_dir.lock().expect("config cache lock").entry(dir.to_path_buf()).or_insert(result).clone()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn workers_asking_at_once_share_one_config_per_folder() {
+        let root = tempfile::tempdir().unwrap();
+        std::fs::write(root.path().join(FILE_NAME), "[[ignore]]\npath = \"*\"\nrule = \"group-email\"\nreason = \"r\"\n")
+            .unwrap();
+        for round in 0..20 {
+            let dir = root.path().join(format!("d{round}/e"));
+            std::fs::create_dir_all(&dir).unwrap();
+            let cache = ConfigCache::new(None, Overrides::default()).unwrap();
+            let start = std::sync::Barrier::new(8);
+            let found: Vec<Arc<Config>> = std::thread::scope(|s| {
+                let workers: Vec<_> = (0..8)
+                    .map(|i| {
+                        let (cache, start, file) = (&cache, &start, dir.join(format!("{i}.setup.json")));
+                        s.spawn(move || {
+                            start.wait();
+                            cache.for_file(&file).unwrap()
+                        })
+                    })
+                    .collect();
+                workers.into_iter().map(|w| w.join().unwrap()).collect()
+            });
+            assert!(found.iter().all(|c| Arc::ptr_eq(c, &found[0])), "round {round}: copies of one config");
+            assert_eq!(cache.loaded().len(), 1, "round {round}");
+        }
     }
 }
