@@ -196,7 +196,7 @@ impl<'a> Parser<'a> {
                         memchr::memmem::find(&self.bytes[start + 2..], b"*/")
                             .map_or(self.bytes.len(), |i| start + i + 4)
                     };
-                    return err(start, end, "Comments are not allowed");
+                    return err(start, end, "comments are not allowed");
                 }
                 0x0b | 0x0c | 0x80.. => {
                     let (c, end) = self.char_at(self.at);
@@ -229,7 +229,7 @@ impl<'a> Parser<'a> {
             Some(b'+') => err(start, start + 1, "a number cannot start with `+`"),
             Some(b'.') => err(start, start + 1, "a number must start with a digit, not a decimal point"),
             Some(b'\'') => {
-                err(start, start + 1, "Single-quoted strings are not allowed: JSON strings use double quotes")
+                err(start, start + 1, "single-quoted strings are not allowed: JSON strings use double quotes")
             }
             Some(b'}' | b']' | b',' | b':') => {
                 let (c, end) = self.char_at(start);
@@ -290,7 +290,7 @@ impl<'a> Parser<'a> {
                     return err(
                         self.at,
                         self.at + 1,
-                        "Single-quoted strings are not allowed: JSON strings use double quotes",
+                        "single-quoted strings are not allowed: JSON strings use double quotes",
                     );
                 }
                 None => return err(open, open + 1, "this object is not closed: the text ends inside it"),
@@ -314,7 +314,7 @@ impl<'a> Parser<'a> {
                     self.at += 1;
                     self.skip_space()?;
                     if self.peek() == Some(b'}') {
-                        return err(comma, comma + 1, "Trailing commas are not allowed");
+                        return err(comma, comma + 1, "trailing commas are not allowed");
                     }
                 }
                 Some(b'}') => {
@@ -354,7 +354,7 @@ impl<'a> Parser<'a> {
                     self.at += 1;
                     self.skip_space()?;
                     if self.peek() == Some(b']') {
-                        return err(comma, comma + 1, "Trailing commas are not allowed");
+                        return err(comma, comma + 1, "trailing commas are not allowed");
                     }
                 }
                 Some(b']') => {
@@ -622,17 +622,17 @@ mod tests {
     #[test]
     fn says_what_is_wrong_and_where() {
         let cases: [(&str, usize, usize, &str); 16] = [
-            ("{\"a\": 1,}", 7, 8, "Trailing commas are not allowed"),
-            ("[1, ]", 2, 3, "Trailing commas are not allowed"),
-            ("{\n  // note\n  \"a\": 1}", 4, 11, "Comments are not allowed"),
-            ("{/* a */}", 1, 8, "Comments are not allowed"),
+            ("{\"a\": 1,}", 7, 8, "trailing commas are not allowed"),
+            ("[1, ]", 2, 3, "trailing commas are not allowed"),
+            ("{\n  // note\n  \"a\": 1}", 4, 11, "comments are not allowed"),
+            ("{/* a */}", 1, 8, "comments are not allowed"),
             ("{\"a\": \"x\u{1}y\"}", 8, 9, "raw control character (U+0001)"),
             ("{\u{a0}\"a\": 1}", 1, 3, "U+00A0 is not whitespace"),
             ("{\"a\": 01}", 6, 8, "leading zero"),
             ("{\"a\": tru}", 6, 9, "`tru` is not a JSON value"),
             ("{\"a\": NaN}", 6, 9, "NaN and Infinity"),
             ("{\"a\": 0x1F}", 6, 10, "hexadecimal"),
-            ("{'a': 1}", 1, 2, "Single-quoted"),
+            ("{'a': 1}", 1, 2, "single-quoted"),
             ("{a: 1}", 1, 2, "field name in double quotes"),
             ("{\"a\" 1}", 5, 6, "expected `:`"),
             ("{\"a\": \"\\ud800\"}", 7, 13, "half of a UTF-16 surrogate pair"),
