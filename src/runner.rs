@@ -105,6 +105,15 @@ fn window(threads: usize) -> usize {
 /// `emit`, so memory depends on the files in flight, not on how many files
 /// there are. `emit` gets the target's index.
 pub fn run(targets: &[Target], opts: &RunOptions, mut emit: impl FnMut(usize, Outcome)) {
+    if targets.len() <= CHUNK {
+        // A few files (what a pre-commit hook passes) are checked before
+        // a pool of threads would have started: no threads at all.
+        let mut cross = CrossFile::default();
+        for (i, target) in targets.iter().enumerate() {
+            emit(i, finish(check_one(target, opts), &mut cross, opts));
+        }
+        return;
+    }
     let threads = rayon::current_num_threads().max(1);
     let window = window(threads);
     let gate = Gate::default();
