@@ -144,6 +144,34 @@ fn numbers_too_large_for_any_integer() {
     assert!(messages.iter().any(|m| m.contains("`displayName` must be a string, found a number")), "{messages:?}");
 }
 
+/// One minified line with 100,000 keys no field has: every one is found,
+/// in linear time (duplicate tracking, span look-ups and columns on the
+/// one long line each once took quadratic time: this ran for minutes).
+#[test]
+fn one_line_of_100_000_unknown_keys() {
+    let keys: String = (0..100_000).map(|i| format!(",\"k{i}\":1")).collect();
+    let text = format!("{{\"space\":{{\"spaceType\":\"SPACE\",\"displayName\":\"x\"}}{keys}}}");
+    let case = Case::new();
+    let p = case.write("wide.setup.json", &text);
+    let out = Command::cargo_bin("chatlint")
+        .unwrap()
+        .arg("check")
+        .arg(&p)
+        .args(["--format", "concise"])
+        .timeout(std::time::Duration::from_secs(120))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stderr));
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(stdout.matches("error[unknown-field]").count(), 100_000);
+    let last = text.rfind("\"k99999\"").unwrap() + 1;
+    assert!(
+        stdout.contains(&format!("wide.setup.json:1:{last}: error[unknown-field] unknown field `k99999`")),
+        "{}",
+        &stdout[stdout.len() - 300..]
+    );
+}
+
 #[test]
 fn nesting_100_000_deep() {
     let deep = format!("{{\"space\": {}{}}}", "[".repeat(100_000), "]".repeat(100_000));

@@ -4,7 +4,7 @@
 use super::{Summary, plain, shown};
 use crate::runner::FileResult;
 use chatlint_engine::diagnostic::{Diagnostic, Severity};
-use chatlint_engine::source::LineIndex;
+use chatlint_engine::source::{LineIndex, floor_char_boundary};
 use miette::{
     GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteError, MietteSpanContents, SourceCode, SourceSpan,
     SpanContents,
@@ -87,45 +87,30 @@ fn pictured(c: char) -> char {
 }
 
 impl View {
-    /// `None` when the lines around `d` can be shown as they are.
+    /// `None` when the lines around `d` can be shown as they are. The work
+    /// is within the window shown, whatever the length of the lines (a
+    /// minified file with 200,000 findings on its one line is shown in
+    /// linear time).
     fn of(text: &str, d: &Diagnostic, index: &LineIndex) -> Option<View> {
-        let floor = |mut o: usize| {
-            o = o.min(text.len());
-            while !text.is_char_boundary(o) {
-                o -= 1;
-            }
-            o
-        };
+        let floor = |o: usize| floor_char_boundary(text, o.min(text.len()));
         let start = floor(d.range.start);
         let end = floor(d.range.end).max(start);
-        let line_start = |o: usize| text[..o].rfind('\n').map_or(0, |i| i + 1);
-        let line_end = |o: usize| text[o..].find('\n').map_or(text.len(), |i| o + i);
         // The lines miette shows: the finding's, one before, one after.
-        let mut first = line_start(start);
-        if first > 0 {
-            first = line_start(first - 1);
-        }
-        let mut last = line_end(floor(end.saturating_sub(1)).max(start));
-        if last < text.len() {
-            last = line_end(last + 1);
-        }
-        let lines: Vec<(usize, &str)> = {
-            let mut v = Vec::new();
-            let mut at = first;
-            loop {
-                let e = line_end(at);
-                let content = &text[at..e];
-                v.push((at, content.strip_suffix('\r').unwrap_or(content)));
-                if e >= last {
-                    break;
+        let first_line = index.line(start).saturating_sub(1);
+        let last_line = (index.line(floor(end.saturating_sub(1)).max(start)) + 1).min(index.line_count() - 1);
+        // Each line: where it starts and ends (a CR before its LF left out)
+        // and how many characters it has.
+        let lines: Vec<(usize, usize, usize)> = (first_line..=last_line)
+            .map(|line| {
+                let (s, mut e) = index.line_bounds(text, line);
+                if text[s..e].ends_with('\r') {
+                    e -= 1;
                 }
-                at = e + 1;
-            }
-            v
-        };
-        let longest = lines.iter().map(|(_, l)| l.chars().count()).max().unwrap_or(0);
-        let dirty = lines.iter().any(|(_, l)| l.chars().any(|c| pictured(c) != c));
-        if longest <= MAX_LINE && !dirty {
+                (s, e, index.chars_between(text, s, e))
+            })
+            .collect();
+        let longest = lines.iter().map(|l| l.2).max().unwrap_or(0);
+        if longest <= MAX_LINE && !lines.iter().any(|&(s, e, _)| text[s..e].chars().any(|c| pictured(c) != c)) {
             return None;
         }
         let column = index.line_col(text, start).column - 1;
@@ -137,17 +122,18 @@ impl View {
             (c1.saturating_sub(WINDOW).min(c0), c1)
         };
         let mut view = String::new();
-        // Where each line starts in `view`, and the bytes of its left `…`.
+        // Where each line starts in `view`, the bytes of its left `…`, and
+        // the file offset of its first shown character.
         let mut starts = Vec::new();
-        for (i, (_, line)) in lines.iter().enumerate() {
+        for (i, &(s, e, n)) in lines.iter().enumerate() {
             if i > 0 {
                 view.push('\n');
             }
-            let left = if c0 > 0 && !line.is_empty() { "…" } else { "" };
-            starts.push((view.len(), left.len()));
+            let left = if c0 > 0 && e > s { "…" } else { "" };
+            let (from, to) = (index.offset_at_column(text, s, e, c0), index.offset_at_column(text, s, e, c1));
+            starts.push((view.len(), left.len(), from));
             view.push_str(left);
-            let n = line.chars().count();
-            view.extend(line.chars().skip(c0).take(c1 - c0.min(c1)).map(pictured));
+            view.extend(text[from..to].chars().map(pictured));
             if n > c1 {
                 view.push('…');
             }
@@ -155,15 +141,18 @@ impl View {
         // A file offset's place in the view (clamped to what is shown).
         let map = |o: usize| -> usize {
             let o = floor(o);
-            let i = lines.iter().rposition(|(s, _)| *s <= o).unwrap_or(0);
-            let (s, line) = lines[i];
-            let col = text[s..o.max(s)].chars().count().min(line.chars().count());
-            let col = col.clamp(c0.min(col), c1);
-            let (at, left) = starts[i];
-            let shown: usize = line.chars().skip(c0).take(col.saturating_sub(c0)).map(|c| pictured(c).len_utf8()).sum();
+            let i = lines.iter().rposition(|l| l.0 <= o).unwrap_or(0);
+            let (s, e, _) = lines[i];
+            let (at, left, from) = starts[i];
+            let col = index.chars_between(text, s, o.clamp(s, e)).min(c1);
+            let shown = if col <= c0 {
+                0
+            } else {
+                let to = index.offset_at_column(text, s, e, col);
+                text[from..to].chars().map(|c| pictured(c).len_utf8()).sum()
+            };
             at + left + shown
         };
-        let first_line = index.line_col(text, first).line - 1;
         Some(View { range: (map(start), map(end).max(map(start))), text: view, first_line })
     }
 }

@@ -158,9 +158,11 @@ pub fn settle(diags: Vec<Diagnostic>, settings: &Settings) -> Vec<Diagnostic> {
             Some(d)
         })
         .collect();
-    let superseded: Vec<(String, Rule)> =
+    let superseded: std::collections::HashSet<(String, Rule)> =
         out.iter().flat_map(|d| d.rule.info().supersedes.iter().map(move |s| (d.pointer.clone(), *s))).collect();
-    out.retain(|d| !superseded.iter().any(|(p, rule)| *p == d.pointer && *rule == d.rule));
+    if !superseded.is_empty() {
+        out.retain(|d| !superseded.contains(&(d.pointer.clone(), d.rule)));
+    }
     out.sort_by_key(|d| (d.range.start, d.range.end, d.rule));
     out.dedup_by(|a, b| a.rule == b.rule && a.range == b.range && a.message == b.message);
     out

@@ -26,6 +26,7 @@ use crate::profile::Profile;
 use crate::settings::RuleSet;
 use crate::structure::{self, Problem};
 use crate::value::{Key, Map, Value};
+use rustc_hash::FxHashMap;
 use serde_json::Number;
 
 /// Reads the top-level value as a request of `method`, in the form its keys
@@ -113,19 +114,22 @@ impl Reader<'_> {
         let obj_range = obj.range;
         let n = obj.members.len();
         let ranges: Vec<TextRange> = obj.members.iter().map(json::Member::range).collect();
-        // canonical key → (raw key of its first occurrence); objects are
-        // small, so a list beats a hash map.
-        let mut seen: Vec<(&str, &str)> = Vec::with_capacity(n);
+        // canonical key → the raw key of its latest occurrence. (A map, not
+        // a list: an object of 200,000 keys must not take quadratic time.)
+        let mut seen: FxHashMap<&str, &str> = FxHashMap::with_capacity_and_hasher(n, Default::default());
         // Fields given a non-null value, set or not: a oneof member has
         // presence even when it holds its default.
         let mut present: Vec<&str> = Vec::new();
         // Keys no field has (`false`), or that the profile's revision lacks
         // (`true`), once each, as the parser sees a repeated key.
         let mut unknown: Vec<(&str, bool)> = Vec::new();
+        let mut unknown_at: FxHashMap<&str, usize> = FxHashMap::default();
         // How many keys name each field: renaming an alias beside another
         // spelling of its field would make an exact duplicate.
-        let spellings: Vec<&str> =
-            obj.members.iter().filter_map(|m| msg.field(&m.key)).map(|(f, _)| f.name.as_str()).collect();
+        let mut spellings: FxHashMap<&str, usize> = FxHashMap::default();
+        for (f, _) in obj.members.iter().filter_map(|m| msg.field(&m.key)) {
+            *spellings.entry(f.name.as_str()).or_default() += 1;
+        }
         let mut members = obj.members;
         for (i, member) in members.iter_mut().enumerate() {
             // The value is taken (and dropped once read); the key stays for
@@ -150,13 +154,7 @@ impl Reader<'_> {
             kids.push(node_id);
 
             // The previous occurrence (the list then keeps this one).
-            let earlier = match seen.iter_mut().find(|(c, _)| *c == canon) {
-                Some(entry) => Some(std::mem::replace(&mut entry.1, raw_key)),
-                None => {
-                    seen.push((canon, raw_key));
-                    None
-                }
-            };
+            let earlier = seen.insert(canon, raw_key);
             if let Some(first) = earlier {
                 let how = if first == raw_key {
                     format!("`{raw_key}` appears more than once in this object")
@@ -179,14 +177,12 @@ impl Reader<'_> {
             }
 
             let Some((field, alias)) = field else {
-                unknown.retain(|(k, _)| *k != canon);
-                unknown.push((canon, false));
+                note_unknown(&mut unknown, &mut unknown_at, canon, false);
                 out.push((key, Some(Value::Null)));
                 continue;
             };
             if !self.profile.knows(&msg.name, &field.name) {
-                unknown.retain(|(k, _)| *k != canon);
-                unknown.push((canon, true));
+                note_unknown(&mut unknown, &mut unknown_at, canon, true);
             }
             if alias {
                 let d = Diagnostic::new(
@@ -196,7 +192,7 @@ impl Reader<'_> {
                     format!("`{raw_key}` is the proto spelling of `{}`", field.name),
                 )
                 .with_help("Google accepts both spellings; the API documents use lowerCamelCase");
-                let d = if spellings.iter().filter(|n| **n == field.name).count() > 1 {
+                let d = if spellings.get(field.name.as_str()).is_some_and(|&n| n > 1) {
                     d // another key names this field too: duplicate-field says which to keep
                 } else {
                     d.with_fix(Fix::safe(
@@ -578,6 +574,24 @@ impl Reader<'_> {
             self.report(d);
         }
         None
+    }
+}
+
+/// Notes a key no field has (`in_profile: false`) or that the profile's
+/// revision lacks (`true`), once per key, as the parser sees a repeated
+/// key: the latest occurrence decides.
+fn note_unknown<'k>(
+    list: &mut Vec<(&'k str, bool)>,
+    at: &mut FxHashMap<&'k str, usize>,
+    key: &'k str,
+    in_profile: bool,
+) {
+    match at.get(key) {
+        Some(&i) => list[i].1 = in_profile,
+        None => {
+            at.insert(key, list.len());
+            list.push((key, in_profile));
+        }
     }
 }
 

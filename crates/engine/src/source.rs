@@ -8,7 +8,16 @@
 #[derive(Debug, Clone)]
 pub struct LineIndex {
     line_starts: Vec<usize>,
+    /// For texts longer than a block: the scalar values and the UTF-16
+    /// units before each block's first character boundary, so that a
+    /// column on a long line costs at most two blocks of counting (a
+    /// minified file with 200,000 findings on its one line once took
+    /// quadratic time).
+    blocks: Vec<(usize, usize)>,
 }
+
+/// Bytes per block of [`LineIndex`]'s counts.
+const BLOCK: usize = 4096;
 
 /// A 1-based line and column; the column counts Unicode scalar values.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
@@ -23,7 +32,75 @@ impl LineIndex {
         let mut line_starts = Vec::with_capacity(1 + memchr::memchr_iter(b'\n', text.as_bytes()).count());
         line_starts.push(0);
         line_starts.extend(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1));
-        LineIndex { line_starts }
+        let mut blocks = Vec::new();
+        if text.len() > BLOCK {
+            let (mut chars, mut units, mut at) = (0, 0, 0);
+            for k in 0..=text.len() / BLOCK {
+                let start = floor_char_boundary(text, k * BLOCK);
+                let between = &text[at..start];
+                chars += between.chars().count();
+                units += utf16_len(between);
+                blocks.push((chars, units));
+                at = start;
+            }
+        }
+        LineIndex { line_starts, blocks }
+    }
+
+    /// Scalar values (`.0`) and UTF-16 units (`.1`) in `text[from..to]`,
+    /// both on character boundaries.
+    fn count(&self, text: &str, from: usize, to: usize) -> (usize, usize) {
+        if to - from <= BLOCK || self.blocks.is_empty() {
+            let slice = &text[from..to];
+            return (slice.chars().count(), utf16_len(slice));
+        }
+        let (a, b) = (self.before(text, from), self.before(text, to));
+        (b.0 - a.0, b.1 - a.1)
+    }
+
+    /// Scalar values and UTF-16 units in `text[..x]` (a long text only).
+    fn before(&self, text: &str, x: usize) -> (usize, usize) {
+        let k = x / BLOCK;
+        let start = floor_char_boundary(text, k * BLOCK);
+        let (chars, units) = self.blocks[k];
+        let rest = &text[start..x];
+        (chars + rest.chars().count(), units + utf16_len(rest))
+    }
+
+    /// Scalar values in `text[from..to]` (character boundaries).
+    pub fn chars_between(&self, text: &str, from: usize, to: usize) -> usize {
+        self.count(text, from, to).0
+    }
+
+    /// The byte offset of the `column`-th scalar value (0-based) after
+    /// `from`, or `to` when the text up to `to` is shorter.
+    pub fn offset_at_column(&self, text: &str, from: usize, to: usize, column: usize) -> usize {
+        let (mut at, mut left) = (from, column);
+        if to - from > BLOCK && !self.blocks.is_empty() {
+            // Start from the last block boundary at or before the character.
+            let target = self.before(text, from).0 + column;
+            let k = self.blocks.partition_point(|&(chars, _)| chars <= target).saturating_sub(1);
+            let start = floor_char_boundary(text, k * BLOCK);
+            if start >= to {
+                return to;
+            }
+            if start > from {
+                (at, left) = (start, target - self.blocks[k].0);
+            }
+        }
+        text[at..to].char_indices().nth(left).map_or(to, |(i, _)| at + i)
+    }
+
+    /// 0-based line of `offset`.
+    pub fn line(&self, offset: usize) -> usize {
+        self.line_of(offset).0
+    }
+
+    /// Where a 0-based line starts and ends (its line feed left out).
+    pub fn line_bounds(&self, text: &str, line: usize) -> (usize, usize) {
+        let start = self.line_starts.get(line).copied().unwrap_or(text.len());
+        let end = self.line_starts.get(line + 1).map_or(text.len(), |&next| next - 1);
+        (start, end.max(start))
     }
 
     /// 0-based line number and that line's start offset.
@@ -37,7 +114,7 @@ impl LineIndex {
     pub fn line_col(&self, text: &str, offset: usize) -> LineCol {
         let offset = offset.min(text.len());
         let (line, start) = self.line_of(offset);
-        let column = text[start..floor_char_boundary(text, offset)].chars().count();
+        let column = self.count(text, start, floor_char_boundary(text, offset)).0;
         LineCol { line: line + 1, column: column + 1 }
     }
 
@@ -45,7 +122,7 @@ impl LineIndex {
     pub fn utf16_position(&self, text: &str, offset: usize) -> (u32, u32) {
         let offset = offset.min(text.len());
         let (line, start) = self.line_of(offset);
-        let col: usize = text[start..floor_char_boundary(text, offset)].chars().map(char::len_utf16).sum();
+        let col = self.count(text, start, floor_char_boundary(text, offset)).1;
         (line as u32, col as u32)
     }
 
@@ -78,6 +155,12 @@ impl LineIndex {
     }
 }
 
+/// UTF-16 code units of a text: one per scalar value, two for those past
+/// the Basic Multilingual Plane (four-byte UTF-8 sequences).
+fn utf16_len(text: &str) -> usize {
+    text.chars().count() + text.bytes().filter(|&b| b >= 0xF0).count()
+}
+
 /// The largest char boundary at or below `i`.
 pub fn floor_char_boundary(text: &str, mut i: usize) -> usize {
     while i > 0 && !text.is_char_boundary(i) {
@@ -89,6 +172,28 @@ pub fn floor_char_boundary(text: &str, mut i: usize) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// On lines longer than a block, the counts from the block table are
+    /// those of counting from the line's start, both ways.
+    #[test]
+    fn long_lines_count_as_short_ones_do() {
+        let line: String = (0..3000).map(|i| ["a", "é", "😀", "中"][i % 4]).collect();
+        let text = format!("x\n{line}\n{line}");
+        let idx = LineIndex::new(&text);
+        assert!(!idx.blocks.is_empty());
+        let mut offset = 0;
+        while offset <= text.len() {
+            let (line, start) = idx.line_of(offset);
+            let before = &text[start..offset];
+            let expected_units: usize = before.chars().map(char::len_utf16).sum();
+            assert_eq!(idx.line_col(&text, offset).column, before.chars().count() + 1, "{offset}");
+            assert_eq!(idx.utf16_position(&text, offset), (line as u32, expected_units as u32), "{offset}");
+            let (_, end) = idx.line_bounds(&text, line);
+            assert_eq!(idx.offset_at_column(&text, start, end, before.chars().count()), offset, "{offset}");
+            assert_eq!(idx.offset_at_column(&text, start, end, 1 << 20), end);
+            offset += text[offset..].chars().next().map_or(1, char::len_utf8);
+        }
+    }
 
     #[test]
     fn columns_count_scalar_values_and_utf16_units() {

@@ -426,8 +426,11 @@ mod tests {
     #[test]
     fn workers_asking_at_once_share_one_config_per_folder() {
         let root = tempfile::tempdir().unwrap();
-        std::fs::write(root.path().join(FILE_NAME), "[[ignore]]\npath = \"*\"\nrule = \"group-email\"\nreason = \"r\"\n")
-            .unwrap();
+        std::fs::write(
+            root.path().join(FILE_NAME),
+            "[[ignore]]\npath = \"*\"\nrule = \"group-email\"\nreason = \"r\"\n",
+        )
+        .unwrap();
         for round in 0..20 {
             let dir = root.path().join(format!("d{round}/e"));
             std::fs::create_dir_all(&dir).unwrap();
