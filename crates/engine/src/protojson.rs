@@ -43,7 +43,17 @@ pub fn read(
     let layout = form(&root, method, model);
     // At most one node per value, and the top-level object.
     let spans = Spans::with_capacity(root.values + 1);
-    let mut reader = Reader { spans, diags, problems: Vec::new(), enabled, profile, model, layout, in_output_only: 0 };
+    let mut reader = Reader {
+        spans,
+        kids: Vec::new(),
+        diags,
+        problems: Vec::new(),
+        enabled,
+        profile,
+        model,
+        layout,
+        in_output_only: 0,
+    };
     let root_range = root.range;
     let top = reader.spans.add(Key::Borrowed(""), Node { key: None, value: root_range, removal: root_range });
     let value = Value::Object(reader.message(root, model.message(layout.root), "", top));
@@ -74,6 +84,8 @@ pub fn form_by_keys<'k>(keys: impl IntoIterator<Item = &'k str>, method: Method,
 
 struct Reader<'d> {
     spans: Spans,
+    /// The nodes of the objects and arrays being read, one run per level.
+    kids: Vec<NodeId>,
     diags: &'d mut Vec<Diagnostic>,
     /// What is structurally wrong, worded once the document is whole.
     problems: Vec<Problem>,
@@ -110,13 +122,14 @@ impl Reader<'_> {
     fn message(&mut self, obj: json::Object<'_>, msg: &'static Message, ptr: &str, id: NodeId) -> Map {
         // What happens to each member, in order (the map is made at the end).
         let mut out: Vec<(Key, Option<Value>)> = Vec::with_capacity(obj.members.len());
-        let mut kids: Vec<NodeId> = Vec::with_capacity(obj.members.len());
+        // This object's nodes are `self.kids[kids..]` until it is read.
+        let kids = self.kids.len();
         let obj_range = obj.range;
         let n = obj.members.len();
-        let ranges: Vec<TextRange> = obj.members.iter().map(json::Member::range).collect();
-        // canonical key → the raw key of its latest occurrence. (A map, not
-        // a list: an object of 200,000 keys must not take quadratic time.)
-        let mut seen: FxHashMap<&str, &str> = FxHashMap::with_capacity_and_hasher(n, Default::default());
+        // Where the member before ends (what removing the last one deletes from).
+        let mut previous_end = obj_range.start;
+        // canonical key → the raw key of its latest occurrence.
+        let mut seen = Seen::with_capacity(n);
         // Fields given a non-null value, set or not: a oneof member has
         // presence even when it holds its default.
         let mut present: Vec<&str> = Vec::new();
@@ -124,14 +137,20 @@ impl Reader<'_> {
         // (`true`), once each, as the parser sees a repeated key.
         let mut unknown: Vec<(&str, bool)> = Vec::new();
         let mut unknown_at: FxHashMap<&str, usize> = FxHashMap::default();
-        // How many keys name each field: renaming an alias beside another
-        // spelling of its field would make an exact duplicate.
-        let mut spellings: FxHashMap<&str, usize> = FxHashMap::default();
-        for (f, _) in obj.members.iter().filter_map(|m| msg.field(&m.key)) {
-            *spellings.entry(f.name.as_str()).or_default() += 1;
-        }
+        // How many keys name each field (counted at the first alias):
+        // renaming an alias beside another spelling of its field would make
+        // an exact duplicate.
         let mut members = obj.members;
-        for (i, member) in members.iter_mut().enumerate() {
+        let spellings = members.iter().any(|m| msg.field(&m.key).is_some_and(|(_, alias)| alias)).then(|| {
+            let mut counts: FxHashMap<&'static str, usize> = FxHashMap::default();
+            for (f, _) in members.iter().filter_map(|m| msg.field(&m.key)) {
+                *counts.entry(f.name.as_str()).or_default() += 1;
+            }
+            counts
+        });
+        let mut each = members.iter_mut().peekable();
+        while let Some(member) = each.next() {
+            let next_start = each.peek().map(|next| next.key_range.start);
             // The value is taken (and dropped once read); the key stays for
             // the lists below.
             let value = std::mem::replace(&mut member.value, Json::Null(TextRange::default()));
@@ -140,18 +159,17 @@ impl Reader<'_> {
             let field = msg.field(raw_key);
             let canon: &str = field.map_or(raw_key, |(f, _)| f.name.as_str());
             let child = child_pointer(ptr, canon);
-            let removal = if n == 1 {
-                inner_range(obj_range)
-            } else if i + 1 < n {
-                TextRange::new(ranges[i].start, ranges[i + 1].start)
-            } else {
-                TextRange::new(ranges[i - 1].end, ranges[i].end)
-            };
             let value_range = value.range();
+            let removal = match next_start {
+                _ if n == 1 => inner_range(obj_range),
+                Some(next) => TextRange::new(key_range.start, next),
+                None => TextRange::new(previous_end, value_range.end),
+            };
+            previous_end = value_range.end;
             let key: Key =
                 field.map_or_else(|| Key::Owned(raw_key.to_string()), |(f, _)| Key::Borrowed(f.name.as_str()));
             let node_id = self.spans.add(key.clone(), Node { key: Some(key_range), value: value_range, removal });
-            kids.push(node_id);
+            self.kids.push(node_id);
 
             // The previous occurrence (the list then keeps this one).
             let earlier = seen.insert(canon, raw_key);
@@ -192,7 +210,7 @@ impl Reader<'_> {
                     format!("`{raw_key}` is the proto spelling of `{}`", field.name),
                 )
                 .with_help("Google accepts both spellings; the API documents use lowerCamelCase");
-                let d = if spellings.get(field.name.as_str()).is_some_and(|&n| n > 1) {
+                let d = if spellings.as_ref().and_then(|c| c.get(field.name.as_str())).is_some_and(|&n| n > 1) {
                     d // another key names this field too: duplicate-field says which to keep
                 } else {
                     d.with_fix(Fix::safe(
@@ -219,7 +237,9 @@ impl Reader<'_> {
                 out.push((key, None));
                 continue;
             }
-            present.push(canon);
+            if !msg.oneofs.is_empty() {
+                present.push(canon);
+            }
             if field.read_only && self.in_output_only == 0 {
                 let what = if field.deprecated { "deprecated and output only" } else { "output only" };
                 self.report(
@@ -242,7 +262,7 @@ impl Reader<'_> {
             self.in_output_only -= usize::from(field.read_only);
             out.push((key, read));
         }
-        self.spans.set_members(id, &kids);
+        self.spans.set_members(id, &self.kids[kids..]);
         let out = Map::from_ops(out);
         for (key, in_profile) in unknown {
             let problem = if in_profile {
@@ -262,12 +282,15 @@ impl Reader<'_> {
                 self.problems.push(Problem::Required { pointer: child_pointer(ptr, name), name: name.to_string() });
             }
         }
-        self.check_oneofs(msg, &present, ptr, &kids);
+        self.check_oneofs(msg, &present, ptr, kids);
+        self.kids.truncate(kids);
         out
     }
 
-    fn check_oneofs(&mut self, msg: &Message, present: &[&str], ptr: &str, kids: &[NodeId]) {
+    /// `kids`: where the object's nodes start in `self.kids`.
+    fn check_oneofs(&mut self, msg: &Message, present: &[&str], ptr: &str, kids: usize) {
         for (oneof, members) in &msg.oneofs {
+            let kids = &self.kids[kids..];
             let mut set: Vec<&String> = members.iter().filter(|m| present.contains(&m.as_str())).collect();
             if set.len() < 2 {
                 continue;
@@ -322,20 +345,21 @@ impl Reader<'_> {
         }
         let n = arr.elements.len();
         let mut items = Vec::with_capacity(n);
-        let mut kids: Vec<NodeId> = Vec::with_capacity(n);
-        let ranges: Vec<TextRange> = arr.elements.iter().map(Json::range).collect();
-        for (i, el) in arr.elements.into_iter().enumerate() {
+        // This array's nodes are `self.kids[kids..]` until it is read.
+        let kids = self.kids.len();
+        let mut previous_end = arr.range.start;
+        let mut elements = arr.elements.into_iter().enumerate().peekable();
+        while let Some((i, el)) = elements.next() {
             let child = [ptr, "/", itoa::Buffer::new().format(i)].concat();
-            let r = ranges[i];
-            let removal = if n == 1 {
-                inner_range(arr.range)
-            } else if i + 1 < n {
-                TextRange::new(r.start, ranges[i + 1].start)
-            } else {
-                TextRange::new(ranges[i - 1].end, r.end)
+            let r = el.range();
+            let removal = match elements.peek() {
+                _ if n == 1 => inner_range(arr.range),
+                Some((_, next)) => TextRange::new(r.start, next.range().start),
+                None => TextRange::new(previous_end, r.end),
             };
+            previous_end = r.end;
             let el_id = self.spans.add(Key::Borrowed(""), Node { key: None, value: r, removal });
-            kids.push(el_id);
+            self.kids.push(el_id);
             if matches!(el, Json::Null(_)) {
                 self.report(
                     Diagnostic::new(Rule::NullInArray, &child, r, format!("`{}` cannot contain `null`", field.name))
@@ -348,7 +372,8 @@ impl Reader<'_> {
             // An element is always present, even when it holds a default value.
             items.push(self.single(el, field, &child, el_id, None).unwrap_or_else(|| default_of(&field.kind)));
         }
-        self.spans.set_elements(id, &kids);
+        self.spans.set_elements(id, &self.kids[kids..]);
+        self.kids.truncate(kids);
         Some(Value::Array(items))
     }
 
@@ -574,6 +599,47 @@ impl Reader<'_> {
             self.report(d);
         }
         None
+    }
+}
+
+/// The keys of an object seen so far, by canonical name, with the raw key
+/// of the latest occurrence: a list for the small objects requests are
+/// made of, a hash map for a large one (200,000 keys must not take
+/// quadratic time).
+#[expect(
+    clippy::large_enum_variant,
+    reason = "one lives on the stack per object being read; no allocation is the point"
+)]
+enum Seen<'k> {
+    /// Up to [`SMALL`] keys, on the stack: no allocation.
+    List([(&'k str, &'k str); SMALL], usize),
+    Map(FxHashMap<&'k str, &'k str>),
+}
+
+const SMALL: usize = 16;
+
+impl<'k> Seen<'k> {
+    fn with_capacity(n: usize) -> Seen<'k> {
+        if n <= SMALL {
+            Seen::List([("", ""); SMALL], 0)
+        } else {
+            Seen::Map(FxHashMap::with_capacity_and_hasher(n, Default::default()))
+        }
+    }
+
+    /// Records `raw` as the latest key for `canon`; the previous one, if any.
+    fn insert(&mut self, canon: &'k str, raw: &'k str) -> Option<&'k str> {
+        match self {
+            Seen::List(list, len) => match list[..*len].iter_mut().find(|(c, _)| *c == canon) {
+                Some(entry) => Some(std::mem::replace(&mut entry.1, raw)),
+                None => {
+                    list[*len] = (canon, raw);
+                    *len += 1;
+                    None
+                }
+            },
+            Seen::Map(map) => map.insert(canon, raw),
+        }
     }
 }
 

@@ -316,9 +316,10 @@ pub fn calling_user_listed(ctx: &mut Ctx) {
 
 /// The same user or group named by two memberships: the second is reported.
 pub fn duplicate_membership(ctx: &mut Ctx) {
-    let mut seen: FxHashMap<&str, usize> = FxHashMap::default();
+    let all = ctx.each_membership();
+    let mut seen: FxHashMap<&str, usize> = FxHashMap::with_capacity_and_hasher(all.len(), Default::default());
     let mut found: Vec<(Rc<str>, String, &str, usize)> = Vec::new();
-    for (i, base, m) in ctx.each_membership().iter() {
+    for (i, base, m) in all.iter() {
         let (i, m) = (*i, *m);
         let user = m.get("member").and_then(Value::as_object).and_then(|u| u.get("name")).and_then(Value::as_str);
         let group = m.get("groupMember").and_then(Value::as_object).and_then(|g| g.get("name")).and_then(Value::as_str);

@@ -332,7 +332,10 @@ fn read_mask(ctx: &Ctx) -> Option<Mask> {
 
 /// `prefix{id}` with a non-empty id that has no further `/`.
 pub fn is_resource_name(value: &str, prefix: &str) -> bool {
-    value
-        .strip_prefix(prefix)
-        .is_some_and(|id| !id.is_empty() && !id.contains('/') && !id.chars().any(char::is_whitespace))
+    // Whitespace as `char::is_whitespace` has it, the ASCII part by byte.
+    let blank = |id: &str| {
+        id.bytes().any(|b| matches!(b, b'\t' | b'\n' | 0x0b | 0x0c | b'\r' | b' '))
+            || (!id.is_ascii() && id.chars().any(char::is_whitespace))
+    };
+    value.strip_prefix(prefix).is_some_and(|id| !id.is_empty() && !id.contains('/') && !blank(id))
 }
