@@ -1,6 +1,6 @@
 //! What is at the cursor: a key, a value, or a place where one goes.
 //!
-//! Two lookups. [`node_at`] uses the engine's span map of a document that
+//! Two lookups. [`node_at`] uses the engine's spans of a document that
 //! parses (canonical pointers, exactly what the findings use). [`scan`] is
 //! a tolerant left-to-right tokenizer for text that is being typed and does
 //! not parse yet (`{"space": {"dis`): it tracks the nesting of objects and
@@ -56,7 +56,7 @@ pub struct Hit {
 }
 
 /// The innermost key or scalar value containing `offset`, using the
-/// engine's span map.
+/// engine's spans.
 pub fn node_at(doc: &Document, text: &str, offset: usize) -> Option<Hit> {
     let mut best: Option<Hit> = None;
     let mut consider = |pointer: &str, range: TextRange, on_key: bool| {

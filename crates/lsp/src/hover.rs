@@ -50,7 +50,7 @@ fn field_at<'m>(model: &'m Model, root: &str, pointer: &str) -> Option<(&'m Mess
 }
 
 /// The documentation of the key or enum value at `offset`: through the
-/// engine's span map when the text parses, else through the tolerant scan.
+/// engine's spans when the text parses, else through the tolerant scan.
 fn member_doc(
     model: &Model,
     layout: Option<Layout>,
