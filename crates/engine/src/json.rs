@@ -19,6 +19,22 @@ use std::borrow::Cow;
 /// Objects and arrays nested deeper than this are refused.
 pub const MAX_NESTING: usize = 512;
 
+/// The character a two-character escape (`\\` and `letter`) stands for;
+/// `None` for `u` (four hex digits follow) and for what is no escape.
+pub fn simple_escape(letter: u8) -> Option<char> {
+    Some(match letter {
+        b'"' => '"',
+        b'\\' => '\\',
+        b'/' => '/',
+        b'b' => '\u{8}',
+        b'f' => '\u{c}',
+        b'n' => '\n',
+        b'r' => '\r',
+        b't' => '\t',
+        _ => return None,
+    })
+}
+
 /// A syntax error: where and what.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SyntaxError {
@@ -307,26 +323,39 @@ impl<'a> Parser<'a> {
             self.skip_space()?;
             let value = self.value()?;
             self.open_members.push(Member { key: key.value, key_range: key.range, value });
-            self.skip_space()?;
-            match self.peek() {
-                Some(b',') => {
-                    let comma = self.at;
-                    self.at += 1;
-                    self.skip_space()?;
-                    if self.peek() == Some(b'}') {
-                        return err(comma, comma + 1, "trailing commas are not allowed");
-                    }
-                }
-                Some(b'}') => {
-                    self.at += 1;
-                    self.depth -= 1;
-                    let values = self.values - values_before;
-                    let members = self.open_members.drain(base..).collect();
-                    return Ok(Json::Object(Object { range: TextRange::new(open, self.at), members, values }));
-                }
-                None => return err(open, open + 1, "this object is not closed: the text ends inside it"),
-                Some(_) => return Err(self.error_at_token("expected `,` or `}` after a member of the object")),
+            if self.comma_or_close(open, b'}', "a member of the object")? {
+                let values = self.values - values_before;
+                let members = self.open_members.drain(base..).collect();
+                return Ok(Json::Object(Object { range: TextRange::new(open, self.at), members, values }));
             }
+        }
+    }
+
+    /// After a member or element (`item`): a comma, then more must follow,
+    /// or the bracket that closes the object or array opened at `open`
+    /// (`Ok(true)`).
+    fn comma_or_close(&mut self, open: usize, close: u8, item: &str) -> Result<bool, SyntaxError> {
+        self.skip_space()?;
+        match self.peek() {
+            Some(b',') => {
+                let comma = self.at;
+                self.at += 1;
+                self.skip_space()?;
+                if self.peek() == Some(close) {
+                    return err(comma, comma + 1, "trailing commas are not allowed");
+                }
+                Ok(false)
+            }
+            Some(b) if b == close => {
+                self.at += 1;
+                self.depth -= 1;
+                Ok(true)
+            }
+            None => {
+                let what = if close == b'}' { "object" } else { "array" };
+                err(open, open + 1, format!("this {what} is not closed: the text ends inside it"))
+            }
+            Some(_) => Err(self.error_at_token(&format!("expected `,` or `{}` after {item}", close as char))),
         }
     }
 
@@ -347,24 +376,9 @@ impl<'a> Parser<'a> {
             }
             let element = self.value()?;
             self.open_elements.push(element);
-            self.skip_space()?;
-            match self.peek() {
-                Some(b',') => {
-                    let comma = self.at;
-                    self.at += 1;
-                    self.skip_space()?;
-                    if self.peek() == Some(b']') {
-                        return err(comma, comma + 1, "trailing commas are not allowed");
-                    }
-                }
-                Some(b']') => {
-                    self.at += 1;
-                    self.depth -= 1;
-                    let elements = self.open_elements.drain(base..).collect();
-                    return Ok(Json::Array(Array { range: TextRange::new(open, self.at), elements }));
-                }
-                None => return err(open, open + 1, "this array is not closed: the text ends inside it"),
-                Some(_) => return Err(self.error_at_token("expected `,` or `]` after an element of the array")),
+            if self.comma_or_close(open, b']', "an element of the array")? {
+                let elements = self.open_elements.drain(base..).collect();
+                return Ok(Json::Array(Array { range: TextRange::new(open, self.at), elements }));
             }
         }
     }
@@ -457,26 +471,16 @@ impl<'a> Parser<'a> {
                     let c = match self.peek() {
                         Some(b'u') => self.unicode_escape(escape)?,
                         Some(letter) => {
-                            let c = match letter {
-                                b'"' => '"',
-                                b'\\' => '\\',
-                                b'/' => '/',
-                                b'b' => '\u{8}',
-                                b'f' => '\u{c}',
-                                b'n' => '\n',
-                                b'r' => '\r',
-                                b't' => '\t',
-                                _ => {
-                                    let (c, end) = self.char_at(self.at);
-                                    return err(
-                                        escape,
-                                        end,
-                                        format!(
-                                            "`\\{}` is not a JSON escape (there are \\\" \\\\ \\/ \\b \\f \\n \\r \\t and \\uXXXX)",
-                                            c.escape_debug()
-                                        ),
-                                    );
-                                }
+                            let Some(c) = simple_escape(letter) else {
+                                let (c, end) = self.char_at(self.at);
+                                return err(
+                                    escape,
+                                    end,
+                                    format!(
+                                        "`\\{}` is not a JSON escape (there are \\\" \\\\ \\/ \\b \\f \\n \\r \\t and \\uXXXX)",
+                                        c.escape_debug()
+                                    ),
+                                );
                             };
                             self.at += 1;
                             c

@@ -113,15 +113,8 @@ fn hex_byte(two: &[u8]) -> Option<u8> {
 /// The character a JSON escape at `t[p]` (a backslash) stands for, and the
 /// escape's length: `\/`, `\n`…, `\uXXXX`, or a `\uD83D\uDE00` pair.
 fn json_escape(t: &[u8], p: usize) -> Option<(String, usize)> {
-    let simple = match *t.get(p + 1)? {
-        b'"' => '"',
-        b'\\' => '\\',
-        b'/' => '/',
-        b'b' => '\u{8}',
-        b'f' => '\u{c}',
-        b'n' => '\n',
-        b'r' => '\r',
-        b't' => '\t',
+    let letter = *t.get(p + 1)?;
+    let simple = match letter {
         b'u' => {
             let unit = |at: usize| -> Option<u32> {
                 let hex = std::str::from_utf8(t.get(at..at + 4)?).ok()?;
@@ -135,7 +128,7 @@ fn json_escape(t: &[u8], p: usize) -> Option<(String, usize)> {
             }
             return Some((char::from_u32(first)?.to_string(), 6));
         }
-        _ => return None,
+        _ => chatlint_engine::json::simple_escape(letter)?,
     };
     Some((simple.to_string(), 2))
 }
