@@ -98,16 +98,19 @@ fn window(threads: usize) -> usize {
     (threads * CHUNK * 2).max(16)
 }
 
-/// Checks every target in parallel (rayon's threads) and hands each
-/// target's outcome to `emit` in the targets' order, as soon as it and
-/// every target before it are done; the cross-file rules run there, in
-/// that order. Workers never run more than [`window`] targets ahead of
+/// Runs of at most this many targets (what a pre-commit hook passes) are
+/// checked on the calling thread: they are done before a pool of threads
+/// would have started.
+const INLINE_MAX: usize = 8;
+
+/// Checks every target, in parallel on rayon's threads when there are more
+/// than [`INLINE_MAX`], and hands each target's outcome to `emit` in the
+/// targets' order, as soon as it and every target before it are done; the
+/// cross-file rules run there, in that order. Workers never run more than [`window`] targets ahead of
 /// `emit`, so memory depends on the files in flight, not on how many files
 /// there are. `emit` gets the target's index.
 pub fn run(targets: &[Target], opts: &RunOptions, mut emit: impl FnMut(usize, Outcome)) {
-    if targets.len() <= CHUNK {
-        // A few files (what a pre-commit hook passes) are checked before
-        // a pool of threads would have started: no threads at all.
+    if targets.len() <= INLINE_MAX {
         let mut cross = CrossFile::default();
         for (i, target) in targets.iter().enumerate() {
             emit(i, finish(check_one(target, opts), &mut cross, opts));

@@ -112,6 +112,22 @@ impl Spans {
         kids.iter().rev().map(|&k| &self.entries[k as usize]).find(|e| e.name == name).map(|e| e.node.node())
     }
 
+    /// The children the parser keeps, each with its pointer token: every
+    /// element (by index), and of a repeated member name only the last.
+    fn kept(&self, id: NodeId) -> impl Iterator<Item = (NodeId, std::borrow::Cow<'_, str>)> {
+        let elements = matches!(self.entries[id as usize].kids, Kids::Elements(..));
+        let kids = self.kids(id);
+        kids.iter().enumerate().filter_map(move |(i, &kid)| {
+            let name = &self.entries[kid as usize].name;
+            if elements {
+                return Some((kid, itoa::Buffer::new().format(i).to_string().into()));
+            }
+            // Members are sorted by name, a repeated name's in source order.
+            let shadowed = kids.get(i + 1).is_some_and(|&next| self.entries[next as usize].name == *name);
+            (!shadowed).then(|| (kid, escape_pointer_cow(name)))
+        })
+    }
+
     fn kids(&self, id: NodeId) -> &[NodeId] {
         match self.entries[id as usize].kids {
             Kids::None => &[],
@@ -144,17 +160,18 @@ impl Spans {
                     }
                     last
                 }
-                Kids::Elements(..) => {
-                    // Indices as pointers write them: digits, no leading zero.
-                    let canonical = !token.is_empty()
-                        && token.bytes().all(|b| b.is_ascii_digit())
-                        && (token.len() == 1 || !token.starts_with('0'));
-                    *self.kids(at).get(token.parse::<usize>().ok().filter(|_| canonical)?)?
-                }
+                Kids::Elements(..) => *self.kids(at).get(array_index(&token)?)?,
             };
         }
         Some(at)
     }
+}
+
+/// An array index as a pointer writes it: digits, no leading zero.
+fn array_index(token: &str) -> Option<usize> {
+    let canonical =
+        !token.is_empty() && token.bytes().all(|b| b.is_ascii_digit()) && (token.len() == 1 || !token.starts_with('0'));
+    token.parse().ok().filter(|_| canonical)
 }
 
 fn unescape(token: &str) -> std::borrow::Cow<'_, str> {
@@ -165,8 +182,8 @@ fn unescape(token: &str) -> std::borrow::Cow<'_, str> {
 pub struct Document {
     /// The canonical value the server would see.
     pub value: Value,
-    /// Every node of the source (the last one wins for duplicate keys, as
-    /// in the parser).
+    /// Every node of the source; look-ups find the last of a repeated key,
+    /// as the parser keeps it.
     pub spans: Spans,
     /// The range of the top-level value.
     pub root: TextRange,
@@ -201,7 +218,7 @@ impl Document {
             let token = unescape(token);
             target = match target {
                 Value::Object(map) => map.get(token.as_ref())?,
-                Value::Array(list) => list.get(token.parse::<usize>().ok()?)?,
+                Value::Array(list) => list.get(array_index(&token)?)?,
                 _ => return None,
             };
         }
@@ -212,27 +229,35 @@ impl Document {
         self.spans.find(pointer).map(|id| self.spans.entries[id as usize].node.node())
     }
 
-    /// Every node with its canonical pointer (for editor features that go
-    /// from a position to a pointer).
+    /// Every node the parser keeps (of a repeated key, the last), with
+    /// its canonical pointer.
     pub fn nodes(&self) -> Vec<(String, Node)> {
-        let mut out = Vec::with_capacity(self.spans.entries.len());
+        self.walk(|_| true)
+    }
+
+    /// The nodes whose key or value holds `offset`, with their pointers,
+    /// from the top down: what an editor feature at a position looks at,
+    /// without a pointer for every node of a large document.
+    pub fn nodes_at(&self, offset: usize) -> Vec<(String, Node)> {
+        let holds = |r: TextRange| r.start <= offset && offset <= r.end;
+        self.walk(|n| holds(n.value) || n.key.is_some_and(holds))
+    }
+
+    /// The kept nodes, depth first, going into those `enter` accepts.
+    fn walk(&self, enter: impl Fn(&Node) -> bool) -> Vec<(String, Node)> {
+        let mut out = Vec::new();
         if self.spans.entries.is_empty() {
             return out;
         }
         let mut stack: Vec<(NodeId, String)> = vec![(0, String::new())];
         while let Some((id, pointer)) = stack.pop() {
-            let entry = &self.spans.entries[id as usize];
-            let elements = matches!(entry.kids, Kids::Elements(..));
-            for (i, &kid) in self.spans.kids(id).iter().enumerate().rev() {
-                let name = &self.spans.entries[kid as usize].name;
-                let child = if elements {
-                    [pointer.as_str(), "/", itoa::Buffer::new().format(i)].concat()
-                } else {
-                    child_pointer(&pointer, name)
-                };
-                stack.push((kid, child));
+            let node = self.spans.entries[id as usize].node.node();
+            if !enter(&node) {
+                continue;
             }
-            out.push((pointer, entry.node.node()));
+            let kids: Vec<_> = self.spans.kept(id).collect();
+            stack.extend(kids.into_iter().rev().map(|(kid, token)| (kid, [pointer.as_str(), "/", &token].concat())));
+            out.push((pointer, node));
         }
         out
     }
@@ -314,5 +339,35 @@ pub fn child_pointer(parent: &str, key: &str) -> String {
 
 /// Escapes one RFC 6901 reference token.
 pub fn escape_pointer(key: &str) -> String {
-    if key.contains(['~', '/']) { key.replace('~', "~0").replace('/', "~1") } else { key.to_string() }
+    escape_pointer_cow(key).into_owned()
+}
+
+fn escape_pointer_cow(key: &str) -> std::borrow::Cow<'_, str> {
+    if key.contains(['~', '/']) { key.replace('~', "~0").replace('/', "~1").into() } else { key.into() }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::{Method, parse_document};
+
+    /// Of a repeated key the parser keeps the last: so do the look-ups and
+    /// the lists of nodes.
+    #[test]
+    fn a_repeated_key_is_the_last_one() {
+        let text = r#"{"space": {"displayName": "x", "spaceType": "SPACE"}, "space": {"spaceType": "SPACE"}}"#;
+        let doc = parse_document(text, Method::Setup).unwrap();
+        let second = text.rfind("{\"spaceType").unwrap();
+        assert_eq!(doc.node("/space").map(|n| n.value.start), Some(second));
+        assert!(doc.node("/space/displayName").is_none());
+        let pointers: Vec<String> = doc.nodes().into_iter().map(|(p, _)| p).collect();
+        assert_eq!(pointers, ["", "/space", "/space/spaceType"]);
+        // At the first `spaceType`: only the top level holds it.
+        let shadowed = text.find("spaceType").unwrap();
+        let at: Vec<String> = doc.nodes_at(shadowed).into_iter().map(|(p, _)| p).collect();
+        assert_eq!(at, [""]);
+        let kept = text.rfind("spaceType").unwrap();
+        let at: Vec<String> = doc.nodes_at(kept).into_iter().map(|(p, _)| p).collect();
+        assert_eq!(at, ["", "/space", "/space/spaceType"]);
+        assert!(doc.get("/space/01").is_none() && doc.node("/space/+1").is_none());
+    }
 }

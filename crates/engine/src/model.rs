@@ -82,7 +82,8 @@ pub struct Model {
     pub root: String,
     pub revision: String,
     messages: HashMap<String, Message>,
-    /// JSON pointers (canonical, array indices as `*`) of required fields.
+    /// Canonical JSON pointers of required fields: the schema marks them
+    /// only at the top level and in the messages right below it.
     required: Vec<String>,
 }
 
@@ -107,8 +108,7 @@ impl Model {
         self.message(&self.root)
     }
 
-    /// Whether the field at this canonical pointer is required (indices
-    /// are written as `*` in the stored patterns).
+    /// Whether the field at this canonical pointer is required.
     pub fn is_required(&self, pointer: &str) -> bool {
         self.required.iter().any(|p| p == pointer)
     }

@@ -64,7 +64,7 @@ pub fn node_at(doc: &Document, text: &str, offset: usize) -> Option<Hit> {
             best = Some(Hit { pointer: pointer.to_string(), on_key, range });
         }
     };
-    for (pointer, node) in &doc.nodes() {
+    for (pointer, node) in &doc.nodes_at(offset) {
         if let Some(key) = node.key {
             consider(pointer, key, true);
         }

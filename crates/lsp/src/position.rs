@@ -65,8 +65,7 @@ impl Mapper<'_> {
                 if p.line as usize >= self.index.line_count() {
                     return text.len();
                 }
-                let start = self.index.offset_of_utf16(text, p.line, 0);
-                let end = self.index.offset_of_utf16(text, p.line, u32::MAX);
+                let (start, end) = self.index.line_bounds(text, p.line as usize);
                 floor_char_boundary(text, start.saturating_add(p.character as usize).min(end))
             }
         }
