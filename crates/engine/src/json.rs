@@ -438,12 +438,12 @@ impl<'a> Parser<'a> {
         let mut owned: Option<String> = None;
         let mut run = self.at;
         loop {
-            // Jump to the next quote or backslash, then look at what was
-            // jumped over for control characters.
+            // To the next quote, backslash or raw control character (one
+            // pass: a request's strings are short).
             let rest = &self.bytes[self.at..];
-            let stop = memchr::memchr2(b'"', b'\\', rest).unwrap_or(rest.len());
-            if let Some(j) = rest[..stop].iter().position(|&c| c < 0x20) {
-                let (i, b) = (self.at + j, rest[j]);
+            let stop = rest.iter().position(|&c| c == b'"' || c == b'\\' || c < 0x20).unwrap_or(rest.len());
+            if let Some(&b) = rest.get(stop).filter(|&&c| c < 0x20) {
+                let i = self.at + stop;
                 return err(
                     i,
                     i + 1,
