@@ -2,12 +2,11 @@
 //! (ARCHITECTURE.md, "Invariants").
 #![no_main]
 
+// The engine's nesting cap: deeper JSON is refused on purpose.
+use chatlint_engine::json::MAX_NESTING;
 use chatlint_engine::{Method, Request, Rule, Settings, analyze};
 use chatlint_fuzz::{Text, is_strict_json, lone_surrogate, nesting};
 use libfuzzer_sys::fuzz_target;
-
-/// The engine's nesting cap (source.rs): deeper JSON is refused on purpose.
-const MAX_NESTING: usize = 512;
 
 fuzz_target!(|data: &[u8]| {
     // Invalid UTF-8 cannot reach the engine (adapters read text), so what is
