@@ -6,8 +6,8 @@
 //! field names, kinds and documentation.
 
 use crate::method::Method;
+use rustc_hash::FxHashMap as HashMap;
 use serde_json::Value;
-use std::collections::HashMap;
 use std::sync::OnceLock;
 
 #[derive(Debug, Clone, PartialEq)]
@@ -163,7 +163,7 @@ impl Model {
     fn from_schema(method: Method, text: &str) -> Model {
         let schema: Value = serde_json::from_str(text).expect("generated schema is JSON");
         let root = schema["$ref"].as_str().and_then(|r| r.strip_prefix("#/$defs/")).expect("root $ref").to_string();
-        let mut messages = HashMap::new();
+        let mut messages = HashMap::default();
         for (name, def) in schema["$defs"].as_object().expect("$defs") {
             messages.insert(name.clone(), message_from(name, def));
         }

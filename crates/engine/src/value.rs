@@ -51,6 +51,11 @@ impl Map {
     }
 
     pub fn get(&self, key: &str) -> Option<&Value> {
+        // Most objects of a request have a few members: comparing each is
+        // cheaper than a binary search's ordered comparisons.
+        if self.members.len() <= 8 {
+            return self.members.iter().find(|(k, _)| k == key).map(|(_, v)| v);
+        }
         self.members.binary_search_by(|(k, _)| k.as_ref().cmp(key)).ok().map(|i| &self.members[i].1)
     }
 
