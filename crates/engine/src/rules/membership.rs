@@ -1,7 +1,7 @@
 //! Rules about who a request adds: how many memberships each kind of space
 //! takes, and what each membership must name.
 
-use super::{Ctx, is_resource_name};
+use super::{Ctx, UserAt, is_resource_name};
 use crate::catalogue::Rule;
 use crate::diagnostic::{Applicability, Diagnostic, Fix};
 use crate::method::Memberships;
@@ -179,17 +179,10 @@ pub fn membership_field_ignored(ctx: &mut Ctx) {
     }
 }
 
-/// Each user membership's pointer, `member` object and `member.name`.
-/// A user membership: its pointer, its `member` object and `member.name`.
-type UserAt<'a> = (Rc<str>, &'a Map, Option<&'a str>);
-
-fn users<'a>(ctx: &Ctx<'a>) -> Vec<UserAt<'a>> {
-    each(ctx)
-        .filter_map(|(base, m)| {
-            let user = m.get("member")?.as_object()?;
-            Some((base, user, user.get("name").and_then(Value::as_str)))
-        })
-        .collect()
+/// Each user membership: its pointer, its `member` object and `member.name`.
+fn users<'a>(ctx: &Ctx<'a>) -> impl Iterator<Item = UserAt<'a>> + use<'a> {
+    let all = ctx.each_user();
+    (0..all.len()).map(move |i| all[i].clone())
 }
 
 /// The `{user}` of a well-formed `users/{user}` that is not the app.

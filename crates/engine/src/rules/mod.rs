@@ -155,11 +155,16 @@ pub struct Ctx<'a> {
     mask: Option<Mask>,
     /// The memberships, listed once: nearly every membership rule walks them.
     memberships: std::rc::Rc<[MembershipAt<'a>]>,
+    /// The user memberships among them, listed once too.
+    users: std::rc::Rc<[UserAt<'a>]>,
 }
 
 /// A membership the request adds: its index in the list (0 alone), its
 /// pointer (shared: many rules format pointers below it) and its object.
 pub type MembershipAt<'a> = (usize, std::rc::Rc<str>, &'a crate::value::Map);
+
+/// A user membership: its pointer, its `member` object and `member.name`.
+pub type UserAt<'a> = (std::rc::Rc<str>, &'a crate::value::Map, Option<&'a str>);
 
 /// A parameter's value, and where the file has it (`None`: from the config
 /// or the command line).
@@ -190,6 +195,10 @@ impl<'a> Ctx<'a> {
     /// are the structure stage's business.
     pub fn each_membership(&self) -> std::rc::Rc<[MembershipAt<'a>]> {
         self.memberships.clone()
+    }
+    /// The memberships that add a user (`member`), in order.
+    pub fn each_user(&self) -> std::rc::Rc<[UserAt<'a>]> {
+        self.users.clone()
     }
     /// Lists the memberships once, when the context is made.
     fn list_memberships(&self) -> std::rc::Rc<[MembershipAt<'a>]> {
@@ -291,8 +300,17 @@ pub fn check(
         space_type: None,
         mask: None,
         memberships: std::rc::Rc::new([]),
+        users: std::rc::Rc::new([]),
     };
     ctx.memberships = ctx.list_memberships();
+    ctx.users = ctx
+        .memberships
+        .iter()
+        .filter_map(|(_, base, m)| {
+            let user = m.get("member")?.as_object()?;
+            Some((base.clone(), user, user.get("name").and_then(Value::as_str)))
+        })
+        .collect();
     ctx.space_type = doc.layout.space.and_then(|_| ctx.str_at(&ctx.space_field("spaceType")));
     ctx.mask = read_mask(&ctx);
     for rule in Rule::ALL {
