@@ -8,7 +8,7 @@ use chatlint_engine::profile::Profile;
 use chatlint_engine::request::Params;
 use chatlint_engine::settings::{Level, RequestContext, Settings};
 use chatlint_engine::suggest::closest;
-use globset::{Glob, GlobSet, GlobSetBuilder};
+use globset::{Candidate, Glob, GlobSet, GlobSetBuilder};
 use serde::Deserialize;
 use std::collections::{BTreeMap, HashMap};
 use std::io::Read;
@@ -262,40 +262,48 @@ impl Config {
         file.strip_prefix(&self.root).unwrap_or(file)
     }
 
+    /// What the config's patterns say of a file (an absolute path).
+    pub fn select(&self, file: &Path) -> Selection {
+        // The path relative to the config, made ready for matching once:
+        // a file meets up to five kinds of pattern.
+        let rel = Candidate::new(self.relative(file));
+        if self.exclude.is_match_candidate(&rel) {
+            return Selection { excluded: true, ..Selection::default() };
+        }
+        let mut requested = false;
+        let mut params = Params::default();
+        let mut from_requests = None;
+        // Later entries win, field by field, and for the method.
+        for (_, method, p) in self.requests.iter().filter(|(g, _, _)| g.is_match_candidate(&rel)) {
+            requested = true;
+            params.merge(p);
+            from_requests = method.or(from_requests);
+        }
+        let method = from_requests
+            .or_else(|| self.methods.iter().find(|(set, _)| set.is_match_candidate(&rel)).map(|(_, m)| *m));
+        let included = requested || self.include.is_match_candidate(&rel);
+        Selection { excluded: false, method, included, params }
+    }
+
     /// The method the config's patterns give this file: `[[requests]]`
     /// entries first, then `[methods]`.
     pub fn method_for(&self, file: &Path) -> Option<Method> {
-        let rel = self.relative(file);
-        let from_requests = self.requests.iter().rev().find(|(g, m, _)| m.is_some() && g.is_match(rel));
-        from_requests
-            .and_then(|(_, m, _)| *m)
-            .or_else(|| self.methods.iter().find(|(set, _)| set.is_match(rel)).map(|(_, m)| *m))
+        self.select(file).method
     }
+}
 
-    /// The parameters `[[requests]]` give this file (later entries win,
-    /// field by field).
-    pub fn params_for(&self, file: &Path) -> Params {
-        let rel = self.relative(file);
-        let mut out = Params::default();
-        for (_, _, p) in self.requests.iter().filter(|(g, _, _)| g.is_match(rel)) {
-            out.merge(p);
-        }
-        out
-    }
-
-    /// Whether a `[[requests]]` entry names this file (it is then a request).
-    pub fn has_request(&self, file: &Path) -> bool {
-        let rel = self.relative(file);
-        self.requests.iter().any(|(g, _, _)| g.is_match(rel))
-    }
-
-    pub fn is_excluded(&self, file: &Path) -> bool {
-        self.exclude.is_match(self.relative(file))
-    }
-
-    pub fn is_included(&self, file: &Path) -> bool {
-        self.include.is_match(self.relative(file))
-    }
+/// What a config's patterns say of one file.
+#[derive(Debug, Default)]
+pub struct Selection {
+    /// `exclude` matches it: it is never checked (nothing else is worked out).
+    pub excluded: bool,
+    /// Its method by `[[requests]]` (the last entry with one), then `[methods]`.
+    pub method: Option<Method>,
+    /// `include` or a `[[requests]]` entry names it: it is a request,
+    /// whatever its shape.
+    pub included: bool,
+    /// The parameters its `[[requests]]` entries give (later ones win, field by field).
+    pub params: Params,
 }
 
 /// Compiles the patterns of one setting (`what` names it in errors). A
@@ -366,12 +374,15 @@ impl ConfigCache {
 
     /// The config for a file (or, for stdin, the current folder).
     pub fn for_file(&self, file: &Path) -> Result<Arc<Config>, String> {
+        self.for_absolute(&self.absolute(file))
+    }
+
+    /// [`ConfigCache::for_file`] of a path [`ConfigCache::absolute`] made.
+    pub fn for_absolute(&self, abs: &Path) -> Result<Arc<Config>, String> {
         if let Some(c) = &self.explicit {
             return Ok(c.clone());
         }
-        let abs = self.absolute(file);
-        let dir = abs.parent().map(Path::to_path_buf).unwrap_or_default();
-        self.for_dir(&dir)
+        self.for_dir(abs.parent().unwrap_or(Path::new("")))
     }
 
     /// Every config this run loaded (for unused `[[ignore]]` entries).

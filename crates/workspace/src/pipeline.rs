@@ -58,20 +58,21 @@ pub struct Prepared {
 /// under); relative paths are taken from the current folder.
 pub fn prepare(configs: &ConfigCache, path: &Path, choice: &Choice) -> Preparation {
     let abs = configs.absolute(path);
-    let config = match configs.for_file(&abs) {
+    let config = match configs.for_absolute(&abs) {
         Ok(c) => c,
         Err(e) => return Preparation::BadConfig(e),
     };
-    if config.is_excluded(&abs) {
+    let selection = config.select(&abs);
+    if selection.excluded {
         return Preparation::Excluded(config);
     }
-    let named = choice.method.or_else(|| config.method_for(&abs)).or_else(|| Method::from_file_name(path));
+    let named = choice.method.or(selection.method).or_else(|| Method::from_file_name(path));
     // Named and config-included documents are checked even when their
     // shape says nothing; others only when they look like requests.
-    let included = config.is_included(&abs) || config.has_request(&abs);
-    let fallback = (choice.explicit || named.is_some() || included).then_some(Method::DEFAULT).or(choice.last_known);
+    let fallback =
+        (choice.explicit || named.is_some() || selection.included).then_some(Method::DEFAULT).or(choice.last_known);
     // The config's parameters for this file, then the flags'.
-    let mut params = config.params_for(&abs);
+    let mut params = selection.params;
     params.merge(&choice.params);
     Preparation::Ready(Prepared { config, path: abs, named, fallback, params, strict: choice.strict })
 }
