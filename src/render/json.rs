@@ -137,7 +137,7 @@ impl super::Report for Json {
             sent: r.sent.as_ref(),
         };
         out.write_all(if self.files == 0 { b"[\n    " } else { b",\n    " })?;
-        super::write_indented(out, &serde_json::to_string_pretty(&file).expect("serialisable"), 4)?;
+        super::write_indented(out, &file, 4)?;
         self.files += 1;
         Ok(())
     }

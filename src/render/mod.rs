@@ -120,11 +120,90 @@ impl Spill {
     }
 }
 
-/// Writes `text` (pretty-printed JSON) with every line after the first
-/// indented by `indent` spaces: a fragment at that depth of a larger
-/// pretty-printed document (JSON strings never hold a raw newline).
-pub(crate) fn write_indented(out: &mut dyn io::Write, text: &str, indent: usize) -> io::Result<()> {
-    out.write_all(text.replace('\n', &format!("\n{:indent$}", "")).as_bytes())
+/// Writes `value` as serde_json pretty-prints it (two spaces a level) with
+/// every line after the first indented by `indent` more spaces: a fragment
+/// at that depth of a larger pretty-printed document. Every file of a JSON
+/// or SARIF report passes through here, so it is written in one go, with
+/// no second pass over the text to indent it.
+pub(crate) fn write_indented(out: &mut dyn io::Write, value: &impl serde::Serialize, indent: usize) -> io::Result<()> {
+    let mut buf = Vec::with_capacity(1024);
+    let mut ser = serde_json::Serializer::with_formatter(&mut buf, Nested { depth: 0, base: indent, has_value: false });
+    value.serialize(&mut ser).map_err(io::Error::other)?;
+    out.write_all(&buf)
+}
+
+/// serde_json's `PrettyFormatter`, starting `base` spaces in.
+struct Nested {
+    depth: usize,
+    base: usize,
+    has_value: bool,
+}
+
+impl Nested {
+    fn newline<W: ?Sized + io::Write>(&self, w: &mut W) -> io::Result<()> {
+        const SPACES: [u8; 64] = [b' '; 64];
+        w.write_all(b"\n")?;
+        let mut left = self.base + 2 * self.depth;
+        while left > 0 {
+            let n = left.min(SPACES.len());
+            w.write_all(&SPACES[..n])?;
+            left -= n;
+        }
+        Ok(())
+    }
+
+    fn open<W: ?Sized + io::Write>(&mut self, w: &mut W, bracket: &[u8]) -> io::Result<()> {
+        self.depth += 1;
+        self.has_value = false;
+        w.write_all(bracket)
+    }
+
+    fn close<W: ?Sized + io::Write>(&mut self, w: &mut W, bracket: &[u8]) -> io::Result<()> {
+        self.depth -= 1;
+        if self.has_value {
+            self.newline(w)?;
+        }
+        w.write_all(bracket)
+    }
+
+    fn item<W: ?Sized + io::Write>(&mut self, w: &mut W, first: bool) -> io::Result<()> {
+        if !first {
+            w.write_all(b",")?;
+        }
+        self.newline(w)
+    }
+}
+
+impl serde_json::ser::Formatter for Nested {
+    fn begin_array<W: ?Sized + io::Write>(&mut self, w: &mut W) -> io::Result<()> {
+        self.open(w, b"[")
+    }
+    fn end_array<W: ?Sized + io::Write>(&mut self, w: &mut W) -> io::Result<()> {
+        self.close(w, b"]")
+    }
+    fn begin_array_value<W: ?Sized + io::Write>(&mut self, w: &mut W, first: bool) -> io::Result<()> {
+        self.item(w, first)
+    }
+    fn end_array_value<W: ?Sized + io::Write>(&mut self, _: &mut W) -> io::Result<()> {
+        self.has_value = true;
+        Ok(())
+    }
+    fn begin_object<W: ?Sized + io::Write>(&mut self, w: &mut W) -> io::Result<()> {
+        self.open(w, b"{")
+    }
+    fn end_object<W: ?Sized + io::Write>(&mut self, w: &mut W) -> io::Result<()> {
+        self.close(w, b"}")
+    }
+    fn begin_object_key<W: ?Sized + io::Write>(&mut self, w: &mut W, first: bool) -> io::Result<()> {
+        self.item(w, first)
+    }
+    fn begin_object_value<W: ?Sized + io::Write>(&mut self, w: &mut W) -> io::Result<()> {
+        w.write_all(b": ")
+    }
+    fn end_object_value<W: ?Sized + io::Write>(&mut self, _: &mut W) -> io::Result<()> {
+        self.has_value = true;
+        Ok(())
+    }
 }
 
 /// `path:line:col: severity[rule] message`, as the concise and JUnit reports write a finding.

@@ -221,7 +221,7 @@ fn write_array(
         let item = item?;
         out.write_all(if empty { b"[\n" } else { b",\n" })?;
         write!(out, "{:1$}", "", depth + 2)?;
-        super::write_indented(out, &serde_json::to_string_pretty(&item).map_err(io::Error::other)?, depth + 2)?;
+        super::write_indented(out, &item, depth + 2)?;
         empty = false;
     }
     if empty { out.write_all(b"[]") } else { write!(out, "\n{:1$}]", "", depth) }
