@@ -92,30 +92,42 @@ impl Settings {
     /// The rules that run for a request of `method`: those that apply to
     /// it, this profile and the configured context, and are not turned off.
     pub fn enabled(&self, method: Method) -> RuleSet {
-        // Which rules list each method, worked out once: comparing method
-        // names for every rule of every file showed in profiles.
-        static FOR_METHOD: std::sync::OnceLock<Vec<RuleSet>> = std::sync::OnceLock::new();
-        let for_method = FOR_METHOD.get_or_init(|| {
-            Method::all()
-                .map(|m| {
-                    let mut set = RuleSet::default();
-                    Rule::ALL.iter().filter(|r| r.info().applies_to(m)).for_each(|r| set.insert(*r));
-                    set
-                })
-                .collect()
+        // What the catalogue says of each method and profile, worked out
+        // once: going through every rule for every file showed in profiles.
+        static TABLES: std::sync::OnceLock<Tables> = std::sync::OnceLock::new();
+        let tables = TABLES.get_or_init(|| Tables {
+            for_method: Method::all().map(|m| RuleSet::of(|r| r.info().applies_to(m))).collect(),
+            for_profile: Profile::all().map(|p| (p.name, RuleSet::of(|r| r.info().applies_in(p)))).collect(),
+            need_context: Rule::ALL.iter().copied().filter(|r| !r.info().needs_context.is_empty()).collect(),
         });
-        let candidates = for_method[method as usize];
-        let mut set = RuleSet::default();
-        for rule in Rule::ALL {
-            if candidates.contains(rule)
-                && self.severity(rule).is_some()
-                && rule.info().runs_with(self.profile, &self.context)
-            {
-                set.insert(rule);
+        let in_profile = match tables.for_profile.iter().find(|(name, _)| *name == self.profile.name) {
+            Some((_, set)) => *set,
+            // A profile made by a library user, not one of the catalogue's.
+            None => RuleSet::of(|r| r.info().applies_in(self.profile)),
+        };
+        let mut set = RuleSet(tables.for_method[method as usize].0 & in_profile.0);
+        for rule in &tables.need_context {
+            if !rule.info().needs_context.iter().all(|k| self.context.has(*k)) {
+                set.remove(*rule);
+            }
+        }
+        for (rule, level) in &self.levels {
+            if *level == Level::Off {
+                set.remove(*rule);
             }
         }
         set
     }
+}
+
+/// [`Settings::enabled`]'s look-up tables.
+struct Tables {
+    /// By `Method as usize`: the rules that list the method.
+    for_method: Vec<RuleSet>,
+    /// By profile name: the rules that run in it.
+    for_profile: Vec<(&'static str, RuleSet)>,
+    /// The rules that need some `[context]`.
+    need_context: Vec<Rule>,
 }
 
 /// A set of rules.
@@ -128,7 +140,49 @@ impl RuleSet {
     pub fn insert(&mut self, rule: Rule) {
         self.0 |= 1 << rule as u32;
     }
+    pub fn remove(&mut self, rule: Rule) {
+        self.0 &= !(1 << rule as u32);
+    }
+    /// The rules of the catalogue for which `keep` holds.
+    pub fn of(keep: impl Fn(Rule) -> bool) -> RuleSet {
+        let mut set = RuleSet::default();
+        Rule::ALL.iter().copied().filter(|r| keep(*r)).for_each(|r| set.insert(r));
+        set
+    }
     pub fn contains(self, rule: Rule) -> bool {
         self.0 & (1 << rule as u32) != 0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The tables give what asking the catalogue rule by rule gives, for
+    /// every method, profile, context and a rule turned off.
+    #[test]
+    fn enabled_is_what_each_rule_says() {
+        let contexts = [
+            RequestContext::default(),
+            RequestContext { auth: Some(Auth::App), ..RequestContext::default() },
+            RequestContext {
+                auth: Some(Auth::User),
+                caller: Some("users/1".into()),
+                domain: Some("example.com".into()),
+                consumer_account: Some(false),
+            },
+        ];
+        for profile in Profile::all() {
+            for context in &contexts {
+                for off in [None, Some(Rule::DisplayNameForbidden), Some(Rule::ExternalUser)] {
+                    let levels = off.map(|r| (r, Level::Off)).into_iter().collect();
+                    let settings = Settings { profile, levels, context: context.clone() };
+                    for method in Method::all() {
+                        let naive = RuleSet::of(|r| Some(r) != off && r.info().applies(method, profile, context));
+                        assert_eq!(settings.enabled(method), naive, "{} {method:?} {context:?} {off:?}", profile.name);
+                    }
+                }
+            }
+        }
     }
 }
