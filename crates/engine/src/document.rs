@@ -146,7 +146,10 @@ impl Spans {
         if pointer.is_empty() {
             return Some(at);
         }
-        for token in pointer.strip_prefix('/')?.split('/') {
+        if !pointer.starts_with('/') {
+            return None;
+        }
+        for token in tokens(pointer) {
             let token = unescape(token);
             at = match self.entries[at as usize].kids {
                 Kids::None => return None,
@@ -175,7 +178,23 @@ fn array_index(token: &str) -> Option<usize> {
 }
 
 fn unescape(token: &str) -> std::borrow::Cow<'_, str> {
-    if token.contains('~') { token.replace("~1", "/").replace("~0", "~").into() } else { token.into() }
+    // A byte loop: pointer tokens are a few bytes, too short for memchr to pay.
+    if token.bytes().any(|b| b == b'~') { token.replace("~1", "/").replace("~0", "~").into() } else { token.into() }
+}
+
+/// A JSON pointer's tokens, still escaped (`/a/b` → `a`, `b`; none for `""`).
+fn tokens(pointer: &str) -> impl Iterator<Item = &str> {
+    // A byte loop, like `unescape`: `str::split` sets up a searcher per call.
+    let mut rest = pointer.strip_prefix('/');
+    std::iter::from_fn(move || {
+        let r = rest?;
+        let (token, after) = match r.bytes().position(|b| b == b'/') {
+            Some(i) => (&r[..i], Some(&r[i + 1..])),
+            None => (r, None),
+        };
+        rest = after;
+        Some(token)
+    })
 }
 
 #[derive(Debug)]
@@ -213,8 +232,11 @@ impl Document {
         if pointer.is_empty() {
             return Some(&self.value);
         }
+        if !pointer.starts_with('/') {
+            return None;
+        }
         let mut target = &self.value;
-        for token in pointer.strip_prefix('/')?.split('/') {
+        for token in tokens(pointer) {
             let token = unescape(token);
             target = match target {
                 Value::Object(map) => map.get(token.as_ref())?,

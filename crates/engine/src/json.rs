@@ -199,8 +199,23 @@ impl<'a> Parser<'a> {
     }
 
     /// Skips the whitespace JSON allows; a comment or other whitespace is
-    /// an error.
+    /// an error. It runs between any two tokens, so it is inlined and the
+    /// rare cases are apart.
+    #[inline(always)]
     fn skip_space(&mut self) -> Result<(), SyntaxError> {
+        let bytes = self.bytes;
+        let mut at = self.at;
+        while let Some(b' ' | b'\t' | b'\n' | b'\r') = bytes.get(at) {
+            at += 1;
+        }
+        self.at = at;
+        if matches!(bytes.get(at), Some(b'/' | 0x0b | 0x0c | 0x80..)) { self.not_space() } else { Ok(()) }
+    }
+
+    /// What ends a run of whitespace and could be meant as more of it, or a
+    /// comment: an error unless it is a value's first character.
+    #[cold]
+    fn not_space(&mut self) -> Result<(), SyntaxError> {
         while let Some(b) = self.peek() {
             match b {
                 b' ' | b'\t' | b'\n' | b'\r' => self.at += 1,
