@@ -4,16 +4,24 @@
 //! Unicode scalar values for people (CLI) and in UTF-16 code units only for
 //! the LSP edge, through [`LineIndex::utf16_position`].
 
+use std::sync::{Mutex, MutexGuard, PoisonError};
+
 /// Maps byte offsets to positions. Built once per text, O(log lines) lookups.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub struct LineIndex {
     line_starts: Vec<usize>,
-    /// For texts longer than a block: the scalar values and the UTF-16
-    /// units before each block's first character boundary, so that a
-    /// column on a long line costs at most two blocks of counting (a
-    /// minified file with 200,000 findings on its one line once took
-    /// quadratic time).
-    blocks: Vec<(usize, usize)>,
+    /// The scalar values and the UTF-16 units before each block's first
+    /// character boundary, so that a column on a long line costs at most
+    /// two blocks of counting (a minified file with 200,000 findings on its
+    /// one line once took quadratic time). Grown as far as a line longer
+    /// than a block needs it: most texts have none.
+    blocks: Mutex<Vec<(usize, usize)>>,
+}
+
+impl Clone for LineIndex {
+    fn clone(&self) -> Self {
+        LineIndex { line_starts: self.line_starts.clone(), blocks: Mutex::new(self.blocks_lock().clone()) }
+    }
 }
 
 /// Bytes per block of [`LineIndex`]'s counts.
@@ -32,25 +40,35 @@ impl LineIndex {
         let mut line_starts = Vec::with_capacity(1 + memchr::memchr_iter(b'\n', text.as_bytes()).count());
         line_starts.push(0);
         line_starts.extend(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1));
-        let mut blocks = Vec::new();
-        if text.len() > BLOCK {
-            let (mut chars, mut units, mut at) = (0, 0, 0);
-            for k in 0..=text.len() / BLOCK {
-                let start = floor_char_boundary(text, k * BLOCK);
-                let between = &text[at..start];
-                chars += between.chars().count();
-                units += utf16_len(between);
-                blocks.push((chars, units));
-                at = start;
-            }
+        LineIndex { line_starts, blocks: Mutex::new(Vec::new()) }
+    }
+
+    fn blocks_lock(&self) -> MutexGuard<'_, Vec<(usize, usize)>> {
+        // The table is only ever extended with correct entries: a panic
+        // elsewhere while it was held leaves nothing half-made.
+        self.blocks.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// The block table of `text` (the text this index was made of), made
+    /// up to block `k` at least.
+    fn blocks_to(&self, text: &str, k: usize) -> MutexGuard<'_, Vec<(usize, usize)>> {
+        let mut blocks = self.blocks_lock();
+        if blocks.is_empty() {
+            blocks.push((0, 0));
         }
-        LineIndex { line_starts, blocks }
+        while blocks.len() <= k {
+            let j = blocks.len();
+            let between = &text[floor_char_boundary(text, (j - 1) * BLOCK)..floor_char_boundary(text, j * BLOCK)];
+            let (chars, units) = blocks[j - 1];
+            blocks.push((chars + between.chars().count(), units + utf16_len(between)));
+        }
+        blocks
     }
 
     /// Scalar values (`.0`) and UTF-16 units (`.1`) in `text[from..to]`,
     /// both on character boundaries.
     fn count(&self, text: &str, from: usize, to: usize) -> (usize, usize) {
-        if to - from <= BLOCK || self.blocks.is_empty() {
+        if to - from <= BLOCK {
             let slice = &text[from..to];
             return (slice.chars().count(), utf16_len(slice));
         }
@@ -62,7 +80,7 @@ impl LineIndex {
     fn before(&self, text: &str, x: usize) -> (usize, usize) {
         let k = x / BLOCK;
         let start = floor_char_boundary(text, k * BLOCK);
-        let (chars, units) = self.blocks[k];
+        let (chars, units) = self.blocks_to(text, k)[k];
         let rest = &text[start..x];
         (chars + rest.chars().count(), units + utf16_len(rest))
     }
@@ -76,16 +94,18 @@ impl LineIndex {
     /// `from`, or `to` when the text up to `to` is shorter.
     pub fn offset_at_column(&self, text: &str, from: usize, to: usize, column: usize) -> usize {
         let (mut at, mut left) = (from, column);
-        if to - from > BLOCK && !self.blocks.is_empty() {
+        if to - from > BLOCK {
             // Start from the last block boundary at or before the character.
             let target = self.before(text, from).0 + column;
-            let k = self.blocks.partition_point(|&(chars, _)| chars <= target).saturating_sub(1);
+            // The blocks up to `to`'s: past it the character is not looked for.
+            let blocks = self.blocks_to(text, to / BLOCK);
+            let k = blocks[..=to / BLOCK].partition_point(|&(chars, _)| chars <= target).saturating_sub(1);
             let start = floor_char_boundary(text, k * BLOCK);
             if start >= to {
                 return to;
             }
             if start > from {
-                (at, left) = (start, target - self.blocks[k].0);
+                (at, left) = (start, target - blocks[k].0);
             }
         }
         text[at..to].char_indices().nth(left).map_or(to, |(i, _)| at + i)
@@ -180,7 +200,9 @@ mod tests {
         let line: String = (0..3000).map(|i| ["a", "é", "😀", "中"][i % 4]).collect();
         let text = format!("x\n{line}\n{line}");
         let idx = LineIndex::new(&text);
-        assert!(!idx.blocks.is_empty());
+        assert!(idx.blocks_lock().is_empty(), "made only when a long line is counted");
+        idx.line_col(&text, text.len());
+        assert_eq!(idx.blocks_lock().len(), text.len() / BLOCK + 1);
         let mut offset = 0;
         while offset <= text.len() {
             let (line, start) = idx.line_of(offset);
