@@ -1,8 +1,16 @@
 //! Turns the catalogue (`rules/<id>.toml`) and the profiles
 //! (`rules/profiles.toml`) into Rust at build time: a typed rule id (`Rule`,
 //! so a misspelt id does not compile), each rule's facts as static data, and
-//! the profiles. Nothing is parsed when chatlint starts, and a malformed
-//! catalogue file fails the build with its name and the reason.
+//! the profiles; and each method's schema into the Rust that makes its
+//! typed model (`build/models.rs`). Nothing is parsed when chatlint starts,
+//! and a malformed catalogue file fails the build with its name and the
+//! reason.
+
+#[path = "src/case.rs"]
+#[allow(dead_code)] // the build uses one of its two functions
+mod case;
+#[path = "build/models.rs"]
+mod models;
 
 use serde::Deserialize;
 use std::collections::BTreeMap;
@@ -122,6 +130,11 @@ fn main() {
     let out_dir = PathBuf::from(std::env::var("OUT_DIR").unwrap());
     std::fs::write(out_dir.join("catalogue.rs"), out).expect("write catalogue.rs");
     std::fs::write(out_dir.join("profiles.rs"), profiles_out).expect("write profiles.rs");
+    let schemas = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../schemas");
+    println!("cargo:rerun-if-changed={}", schemas.display());
+    let mut models_out = String::new();
+    models::write(&schemas, &mut models_out);
+    std::fs::write(out_dir.join("models.rs"), models_out).expect("write models.rs");
 }
 
 /// `display-name-forbidden` → `DisplayNameForbidden`.

@@ -12,6 +12,7 @@
 //! rule is and where it applies is in the catalogue ([`catalogue`], built
 //! from `rules/`).
 
+mod case;
 pub mod catalogue;
 pub mod diagnostic;
 pub mod document;

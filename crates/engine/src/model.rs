@@ -1,14 +1,16 @@
 //! A typed view of the generated schemas: messages, fields and enums.
 //!
-//! Built once per method from its `schemas/*.schema.json` (compiled into
-//! the binary through the method table), it is what the ProtoJSON reader,
-//! the rules, and the editor features (hover, completion) consult about
-//! field names, kinds and documentation.
+//! The build script reads each method's `schemas/<method>.schema.json` and
+//! writes Rust that makes its model (`generated::model`), so nothing is
+//! parsed when chatlint starts; it is made once per method, on first use.
+//! It is what the ProtoJSON reader, the rules, and the editor features
+//! (hover, completion) consult about field names, kinds and documentation.
 
 use crate::method::Method;
 use rustc_hash::FxHashMap as HashMap;
-use serde_json::Value;
 use std::sync::OnceLock;
+
+pub use crate::case::{to_camel_case, to_snake_case};
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Kind {
@@ -90,7 +92,7 @@ pub struct Model {
 impl Model {
     pub fn get(method: Method) -> &'static Model {
         static CACHE: [OnceLock<Model>; Method::COUNT] = [const { OnceLock::new() }; Method::COUNT];
-        CACHE[method as usize].get_or_init(|| Model::from_schema(method, method.spec().schema))
+        CACHE[method as usize].get_or_init(|| generated::model(method))
     }
 
     /// A message of this method's schema; the name comes from the schema
@@ -157,150 +159,18 @@ impl Model {
         let (parent, last) = pointer.rsplit_once('/')?;
         self.message_at_from(root, parent)?.field(last).map(|(f, _)| f)
     }
-
-    /// Built from a schema this crate generated; a malformed one is a bug
-    /// caught by the test suite, so construction may panic.
-    fn from_schema(method: Method, text: &str) -> Model {
-        let schema: Value = serde_json::from_str(text).expect("generated schema is JSON");
-        let root = schema["$ref"].as_str().and_then(|r| r.strip_prefix("#/$defs/")).expect("root $ref").to_string();
-        let mut messages = HashMap::default();
-        for (name, def) in schema["$defs"].as_object().expect("$defs") {
-            messages.insert(name.clone(), message_from(name, def));
-        }
-        let mut required = Vec::new();
-        collect_required(&schema, &schema, "", &mut required);
-        Model {
-            method,
-            root,
-            revision: schema["x-discoveryRevision"].as_str().unwrap_or_default().to_string(),
-            messages,
-            required,
-        }
-    }
 }
 
-fn collect_required(schema: &Value, node: &Value, pointer: &str, out: &mut Vec<String>) {
-    if let Some(req) = node["required"].as_array() {
-        out.extend(req.iter().filter_map(Value::as_str).map(|f| format!("{pointer}/{f}")));
-    }
-    // Only the root and the properties of the root message carry `required`.
-    if pointer.is_empty()
-        && let Some(def) = node["$ref"].as_str().and_then(|r| r.strip_prefix("#/$defs/"))
-        && let Some(props) = schema["$defs"][def]["properties"].as_object()
-    {
-        for (k, v) in props {
-            if v.get("required").is_some() {
-                collect_required(schema, v, &format!("/{k}"), out);
-            }
-        }
-    }
-}
+/// The models as the build script wrote them (see `build/models.rs`).
+mod generated {
+    use super::*;
 
-fn message_from(name: &str, def: &Value) -> Message {
-    let mut fields = Vec::new();
-    if let Some(props) = def["properties"].as_object() {
-        for (key, prop) in props {
-            let repeated = type_includes(prop, "array");
-            let item = if repeated { &prop["items"] } else { prop };
-            fields.push(Field {
-                name: key.clone(),
-                proto_name: to_snake_case(key),
-                description: prop["description"].as_str().unwrap_or_default().to_string(),
-                kind: kind_of(item),
-                repeated,
-                read_only: prop["readOnly"].as_bool().unwrap_or(false),
-                deprecated: prop["deprecated"].as_bool().unwrap_or(false),
-            });
-        }
+    /// A string of the generated code.
+    fn s(text: &str) -> String {
+        text.to_string()
     }
-    let oneofs = def["x-oneofs"]
-        .as_object()
-        .map(|o| {
-            o.iter()
-                .map(|(k, v)| {
-                    let members =
-                        v.as_array().into_iter().flatten().filter_map(Value::as_str).map(String::from).collect();
-                    (k.clone(), members)
-                })
-                .collect()
-        })
-        .unwrap_or_default();
-    Message {
-        name: name.to_string(),
-        description: def["description"].as_str().unwrap_or_default().to_string(),
-        fields,
-        oneofs,
-    }
-}
 
-fn type_includes(prop: &Value, t: &str) -> bool {
-    match &prop["type"] {
-        Value::String(s) => s == t,
-        Value::Array(a) => a.iter().any(|x| x == t),
-        _ => false,
-    }
-}
-
-fn kind_of(prop: &Value) -> Kind {
-    if let Some(r) = prop["$ref"].as_str() {
-        return Kind::Message(r.trim_start_matches("#/$defs/").to_string());
-    }
-    if let Some(numbers) = prop["x-enumNumbers"].as_object() {
-        let descs = &prop["x-enumDescriptions"];
-        let mut values: Vec<EnumValue> = numbers
-            .iter()
-            .map(|(name, n)| EnumValue {
-                name: name.clone(),
-                number: n.as_i64().unwrap_or_default(),
-                description: descs[name].as_str().unwrap_or_default().to_string(),
-            })
-            .collect();
-        values.sort_by_key(|v| v.number);
-        return Kind::Enum(EnumType { values });
-    }
-    if type_includes(prop, "boolean") {
-        Kind::Bool
-    } else if type_includes(prop, "integer") {
-        Kind::Int32
-    } else if prop["format"] == "date-time" {
-        Kind::Timestamp
-    } else if prop["x-fieldMask"] == true {
-        Kind::FieldMask
-    } else {
-        Kind::String
-    }
-}
-
-/// `spaceType` → `space_type`: how protoc derives JSON names, reversed.
-pub fn to_snake_case(camel: &str) -> String {
-    let mut out = String::with_capacity(camel.len() + 4);
-    for c in camel.chars() {
-        if c.is_ascii_uppercase() {
-            out.push('_');
-            out.push(c.to_ascii_lowercase());
-        } else {
-            out.push(c);
-        }
-    }
-    out
-}
-
-/// `display_name` → `displayName`: the JSON name of a proto field name (a
-/// name without `_` is kept).
-pub fn to_camel_case(snake: &str) -> String {
-    let mut out = String::with_capacity(snake.len());
-    let mut upper = false;
-    for c in snake.chars() {
-        if c == '_' && !out.is_empty() {
-            upper = true;
-        } else if upper {
-            out.extend(c.to_uppercase());
-            upper = false;
-        } else {
-            out.push(c);
-        }
-    }
-    out
+    include!(concat!(env!("OUT_DIR"), "/models.rs"));
 }
 
 #[cfg(test)]
