@@ -21,7 +21,7 @@ pub fn write(schemas: &Path, out: &mut String) {
     for path in files {
         println!("cargo:rerun-if-changed={}", path.display());
         let name = path.file_name().unwrap().to_string_lossy().trim_end_matches(".schema.json").to_string();
-        let text = std::fs::read_to_string(&path).unwrap();
+        let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
         let schema: Value = serde_json::from_str(&text).unwrap_or_else(|e| panic!("schemas/{name}: {e}"));
         writeln!(out, "        {name:?} => {},", model(&schema)).unwrap();
     }
