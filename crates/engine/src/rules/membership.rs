@@ -217,7 +217,8 @@ pub fn user_name_format(ctx: &mut Ctx) {
                 if let Some(r) = replacement {
                     d = d.with_fix(Fix::safe(
                         format!("Replace with \"{r}\""),
-                        ctx.replace_value(&name_ptr, format!("\"{r}\"")),
+                        // Escaped again: the name came from the file unescaped.
+                        ctx.replace_value(&name_ptr, serde_json::to_string(&r).expect("a string serialises")),
                     ));
                 }
                 d
@@ -554,5 +555,22 @@ pub fn admin_access_external_user(ctx: &mut Ctx) {
             },
             "invite them without `useAdminAccess`",
         );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::fix::fix_text;
+    use crate::{Method, Request, Settings};
+
+    /// The `users/` fix writes the name back as JSON: an escaped control
+    /// character stays escaped (found by the `fixes` fuzz target).
+    #[test]
+    fn the_users_prefix_fix_keeps_escapes() {
+        let text = r#"{"parent": "spaces/AAAA", "membership": {"member": {"name": "\u0000sam@example.com", "type": "HUMAN"}}}"#;
+        let fixed = fix_text(&Request::new(text, Some(Method::MembersCreate), None), &Settings::default(), false);
+        assert_eq!(fixed.applied, 1, "{}", fixed.text);
+        assert!(fixed.text.contains(r#""name": "users/\u0000sam@example.com""#), "{}", fixed.text);
+        assert!(crate::json::parse(&fixed.text).is_ok(), "{}", fixed.text);
     }
 }
