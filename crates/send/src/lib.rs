@@ -25,6 +25,7 @@ mod conflict;
 mod google_error;
 mod interrupt;
 mod jwt;
+pub mod live;
 mod outcome;
 mod request;
 mod request_id;

@@ -1,0 +1,291 @@
+//! `chatlint plan`'s reading of the live state: for each file's
+//! [`Desired`], the live object(s) it is compared with, read with GETs only
+//! (`spaces.get`, `spaces.list`, `spaces.members.get` by the email alias)
+//! under the `.readonly` scopes. Prints nothing; a file whose live state
+//! cannot be read gets [`Live::Unreadable`] with the reason, and only what
+//! stops every read (credentials, the endpoint) is an `Err`.
+
+use super::auth::{self, TokenProvider};
+use super::{Credentials, Notes, client, interrupt, retry};
+use chatlint_plan::desired::member_alias;
+use chatlint_plan::{Desired, Found, Live};
+use reqwest::Url;
+use serde_json::Value;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+/// How to reach the API, as for `--send`.
+#[derive(Debug, Clone)]
+pub struct ReadOptions {
+    pub endpoint: String,
+    /// The results file of earlier `--send` runs: requestId → the space made.
+    pub results: Option<PathBuf>,
+    pub credentials: Credentials,
+    pub timeout: Duration,
+    pub max_attempts: u32,
+    pub retry_delay: Duration,
+}
+
+/// The narrowest scopes that read what plans compare (user authentication;
+/// an app reads with `chat.bot`).
+const USER_SCOPES: [&str; 2] = ["chat.spaces.readonly", "chat.memberships.readonly"];
+const APP_SCOPES: [&str; 1] = ["chat.bot"];
+
+/// The most spaces read while looking for a displayName (10 pages).
+const MAX_LIST_PAGES: usize = 10;
+
+/// Reads the live object of each file, in order.
+pub fn read(wanted: &[Desired], opts: &ReadOptions, notes: Notes) -> Result<Vec<Live>, String> {
+    if wanted.is_empty() {
+        return Ok(Vec::new());
+    }
+    let endpoint = client::secure_url(&opts.endpoint, "--endpoint")?;
+    let made = match &opts.results {
+        Some(path) => spaces_made(path)?,
+        None => HashMap::new(),
+    };
+    let credentials = Credentials {
+        default_user_scopes: USER_SCOPES.iter().map(|s| s.to_string()).collect(),
+        default_app_scopes: APP_SCOPES.iter().map(|s| s.to_string()).collect(),
+        ..opts.credentials.clone()
+    };
+    let source = auth::resolve(&credentials, &|k| std::env::var(k).ok())?;
+    if let Some(uri) = source.token_uri() {
+        client::secure_url(uri, "the token URI").map_err(|e| format!("{e} (from {})", source.origin()))?;
+    }
+    let policy = retry::Policy {
+        max_attempts: opts.max_attempts.max(1),
+        base_delay: opts.retry_delay,
+        ..retry::Policy::default()
+    };
+    let http = client::build(opts.timeout)?;
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| format!("could not start the async runtime: {e}"))?;
+    let stop = interrupt::Stop::never();
+    let provider = TokenProvider::new(source, http.clone(), policy, notes.clone(), stop.clone());
+    let reader = Reader { endpoint, http, provider, policy, notes, stop, made };
+    runtime.block_on(async {
+        // One token up front: a credentials problem stops the run before any read.
+        reader.provider.token().await?;
+        let mut live = Vec::with_capacity(wanted.len());
+        for w in wanted {
+            live.push(reader.live(w).await);
+        }
+        Ok(live)
+    })
+}
+
+/// requestId → the space a `--send` run recorded for it.
+fn spaces_made(path: &Path) -> Result<HashMap<String, String>, String> {
+    let text = match std::fs::read_to_string(path) {
+        Ok(t) => t,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(HashMap::new()),
+        Err(e) => return Err(format!("--results {}: could not read it: {e}", path.display())),
+    };
+    let mut made = HashMap::new();
+    for line in text.lines() {
+        let Ok(v) = serde_json::from_str::<Value>(line) else { continue };
+        let text = |k: &str| v.get(k).and_then(Value::as_str).map(str::to_string);
+        if matches!(v["status"].as_str(), Some("sent" | "exists"))
+            && let (Some(id), Some(space)) = (text("request_id"), text("space"))
+        {
+            made.insert(id, space);
+        }
+    }
+    Ok(made)
+}
+
+struct Reader {
+    endpoint: Url,
+    http: reqwest::Client,
+    provider: TokenProvider,
+    policy: retry::Policy,
+    notes: Notes,
+    stop: interrupt::Stop,
+    made: HashMap<String, String>,
+}
+
+/// An answer read: the object, nothing there (404), or why it could not be read.
+enum Got {
+    Object(Value),
+    NotFound,
+    Failed(String),
+}
+
+impl Reader {
+    async fn live(&self, wanted: &Desired) -> Live {
+        let result = match wanted {
+            Desired::NewSpace { space, request_id } => self.new_space(space, request_id).await,
+            Desired::Patch { name, .. } | Desired::DeleteSpace { name } | Desired::CompleteImport { name } => {
+                self.space(name, Found::Name).await
+            }
+            Desired::Member { parent, member } => {
+                if member.starts_with("groups/") {
+                    return Live::Unreadable("chatlint cannot read a Google Group's membership yet".into());
+                }
+                self.membership(&format!("{parent}/members/{}", member_alias(member))).await
+            }
+            Desired::Role { name, .. } | Desired::RemoveMember { name } => self.membership(name).await,
+        };
+        result.unwrap_or_else(Live::Unreadable)
+    }
+
+    async fn space(&self, name: &str, found: Found) -> Result<Live, String> {
+        Ok(match self.get(&resource(name, &["spaces"])?, &[]).await {
+            Got::Object(space) => Live::Space { space, found },
+            Got::NotFound => Live::Missing,
+            Got::Failed(why) => Live::Unreadable(why),
+        })
+    }
+
+    async fn membership(&self, name: &str) -> Result<Live, String> {
+        Ok(match self.get(&resource(name, &["spaces", "members"])?, &[]).await {
+            Got::Object(m) => Live::Membership(m),
+            Got::NotFound => Live::Missing,
+            Got::Failed(why) => Live::Unreadable(why),
+        })
+    }
+
+    /// A setup or create: the space the results file says it made, else the
+    /// one with its displayName; a displayName held by another space is a
+    /// conflict.
+    async fn new_space(&self, file: &Value, request_id: &str) -> Result<Live, String> {
+        let display = file.get("displayName").and_then(Value::as_str);
+        let made = self.made.get(request_id);
+        if let Some(name) = made {
+            let found = Found::Journal { request_id: request_id.to_string() };
+            match self.space(name, found).await? {
+                Live::Space { space, found } => {
+                    let renamed = display.is_some_and(|d| space.get("displayName").and_then(Value::as_str) != Some(d));
+                    if renamed
+                        && let Some(other) = self.by_display_name(display.unwrap_or_default()).await?
+                        && other.get("name").and_then(Value::as_str) != Some(name.as_str())
+                    {
+                        let by = other["name"].as_str().unwrap_or("another space").to_string();
+                        return Ok(Live::NameTaken { by, made: Some(name.clone()) });
+                    }
+                    return Ok(Live::Space { space, found });
+                }
+                Live::Missing => {}
+                other => return Ok(other),
+            }
+        }
+        let Some(display) = display else { return Ok(Live::Missing) };
+        Ok(match self.by_display_name(display).await? {
+            Some(space) if made.is_some() => {
+                Live::NameTaken { by: space["name"].as_str().unwrap_or("another space").into(), made: None }
+            }
+            Some(space) => Live::Space { space, found: Found::DisplayName },
+            None => Live::Missing,
+        })
+    }
+
+    /// The named space (`spaceType = "SPACE"`) the caller is in with exactly
+    /// this displayName (`spaces.list`; the caller's own spaces).
+    async fn by_display_name(&self, display: &str) -> Result<Option<Value>, String> {
+        let mut token: Option<String> = None;
+        for _ in 0..MAX_LIST_PAGES {
+            let mut query = vec![("filter", "spaceType = \"SPACE\"".to_string()), ("pageSize", "1000".into())];
+            if let Some(t) = &token {
+                query.push(("pageToken", t.clone()));
+            }
+            let page = match self.get("v1/spaces", &query).await {
+                Got::Object(v) => v,
+                Got::NotFound => return Err("spaces.list answered 404".into()),
+                Got::Failed(why) => return Err(why),
+            };
+            let spaces = page.get("spaces").and_then(Value::as_array).into_iter().flatten();
+            if let Some(s) = spaces.into_iter().find(|s| s.get("displayName").and_then(Value::as_str) == Some(display))
+            {
+                return Ok(Some(s.clone()));
+            }
+            token = page.get("nextPageToken").and_then(Value::as_str).filter(|t| !t.is_empty()).map(str::to_string);
+            if token.is_none() {
+                return Ok(None);
+            }
+        }
+        Err(format!("more than {MAX_LIST_PAGES} pages of spaces: the space named {display:?} was not found in them"))
+    }
+
+    async fn get(&self, path: &str, query: &[(&str, String)]) -> Got {
+        let mut url = self.endpoint.clone();
+        url.set_path(&format!("{}/{path}", self.endpoint.path().trim_end_matches('/')));
+        if !query.is_empty() {
+            url.query_pairs_mut().extend_pairs(query);
+        }
+        let token = match self.provider.token().await {
+            Ok(t) => t,
+            Err(e) => return Got::Failed(e),
+        };
+        let label = format!("GET {path}");
+        let answer = client::send(&self.policy, &label, &self.notes, &self.stop, || {
+            self.http.get(url.clone()).bearer_auth(token.expose())
+        })
+        .await;
+        match answer {
+            Ok(a) if a.status == 404 => Got::NotFound,
+            Ok(a) if (200..300).contains(&a.status) => match serde_json::from_str::<Value>(&a.body) {
+                Ok(v) if v.is_object() => Got::Object(v),
+                _ => Got::Failed(format!("{label}: the answer is not a JSON object")),
+            },
+            Ok(a) => Got::Failed(format!("{label}: {}", self.provider.scrub(&google_message(a.status, &a.body)))),
+            Err(f) => Got::Failed(format!("{label}: {}", self.provider.scrub(&f.message))),
+        }
+    }
+}
+
+/// `403 PERMISSION_DENIED: …` from a Google error answer.
+fn google_message(status: u16, body: &str) -> String {
+    let v: Value = serde_json::from_str(body).unwrap_or(Value::Null);
+    let code = v.pointer("/error/status").and_then(Value::as_str).unwrap_or("");
+    let message = v.pointer("/error/message").and_then(Value::as_str).unwrap_or("");
+    format!("{status} {code}: {message}").trim_end_matches([' ', ':']).to_string()
+}
+
+/// The URL path (`v1/spaces/AAA/members/ana%40example.com`) of a resource
+/// name of this shape (`["spaces", "members"]`), each id checked and
+/// encoded as one path segment.
+fn resource(name: &str, collections: &[&str]) -> Result<String, String> {
+    let shape: Vec<String> = collections.iter().map(|c| format!("{c}/{{id}}")).collect();
+    let wrong = || format!("`{name}` is not of the form `{}`", shape.join("/"));
+    let segments: Vec<&str> = name.split('/').collect();
+    if segments.len() != 2 * collections.len() {
+        return Err(wrong());
+    }
+    let mut path = String::from("v1");
+    for (pair, collection) in segments.chunks(2).zip(collections) {
+        let id = pair[1];
+        let bad = id.is_empty() || id == "." || id == ".." || id.chars().any(|c| c.is_whitespace() || c.is_control());
+        if pair[0] != *collection || bad || id.contains(['\\', '?', '#', '%', ':']) {
+            return Err(wrong());
+        }
+        let encoded: String = id
+            .bytes()
+            .map(|b| match b {
+                b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => (b as char).to_string(),
+                _ => format!("%{b:02X}"),
+            })
+            .collect();
+        path.push_str(&format!("/{collection}/{encoded}"));
+    }
+    Ok(path)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_resource_name_is_one_encoded_segment_per_id() {
+        assert_eq!(
+            resource("spaces/A/members/ana@example.com", &["spaces", "members"]).unwrap(),
+            "v1/spaces/A/members/ana%40example.com"
+        );
+        assert!(resource("spaces/A/../B", &["spaces"]).is_err());
+        assert!(resource("spaces/A:delete", &["spaces"]).is_err());
+        assert!(resource("spaces/A/members/x", &["spaces"]).is_err());
+    }
+}
