@@ -152,3 +152,34 @@ fn send_md_dry_run_example_is_what_a_dry_run_prints() {
     assert_eq!(out.status.code(), Some(0), "{stdout}");
     assert!(stdout.contains(block), "docs/send.md's dry-run example is not what chatlint prints:\n{stdout}");
 }
+
+/// The README's JSON output example is chatlint's output for that file,
+/// with only the findings it shows.
+#[test]
+fn readme_json_example_is_what_chatlint_prints() {
+    let readme = read("README.md");
+    let section =
+        &readme[readme.find("\n### JSON output (`--format json`)\n").expect("README has the JSON output section")..];
+    let start = section.find("```json\n").unwrap() + "```json\n".len();
+    let example: serde_json::Value =
+        serde_json::from_str(&section[start..start + section[start..].find("```").unwrap()])
+            .expect("the example is JSON");
+    let file = example["files"][0]["path"].as_str().unwrap();
+    let out = Command::cargo_bin("chatlint")
+        .unwrap()
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .args(["check", file, "--format", "json"])
+        .output()
+        .unwrap();
+    let mut actual: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let shown: Vec<&serde_json::Value> = example["files"][0]["diagnostics"].as_array().unwrap().iter().collect();
+    let all = actual["files"][0]["diagnostics"].as_array_mut().unwrap();
+    let total = all.len();
+    all.retain(|d| shown.iter().any(|s| s["rule"] == d["rule"] && s["pointer"] == d["pointer"]));
+    assert_eq!(actual, example, "README's JSON example differs from chatlint's output for {file}");
+    let words =
+        ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve"];
+    let said = format!("the file's {} findings", words.get(total).copied().unwrap_or("many"));
+    let prose = section.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(prose.contains(&said), "README's JSON example should say it shows some of `{said}`");
+}
