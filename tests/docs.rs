@@ -183,3 +183,12 @@ fn readme_json_example_is_what_chatlint_prints() {
     let prose = section.split_whitespace().collect::<Vec<_>>().join(" ");
     assert!(prose.contains(&said), "README's JSON example should say it shows some of `{said}`");
 }
+
+/// `chatlint rule ID` says where the constraint ids it names are written.
+#[test]
+fn rule_explanation_points_at_the_constraint_checklist() {
+    let out = Command::cargo_bin("chatlint").unwrap().args(["rule", "group-email"]).output().unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("\nConstraints: S22 (docs/constraints.md)\n"), "{text}");
+    assert!(read("docs/constraints.md").contains("\n| S22 | "), "docs/constraints.md has S22");
+}
