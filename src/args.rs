@@ -120,7 +120,7 @@ pub struct SendArgs {
     /// Show what --send would submit (method, URL, requestId, body); needs no credentials, sends nothing.
     #[arg(long)]
     pub dry_run: bool,
-    /// With --send: submit the files that pass even when other files have errors (those are left out).
+    /// With --send or --dry-run: submit (or show) the files that pass even when other files have errors (those are left out).
     #[arg(long)]
     pub send_passing: bool,
     /// The Chat API's base URL, e.g. an emulator's. Plain http only to a loopback address.

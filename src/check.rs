@@ -2,6 +2,7 @@
 //! `rule` (the catalogue).
 
 use crate::args::{CheckArgs, FailOn, RuleFormat};
+use crate::exit::Exit;
 use crate::render::{self, Summary};
 use crate::runner::{self, FixMode, Outcome, RunOptions, Skipped};
 use crate::{baseline, explain};
@@ -28,20 +29,20 @@ fn pointless(args: &CheckArgs) -> Option<&'static str> {
 pub fn check(args: CheckArgs) -> ExitCode {
     if let Some(why) = pointless(&args) {
         eprintln!("chatlint: {why}");
-        return ExitCode::from(2);
+        return Exit::Error.into();
     }
     let overrides = Overrides { profile: args.profile.clone(), max_file_size: args.max_file_size };
     if let Some(p) = &args.profile
         && let Err(e) = chatlint_engine::profile::Profile::by_name(p)
     {
         eprintln!("chatlint: {e}");
-        return ExitCode::from(2);
+        return Exit::Error.into();
     }
     let configs = match ConfigCache::new(args.config.as_deref(), overrides) {
         Ok(c) => c,
         Err(e) => {
             eprintln!("chatlint: {e}");
-            return ExitCode::from(2);
+            return Exit::Error.into();
         }
     };
     let paths = if args.paths.is_empty() { vec![PathBuf::from(".")] } else { args.paths.clone() };
@@ -61,7 +62,7 @@ pub fn check(args: CheckArgs) -> ExitCode {
     };
     if fix != FixMode::Off && targets.iter().any(|t| matches!(t, files::Target::Stdin { .. })) {
         eprintln!("chatlint: --fix and --diff work on files, not standard input");
-        return ExitCode::from(2);
+        return Exit::Error.into();
     }
     #[cfg(feature = "send")]
     let sending = args.send.active();
@@ -95,7 +96,7 @@ pub fn check(args: CheckArgs) -> ExitCode {
             Ok(o) => o,
             Err(e) => {
                 eprintln!("chatlint: {e}");
-                return ExitCode::from(2);
+                return Exit::Error.into();
             }
         }
     };
@@ -124,11 +125,11 @@ pub fn check(args: CheckArgs) -> ExitCode {
         return match baseline::add_ignores(&collected, &configs, reason) {
             Ok(n) => {
                 println!("Added {n} [[ignore]] entr{} with the reason \"{reason}\".", if n == 1 { "y" } else { "ies" });
-                ExitCode::SUCCESS
+                Exit::Ok.into()
             }
             Err(e) => {
                 eprintln!("chatlint: {e}");
-                ExitCode::from(2)
+                Exit::Error.into()
             }
         };
     }
@@ -145,15 +146,15 @@ pub fn check(args: CheckArgs) -> ExitCode {
     let unused: Vec<_> =
         if args.strict { Vec::new() } else { configs.loaded().iter().flat_map(|c| c.unused_ignores()).collect() };
     if !outputs.end(&render::End { unused_ignores: &unused, summary: tally.summary }) {
-        return ExitCode::from(2);
+        return Exit::Error.into();
     }
     if let Some(code) = send_code {
         return code;
     }
     if tally.summary.failed > 0 {
-        return ExitCode::from(2);
+        return Exit::Error.into();
     }
-    if tally.failing || (args.diff && tally.would_change) { ExitCode::from(1) } else { ExitCode::SUCCESS }
+    if tally.failing || (args.diff && tally.would_change) { Exit::Fail.into() } else { Exit::Ok.into() }
 }
 
 /// What the exit code needs to know of the files, counted as they go.
@@ -329,10 +330,10 @@ pub fn rule(id: Option<String>, format: RuleFormat) -> ExitCode {
                     .map(|(s, _)| format!(" (did you mean `{s}`?)"))
                     .unwrap_or_default();
                 eprintln!("chatlint: no rule `{id}`{hint}; `chatlint rule` lists them");
-                return ExitCode::from(2);
+                return Exit::Error.into();
             }
         },
     };
     print!("{text}");
-    ExitCode::SUCCESS
+    Exit::Ok.into()
 }

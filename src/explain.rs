@@ -102,7 +102,9 @@ pub fn explain(r: &Rule) -> String {
     if !fix_label(r).is_empty() {
         let _ = writeln!(out, "Fix: {}", fix_label(r));
     }
-    let _ = writeln!(out, "Constraints: {}", r.constraints.join(", "));
+    if !r.constraints.is_empty() {
+        let _ = writeln!(out, "Constraints: {} (docs/constraints.md)", r.constraints.join(", "));
+    }
     for (title, body) in [("What it checks", &r.what), ("Why", &r.why), ("How to fix", &r.how_to_fix)] {
         let _ = writeln!(out, "\n## {title}\n{}", body.trim_end());
     }

@@ -9,6 +9,7 @@ pub mod args;
 pub mod baseline;
 mod check;
 pub mod disk;
+pub mod exit;
 pub mod explain;
 pub mod render;
 pub mod runner;

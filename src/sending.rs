@@ -3,6 +3,7 @@
 //! prints the step's notes, and turns its verdict into an exit code.
 
 use crate::args::SendArgs;
+use crate::exit::Exit;
 use crate::runner::FileResult;
 use chatlint_engine::Severity;
 use chatlint_send::{Checked, Item, Status, Verdict};
@@ -50,18 +51,18 @@ pub fn run(results: &mut [FileResult], args: &SendArgs, configs: &ConfigCache) -
         Verdict::Done => None,
         Verdict::Blocked { unreadable, message } => {
             eprintln!("chatlint: {message}");
-            Some(ExitCode::from(if unreadable { 2 } else { 1 }))
+            Some(if unreadable { Exit::Error } else { Exit::Fail }.into())
         }
         Verdict::NotSent(why) => {
             eprintln!("chatlint: nothing sent: {why}");
-            Some(ExitCode::from(2))
+            Some(Exit::Error.into())
         }
         // A problem in the files, like the gate: 1.
         Verdict::Conflict(message) => {
             eprintln!("chatlint: {message}");
-            Some(ExitCode::from(1))
+            Some(Exit::Fail.into())
         }
-        Verdict::Failed => Some(ExitCode::from(1)),
+        Verdict::Failed => Some(Exit::Fail.into()),
         // The shell's code for a process ended by SIGINT (128 + 2), for
         // SIGTERM too: the run did not do all it was asked.
         Verdict::Interrupted => {
@@ -73,7 +74,7 @@ pub fn run(results: &mut [FileResult], args: &SendArgs, configs: &ConfigCache) -
                 "chatlint: interrupted: {finished} request{} finished, {stopped} not sent or not finished; {rerun}",
                 if finished == 1 { "" } else { "s" }
             );
-            Some(ExitCode::from(130))
+            Some(Exit::Interrupted.into())
         }
     }
 }

@@ -1,6 +1,6 @@
 //! The catalogue is complete and consistent: every doc is whole and names
-//! methods, profiles and constraints that exist, and every documented
-//! constraint of the checklist is covered (errors by error rules) or
+//! methods, profiles and constraints that exist, and every constraint of
+//! the checklist, docs/constraints.md, is covered (errors by error rules) or
 //! explained in rules/uncovered.toml. (That every rule has a doc and a
 //! place where it is checked is the compiler's job: the rule ids are a type
 //! generated from rules/, and `rules::stage` matches on all of them.)
@@ -48,34 +48,56 @@ fn every_doc_is_complete() {
     }
 }
 
-/// `(number, severity cell)` of every constraint in the checklist for the
-/// methods chatlint checks (P, S, C, U and M rows).
-fn checklist() -> Option<Vec<(String, String)>> {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/reference/constraints.md");
-    let text = std::fs::read_to_string(path).ok()?;
+/// `(number, severity cell)` of every constraint in docs/constraints.md: the
+/// rows of its tables whose first cell is an id (P, S, C, U or M and two
+/// digits), the severity taken from the column its table's header names.
+fn checklist() -> Vec<(String, String)> {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/constraints.md");
+    let text = std::fs::read_to_string(&path).expect("docs/constraints.md is readable");
     let mut rows = Vec::new();
-    for line in text.lines() {
-        let Some(rest) = line.strip_prefix("| ") else { continue };
-        let id = &rest[..rest.find(' ').unwrap_or(0)];
+    // The current table's column count and severity column.
+    let mut header: Option<(usize, usize)> = None;
+    for (n, line) in text.lines().enumerate() {
+        let Some(rest) = line.strip_prefix('|') else {
+            header = None;
+            continue;
+        };
+        if rest.starts_with('-') {
+            continue; // the line under the header
+        }
+        let cells: Vec<&str> = rest.trim_end().trim_end_matches('|').split(" | ").map(str::trim).collect();
+        if let Some(col) = cells.iter().position(|c| *c == "Severity") {
+            header = Some((cells.len(), col));
+            continue;
+        }
+        let id = cells[0];
         let is_row = id.len() == 3
             && matches!(&id[..1], "P" | "S" | "C" | "U" | "M")
             && id[1..].chars().all(|c| c.is_ascii_digit());
         if is_row {
-            let cells: Vec<&str> = line.trim().trim_matches('|').split(" | ").collect();
-            rows.push((id.to_string(), cells[cells.len() - 2].to_string()));
+            let (width, col) = header.unwrap_or_else(|| {
+                panic!("docs/constraints.md:{}: {id} is in a table without a Severity column", n + 1)
+            });
+            assert_eq!(
+                cells.len(),
+                width,
+                "docs/constraints.md:{}: {id} has {} cells, its table {width}",
+                n + 1,
+                cells.len()
+            );
+            rows.push((id.to_string(), cells[col].to_string()));
         }
     }
-    Some(rows)
+    rows
 }
 
 #[test]
 fn every_documented_constraint_is_covered_or_explained() {
-    // CI clones the repo beside shared/; a lone checkout has no checklist to compare with.
-    let Some(rows) = checklist() else {
-        eprintln!("skipped: ../shared/reference/constraints.md is not beside this checkout");
-        return;
-    };
+    let rows = checklist();
     assert!(rows.len() >= 115, "parsed only {} constraints", rows.len());
+    let mut ids: Vec<&str> = rows.iter().map(|(id, _)| id.as_str()).collect();
+    ids.sort_unstable();
+    assert!(ids.windows(2).all(|w| w[0] != w[1]), "docs/constraints.md has an id twice");
     let uncovered: BTreeMap<String, String> = toml::from_str(
         &std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("rules/uncovered.toml")).unwrap(),
     )
@@ -100,8 +122,13 @@ fn every_documented_constraint_is_covered_or_explained() {
     for r in catalogue::all() {
         for c in r.constraints {
             if !rows.iter().any(|(id, _)| id == c) {
-                problems.push(format!("{} names {c}, which the checklist does not have", r.id));
+                problems.push(format!("{} names {c}, which docs/constraints.md does not have", r.id));
             }
+        }
+    }
+    for id in uncovered.keys() {
+        if !rows.iter().any(|(row, _)| row == id) {
+            problems.push(format!("rules/uncovered.toml explains {id}, which docs/constraints.md does not have"));
         }
     }
     assert!(problems.is_empty(), "{}", problems.join("\n"));

@@ -1,5 +1,5 @@
 //! `schemas/` is what the generator makes from the vendored discovery
-//! document, the vendored copy is the reference one, and the schemas work
+//! document, the vendored copy is the one its README records, and the schemas work
 //! on their own in any JSON Schema 2020-12 validator.
 
 use gen_schemas::{DISCOVERY_PATH, OUTPUT_DIR, OVERLAY_PATH, generate};
@@ -21,17 +21,31 @@ fn schemas_are_up_to_date() {
     }
 }
 
+/// schemas/source/README.md records where the vendored discovery document
+/// came from and its sha256; the file must still be the one recorded.
 #[test]
-fn vendored_discovery_document_matches_the_reference_copy() {
-    let reference = repo("../shared/reference/chat.v1.discovery.json");
-    let Ok(reference) = std::fs::read_to_string(reference) else {
-        eprintln!("skipped: ../shared/reference is not beside this checkout");
-        return;
-    };
-    let vendored = std::fs::read_to_string(repo(DISCOVERY_PATH)).unwrap();
+fn vendored_discovery_document_is_the_one_recorded() {
+    let record = std::fs::read_to_string(repo("schemas/source/README.md")).unwrap();
+    let line = record
+        .lines()
+        .find(|l| l.starts_with("| sha256 of the file here |"))
+        .expect("schemas/source/README.md records the sha256 of the file here");
+    let recorded = line.split('`').nth(1).expect("the hash is in backticks");
+    let vendored = std::fs::read(repo(DISCOVERY_PATH)).unwrap();
+    let actual: String = aws_lc_rs::digest::digest(&aws_lc_rs::digest::SHA256, &vendored)
+        .as_ref()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
     assert!(
-        vendored == reference,
-        "schemas/source/chat.v1.discovery.json differs from shared/reference: copy it and regenerate"
+        actual == recorded,
+        "{DISCOVERY_PATH} has sha256 {actual}, schemas/source/README.md records {recorded}: \
+         update the record (where the file came from, its revision, both hashes)"
+    );
+    let revision = serde_json::from_slice::<serde_json::Value>(&vendored).unwrap()["revision"].clone();
+    assert!(
+        record.contains(&format!("`\"revision\": {revision}`")),
+        "schemas/source/README.md does not name the vendored revision {revision}"
     );
 }
 

@@ -77,7 +77,7 @@ say "$(/usr/bin/chromium --version 2> /dev/null || echo 'chromium (version unkno
 # --- the npm registry is reachable? ------------------------------------------
 registry_ok() { npm ping > "$log_dir/npm-ping.log" 2>&1; }
 
-# --- code-server (the recipe of ../shared/reference/tooling.md, section 3) ----
+# --- code-server 4.100.3, the newest for node 20; why each step: beside it ---
 if [ -f "$stamp" ] && [ -x "$cs_dir/node_modules/.bin/code-server" ]; then
   say "code-server $CODE_SERVER_VERSION already in $cs_dir"
 else

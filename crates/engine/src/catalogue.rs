@@ -90,7 +90,7 @@ pub struct RuleInfo {
     pub id: &'static str,
     pub severity: Severity,
     pub summary: &'static str,
-    /// Constraint numbers of shared/reference/constraints.md it covers.
+    /// The ids of the constraints of docs/constraints.md it covers.
     pub constraints: &'static [&'static str],
     /// The methods it applies to.
     pub methods: &'static [&'static str],

@@ -1,7 +1,7 @@
 //! `updateMask`: the field paths a spaces.patch request updates.
 //!
-//! The paths spaces.patch accepts (shared/reference/constraints.md §4.1,
-//! from the discovery document's `updateMask` text) and what each means,
+//! The paths spaces.patch accepts (docs/constraints.md, "The update mask
+//! paths", from the discovery document's `updateMask` text) and what each means,
 //! and a mask read from a request: each path with where it is in the file,
 //! so a finding lands on the path inside the string, not on the whole
 //! string. The documents write paths in snake_case and in lowerCamelCase
@@ -63,7 +63,7 @@ const fn heading(path: &'static str, body: &'static str, group: Group, admin: bo
 
 const PERMISSION: &str = "Replaces this permission setting of an existing space (when updating permission settings, you can only specify `permissionSettings` field masks).";
 
-/// Every path spaces.patch accepts (constraints.md §4.1).
+/// Every path spaces.patch accepts (docs/constraints.md, "The update mask paths").
 pub static PATHS: [Path; 18] = [
     path(
         "space_details",

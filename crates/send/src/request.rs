@@ -11,9 +11,10 @@
 //! Parameters come from the file (Google's request message carries them)
 //! or, for a bare body, from chatlint.toml or the flags; a required one that
 //! is given nowhere stops the plan (nothing is assumed when sending). The
-//! body is the file's JSON as written (the server reads the same aliases
-//! and spellings the linter accepted), or, for a request message, the part
-//! of it that is the HTTP body; only a missing requestId is added, first.
+//! body is the file's JSON value (the server reads the same aliases and
+//! spellings the linter accepted), or, for a request message, the part of
+//! it that is the HTTP body, written again compact with each object's keys
+//! sorted (serde_json's map); only a missing requestId is added.
 
 use super::Item;
 use super::outcome;

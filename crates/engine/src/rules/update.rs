@@ -1,6 +1,6 @@
 //! Rules about updating a space (spaces.patch): the update mask, and how it
 //! fits the Space the request sends. Documented in the discovery document's
-//! `updateMask` text (constraints.md §4).
+//! `updateMask` text (docs/constraints.md, section 5).
 
 use super::Ctx;
 use crate::catalogue::Rule;
