@@ -24,6 +24,9 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t = RuleFormat::Text)]
         format: RuleFormat,
     },
+    /// Show what sending the request files would change in the live spaces (reads only; docs/plan.md).
+    #[cfg(feature = "send")]
+    Plan(Box<PlanArgs>),
     /// Run the language server over standard input and output (for editors).
     #[cfg(feature = "lsp")]
     Lsp,
@@ -229,4 +232,60 @@ impl CheckArgs {
             use_admin_access: self.use_admin_access.then_some(true),
         }
     }
+}
+
+/// `chatlint plan`: the files, how to show the plan, and how to read the
+/// live spaces (as `--send` reaches the API).
+#[cfg(feature = "send")]
+#[derive(clap::Args)]
+pub struct PlanArgs {
+    /// Request files or folders (walked). Default: the current folder.
+    pub paths: Vec<PathBuf>,
+    /// Use this config file instead of finding chatlint.toml upward from each file.
+    #[arg(long)]
+    pub config: Option<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = PlanFormat::Human)]
+    pub format: PlanFormat,
+    /// Exit with 3 when the plan has changes (create, update or delete) and nothing worse happened.
+    #[arg(long)]
+    pub detailed_exitcode: bool,
+    /// The Chat API's base URL, e.g. an emulator's. Plain http only to a loopback address.
+    #[arg(long, value_name = "URL", default_value = chatlint_send::DEFAULT_ENDPOINT)]
+    pub endpoint: String,
+    /// The results file of earlier `--send` runs: the space a setup or create made is found by its requestId.
+    #[arg(long, value_name = "FILE")]
+    pub results: Option<PathBuf>,
+    /// Read the access token from this environment variable (default: CHATLINT_ACCESS_TOKEN, when set).
+    #[arg(long, value_name = "VAR")]
+    pub token_env: Option<String>,
+    /// Read the access token from this file.
+    #[arg(long, value_name = "FILE")]
+    pub token_file: Option<PathBuf>,
+    /// An authorized_user or service_account JSON (default: GOOGLE_APPLICATION_CREDENTIALS, then gcloud's
+    /// application-default credentials).
+    #[arg(long, value_name = "FILE")]
+    pub credentials: Option<PathBuf>,
+    /// With a service account key: the user to act as (domain-wide delegation).
+    #[arg(long, value_name = "EMAIL")]
+    pub subject: Option<String>,
+    /// With a service account key: a scope to ask for (repeatable). Default: chat.spaces.readonly and
+    /// chat.memberships.readonly.
+    #[arg(long, value_name = "SCOPE")]
+    pub scope: Vec<String>,
+    /// Use this OAuth token URI instead of the one in the credentials file.
+    #[arg(long, value_name = "URL")]
+    pub token_uri: Option<String>,
+    /// Give up on one attempt of a read after this many seconds.
+    #[arg(long, value_name = "SECONDS", default_value = "30", value_parser = parse_seconds)]
+    pub timeout: std::time::Duration,
+}
+
+#[cfg(feature = "send")]
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum PlanFormat {
+    Human,
+    Json,
+    /// A block to post as a pull-request comment.
+    Markdown,
 }

@@ -11,6 +11,8 @@ mod check;
 pub mod disk;
 pub mod exit;
 pub mod explain;
+#[cfg(feature = "send")]
+mod plan;
 pub mod render;
 pub mod runner;
 #[cfg(feature = "send")]
@@ -26,6 +28,8 @@ pub fn main() -> ExitCode {
     match cli.command {
         Command::Check(args) => check::check(*args),
         Command::Rule { id, format } => check::rule(id, format),
+        #[cfg(feature = "send")]
+        Command::Plan(args) => plan::plan(*args),
         #[cfg(feature = "lsp")]
         Command::Lsp => chatlint_lsp::run(),
     }

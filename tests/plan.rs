@@ -71,3 +71,201 @@ async fn the_fake_answers_as_the_api_does() {
     assert_eq!(call(&fake, "DELETE", &format!("v1/{name}"), None).await.0, 200);
     assert_eq!(call(&fake, "GET", &format!("v1/{name}"), None).await.0, 404);
 }
+
+// ------------------------------------------------------------ chatlint plan
+
+use assert_cmd::Command;
+use std::path::Path;
+use std::time::Duration;
+use tempfile::TempDir;
+
+const REQUEST_ID: &str = "6f1c1f3e-2b1a-4c55-9d7e-0a1b2c3d4e5f";
+
+/// chatlint in `dir`, with nothing of the machine's credentials or proxies.
+fn chatlint(dir: &Path) -> Command {
+    let home = dir.join("home");
+    std::fs::create_dir_all(&home).unwrap();
+    let mut c = Command::cargo_bin("chatlint").unwrap();
+    c.current_dir(dir)
+        .env("NO_COLOR", "1")
+        .env("HOME", &home)
+        .env("CLOUDSDK_CONFIG", home.join("gcloud"))
+        .env_remove("GOOGLE_APPLICATION_CREDENTIALS")
+        .env_remove("HTTPS_PROXY")
+        .env_remove("ALL_PROXY")
+        .env_remove("https_proxy")
+        .env_remove("all_proxy")
+        .env("NO_PROXY", "*")
+        .env("CHATLINT_ACCESS_TOKEN", TOKEN)
+        .timeout(Duration::from_secs(120));
+    c
+}
+
+struct Ran {
+    code: i32,
+    stdout: String,
+    stderr: String,
+}
+
+fn run(c: &mut Command) -> Ran {
+    let out = c.output().unwrap();
+    let ran = Ran {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8(out.stdout).unwrap(),
+        stderr: String::from_utf8(out.stderr).unwrap(),
+    };
+    assert!(!ran.stdout.contains(TOKEN) && !ran.stderr.contains(TOKEN), "the token was printed");
+    ran
+}
+
+fn plan(dir: &Path, fake: &Fake, extra: &[&str]) -> Ran {
+    let results = dir.join("results.jsonl");
+    let mut c = chatlint(dir);
+    c.args(["plan", "--endpoint", &fake.url(), "--results"]).arg(&results).args(extra);
+    run(&mut c)
+}
+
+/// A repository applied once with `--send`: the setup made the space (the
+/// results file records it), Bo was added by a member file.
+struct Applied {
+    dir: TempDir,
+    fake: Fake,
+    space: String,
+}
+
+async fn applied() -> Applied {
+    let fake = Fake::start().await;
+    let dir = tempfile::tempdir().unwrap();
+    let setup = json!({
+        "requestId": REQUEST_ID,
+        "space": {"spaceType": "SPACE", "displayName": "Eng", "spaceDetails": {"description": "Engineering"}},
+        "memberships": [{"member": {"name": "users/ana@example.com", "type": "HUMAN"}}],
+    });
+    std::fs::write(dir.path().join("eng.setup.json"), serde_json::to_string_pretty(&setup).unwrap()).unwrap();
+    let send = |file: &str| {
+        let mut c = chatlint(dir.path());
+        c.args(["check", file, "--send", "--endpoint", &fake.url(), "--results", "results.jsonl"]);
+        let ran = run(&mut c);
+        assert_eq!(ran.code, 0, "{}{}", ran.stdout, ran.stderr);
+    };
+    send("eng.setup.json");
+    let space = fake.chat.space_named("Eng").unwrap()["name"].as_str().unwrap().to_string();
+    let member = json!({"parent": space, "membership": {"member": {"name": "users/bo@example.com", "type": "HUMAN"}}});
+    std::fs::write(dir.path().join("bo.member.json"), serde_json::to_string_pretty(&member).unwrap()).unwrap();
+    send("bo.member.json");
+    Applied { dir, fake, space }
+}
+
+#[tokio::test]
+async fn a_repository_as_applied_has_nothing_to_change_and_plan_only_reads() {
+    let a = applied().await;
+    let before = a.fake.chat.requests().len();
+    let ran = plan(a.dir.path(), &a.fake, &["--detailed-exitcode"]);
+    assert_eq!(ran.code, 0, "{}{}", ran.stdout, ran.stderr);
+    let space = &a.space;
+    assert_eq!(
+        ran.stdout,
+        format!(
+            "  bo.member.json: none {space}/members/bo@example.com: users/bo@example.com is JOINED as ROLE_MEMBER (Member), {space}/members/{bo}\n  eng.setup.json: none {space}: {space} is as the file says (found by the results file's requestId {REQUEST_ID})\n\nNo changes: 0 to create, 0 to update, 0 to delete, 2 unchanged.\n",
+            bo = a.fake.chat.user_id("bo@example.com"),
+        )
+    );
+    let reads = &a.fake.chat.requests()[before..];
+    assert!(!reads.is_empty() && reads.iter().all(|r| r.starts_with("GET ")), "{reads:?}");
+}
+
+#[tokio::test]
+async fn a_renamed_space_and_a_removed_member_are_exactly_the_changes() {
+    let a = applied().await;
+    a.fake.chat.rename(&a.space, "Eng (renamed)");
+    a.fake.chat.remove(&a.space, "bo@example.com");
+    let space = &a.space;
+
+    let ran = plan(a.dir.path(), &a.fake, &["--detailed-exitcode"]);
+    assert_eq!(ran.code, 3, "{}{}", ran.stdout, ran.stderr);
+    assert_eq!(
+        ran.stdout,
+        format!(
+            "+ bo.member.json: create {space}/members/bo@example.com\n~ eng.setup.json: update {space}\n    ~ displayName: \"Eng (renamed)\" → \"Eng\"\n\n2 to change: 1 to create, 1 to update, 0 to delete, 0 unchanged.\n"
+        )
+    );
+    // Without --detailed-exitcode, changes are no failure.
+    assert_eq!(plan(a.dir.path(), &a.fake, &[]).code, 0);
+
+    let ran = plan(a.dir.path(), &a.fake, &["--format", "json"]);
+    let out: Value = serde_json::from_str(&ran.stdout).unwrap();
+    assert_eq!(
+        out,
+        json!({
+            "files": [
+                {"path": "bo.member.json", "method": "spaces.members.create", "action": "create",
+                 "target": format!("{space}/members/bo@example.com"), "changes": [], "reason": null},
+                {"path": "eng.setup.json", "method": "spaces.setup", "action": "update", "target": space,
+                 "changes": [{"field": "displayName", "live": "Eng (renamed)", "desired": "Eng"}], "reason": null},
+            ],
+            "summary": {"create": 1, "update": 1, "delete": 0, "none": 0, "conflict": 0, "unknown": 0},
+        })
+    );
+
+    let ran = plan(a.dir.path(), &a.fake, &["--format", "markdown"]);
+    assert_eq!(
+        ran.stdout,
+        format!(
+            "### chatlint plan\n\n2 to change: 1 to create, 1 to update, 0 to delete, 0 unchanged.\n\n```diff\n+ bo.member.json: create {space}/members/bo@example.com\n~ eng.setup.json: update {space}\n    ~ displayName: \"Eng (renamed)\" → \"Eng\"\n```\n"
+        )
+    );
+}
+
+#[tokio::test]
+async fn an_invited_member_in_a_file_is_none() {
+    let a = applied().await;
+    a.fake.chat.invite(&a.space, "cy@example.com");
+    let member =
+        json!({"parent": a.space, "membership": {"member": {"name": "users/cy@example.com", "type": "HUMAN"}}});
+    std::fs::write(a.dir.path().join("cy.member.json"), member.to_string()).unwrap();
+    let ran = plan(a.dir.path(), &a.fake, &["cy.member.json", "--detailed-exitcode"]);
+    assert_eq!(ran.code, 0, "{}{}", ran.stdout, ran.stderr);
+    assert!(
+        ran.stdout.contains("cy.member.json: none") && ran.stdout.contains("is INVITED as ROLE_MEMBER (Member)"),
+        "{}",
+        ran.stdout
+    );
+}
+
+#[tokio::test]
+async fn a_space_found_by_its_display_name_says_so() {
+    // No results file: the space is found by the displayName it has.
+    let a = applied().await;
+    let mut c = chatlint(a.dir.path());
+    let ran = run(c.args(["plan", "eng.setup.json", "--endpoint", &a.fake.url()]));
+    assert_eq!(ran.code, 0, "{}", ran.stderr);
+    assert!(ran.stdout.contains("(found by its displayName)"), "{}", ran.stdout);
+}
+
+#[tokio::test]
+async fn files_with_errors_are_reported_and_not_planned() {
+    let a = applied().await;
+    std::fs::write(a.dir.path().join("bad.setup.json"), r#"{"space": {"spaceType": "SPACE"}, "nonsense": 1}"#).unwrap();
+    let ran = plan(a.dir.path(), &a.fake, &[]);
+    assert_eq!(ran.code, 1, "{}{}", ran.stdout, ran.stderr);
+    assert!(
+        ran.stderr.contains("bad.setup.json") && ran.stderr.contains("not planned: it has errors"),
+        "{}",
+        ran.stderr
+    );
+    assert!(!ran.stdout.contains("bad.setup.json"), "{}", ran.stdout);
+}
+
+#[tokio::test]
+async fn credentials_that_cannot_read_make_the_file_unknown() {
+    let a = applied().await;
+    let mut c = chatlint(a.dir.path());
+    c.env("CHATLINT_ACCESS_TOKEN", "not-the-token");
+    let ran = run(c.args(["plan", "bo.member.json", "--endpoint", &a.fake.url()]));
+    assert_eq!(ran.code, 2, "{}{}", ran.stdout, ran.stderr);
+    assert!(
+        ran.stdout.contains("? bo.member.json: unknown") && ran.stdout.contains("401 UNAUTHENTICATED"),
+        "{}",
+        ran.stdout
+    );
+}

@@ -153,13 +153,17 @@ impl State {
 
     /// setup / create: the space's name, made now or by the same requestId
     /// before (`Ok((name, made_now))`), or the error answer.
-    fn new_space(&mut self, mut space: Value, request_id: Option<String>) -> Result<(String, bool), ResponseTemplate> {
+    fn new_space(
+        &mut self,
+        mut space: Value,
+        request_id: Option<String>,
+    ) -> Result<(String, bool), Box<ResponseTemplate>> {
         if let Some(made) = request_id.as_ref().and_then(|r| self.request_ids.get(r)) {
             return Ok((made.clone(), false));
         }
         let display = space["displayName"].as_str().unwrap_or("").to_string();
         if space["spaceType"] == "SPACE" && self.name_taken(&display, None) {
-            return Err(error(409, "ALREADY_EXISTS", "A space with the same name already exists."));
+            return Err(Box::new(error(409, "ALREADY_EXISTS", "A space with the same name already exists.")));
         }
         self.next_space += 1;
         let name = format!("spaces/AAAA{:04}", self.next_space);
@@ -205,14 +209,16 @@ impl Respond for FakeChat {
             if req.body.is_empty() { json!({}) } else { serde_json::from_slice(&req.body).unwrap_or(Value::Null) };
         let path = req.url.path().to_string();
         let Some(rest) = path.strip_prefix("/v1/") else { return not_found("method") };
-        let segs: Vec<&str> = rest.split('/').collect();
+        // Each id is one percent-encoded path segment (`ana%40example.com`).
+        let decoded: Vec<String> = rest.split('/').map(percent_decode).collect();
+        let segs: Vec<&str> = decoded.iter().map(String::as_str).collect();
         let verb = req.method.as_str();
         match (verb, segs.as_slice()) {
             ("POST", ["spaces:setup"]) => {
                 let request_id = body["requestId"].as_str().map(str::to_string);
                 let (name, made_now) = match st.new_space(body["space"].clone(), request_id) {
                     Ok(made) => made,
-                    Err(answer) => return answer,
+                    Err(answer) => return *answer,
                 };
                 // The setup's memberships join the space it makes.
                 for m in body["memberships"].as_array().filter(|_| made_now).into_iter().flatten() {
@@ -223,14 +229,14 @@ impl Respond for FakeChat {
             }
             ("POST", ["spaces"]) => match st.new_space(body, query.get("requestId").cloned()) {
                 Ok((name, _)) => ok(st.spaces[&name].clone()),
-                Err(answer) => answer,
+                Err(answer) => *answer,
             },
             ("GET", ["spaces"]) => {
                 let caller = st.user_id(CALLER);
                 let mine: Vec<Value> = st
                     .spaces
                     .values()
-                    .filter(|s| st.members.get(&(s["name"].as_str().unwrap().to_string(), caller.clone())).is_some())
+                    .filter(|s| st.members.contains_key(&(s["name"].as_str().unwrap().to_string(), caller.clone())))
                     .cloned()
                     .collect();
                 page(mine, "spaces", &query)
@@ -358,6 +364,26 @@ impl Respond for FakeChat {
             _ => not_found("method"),
         }
     }
+}
+
+fn percent_decode(segment: &str) -> String {
+    let bytes = segment.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = bytes.get(i + 1..i + 3).and_then(|h| std::str::from_utf8(h).ok());
+        match (bytes[i], hex.and_then(|h| u8::from_str_radix(h, 16).ok())) {
+            (b'%', Some(b)) => {
+                out.push(b);
+                i += 3;
+            }
+            (b, _) => {
+                out.push(b);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
 }
 
 /// One page of a list, `pageToken` being the offset.
