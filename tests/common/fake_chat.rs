@@ -81,22 +81,7 @@ fn not_found(what: &str) -> ResponseTemplate {
 
 /// `display_name.x` → `/displayName/x`.
 fn pointer(mask_path: &str) -> String {
-    let mut out = String::new();
-    for seg in mask_path.trim().split('.') {
-        out.push('/');
-        let mut up = false;
-        for c in seg.chars() {
-            if c == '_' {
-                up = true;
-            } else if up {
-                out.extend(c.to_uppercase());
-                up = false;
-            } else {
-                out.push(c);
-            }
-        }
-    }
-    out
+    mask_path.trim().split('.').map(|seg| format!("/{}", chatlint_engine::model::to_camel_case(seg))).collect()
 }
 
 fn set_at(target: &mut Value, ptr: &str, v: Option<Value>) {

@@ -4,6 +4,7 @@
 use crate::api;
 use crate::{Action, Change, Desired, Found, Live};
 use chatlint_engine::mask;
+use chatlint_engine::model::to_camel_case;
 use serde_json::Value;
 
 /// What sending the file would do, given what is live.
@@ -119,7 +120,7 @@ fn patch(name: &str, mask_paths: &[String], file: &Value, live: &Live) -> Action
             Some(known) => known.body.to_string(),
             // `*` and paths the table lacks: the field the path spells.
             None if path == "*" => return Action::Unknown("an updateMask of `*` is not planned yet".into()),
-            None => path.split('.').map(|s| format!("/{}", camel(s))).collect(),
+            None => path.split('.').map(|s| format!("/{}", to_camel_case(s))).collect(),
         };
         let field = pointer.trim_start_matches('/').replace('/', ".");
         let (mut want, mut have) = (Vec::new(), Vec::new());
@@ -186,22 +187,6 @@ fn leaves(prefix: &str, v: &Value, out: &mut Vec<(String, Option<Value>)>) {
 fn at(v: &Value, field: &str) -> Option<Value> {
     let pointer: String = field.split('.').map(|s| format!("/{s}")).collect();
     v.pointer(&pointer).and_then(api::set_value)
-}
-
-fn camel(snake: &str) -> String {
-    let mut out = String::new();
-    let mut up = false;
-    for c in snake.chars() {
-        if c == '_' {
-            up = true;
-        } else if up {
-            out.extend(c.to_uppercase());
-            up = false;
-        } else {
-            out.push(c);
-        }
-    }
-    out
 }
 
 fn what(live: &Live) -> &'static str {
