@@ -107,7 +107,8 @@ fn preset(desired: Option<&Value>, space: &Value) -> Option<Change> {
 }
 
 /// spaces.patch: only the masked fields, each as the file sets it (a field
-/// in the mask that the file leaves out clears it).
+/// in the mask that the file leaves out clears it, except inside
+/// `space_details`).
 fn patch(name: &str, mask_paths: &[String], file: &Value, live: &Live) -> Action {
     let space = match live {
         Live::Space { space, .. } => space,
@@ -126,7 +127,12 @@ fn patch(name: &str, mask_paths: &[String], file: &Value, live: &Live) -> Action
         let (mut want, mut have) = (Vec::new(), Vec::new());
         leaves(&field, file.pointer(&pointer).unwrap_or(&Value::Null), &mut want);
         leaves(&field, space.pointer(&pointer).unwrap_or(&Value::Null), &mut have);
-        let mut names: Vec<&String> = want.iter().chain(&have).map(|(f, _)| f).collect();
+        // space_details carries description and guidelines together: the one
+        // the file leaves out is sent as it is live (apply reads it), so it
+        // stays; any other masked field the file leaves out is cleared.
+        let keeps_live = path == "space_details";
+        let from_live = have.iter().filter(|_| !keeps_live);
+        let mut names: Vec<&String> = want.iter().chain(from_live).map(|(f, _)| f).collect();
         names.sort();
         names.dedup();
         for f in names {
@@ -304,18 +310,30 @@ mod tests {
 
     #[test]
     fn a_masked_field_the_file_leaves_out_is_cleared() {
-        // space_details carries both: a patch without guidelines removes them.
+        let file = Desired::Patch {
+            name: "spaces/A".into(),
+            mask: vec!["access_settings.audience".into()],
+            space: json!({"displayName": "Eng"}),
+        };
+        let live =
+            Live::Space { space: json!({"accessSettings": {"audience": "audiences/default"}}), found: Found::Name };
+        let cleared = change("accessSettings.audience", Some(json!("audiences/default")), None);
+        assert_eq!(compare(&file, &live), Action::Update(vec![cleared]));
+    }
+
+    #[test]
+    fn space_details_keep_the_live_half_the_file_leaves_out() {
+        // Description and guidelines travel together: apply sends the live
+        // guidelines with the file's description.
         let file = Desired::Patch {
             name: "spaces/A".into(),
             mask: vec!["space_details".into()],
-            space: json!({"spaceDetails": {"description": "d"}}),
+            space: json!({"spaceDetails": {"description": "new"}}),
         };
-        let live =
-            Live::Space { space: json!({"spaceDetails": {"description": "d", "guidelines": "g"}}), found: Found::Name };
-        assert_eq!(
-            compare(&file, &live),
-            Action::Update(vec![change("spaceDetails.guidelines", Some(json!("g")), None)])
-        );
+        let live = json!({"spaceDetails": {"description": "old", "guidelines": "g"}});
+        let live = Live::Space { space: live, found: Found::Name };
+        let described = change("spaceDetails.description", Some(json!("old")), Some(json!("new")));
+        assert_eq!(compare(&file, &live), Action::Update(vec![described]));
     }
 
     #[test]
