@@ -13,6 +13,7 @@ pub mod api;
 pub mod compare;
 pub mod desired;
 pub mod live;
+pub mod writes;
 
 pub use compare::compare;
 pub use desired::Desired;
