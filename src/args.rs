@@ -27,6 +27,9 @@ pub enum Command {
     /// Show what sending the request files would change in the live spaces (reads only; docs/plan.md).
     #[cfg(feature = "send")]
     Plan(Box<PlanArgs>),
+    /// Send only what the plan shows, re-reading each target right before writing it (docs/plan.md).
+    #[cfg(feature = "send")]
+    Apply(Box<ApplyArgs>),
     /// Run the language server over standard input and output (for editors).
     #[cfg(feature = "lsp")]
     Lsp,
@@ -235,25 +238,47 @@ impl CheckArgs {
 }
 
 /// `chatlint plan`: the files, how to show the plan, and how to read the
-/// live spaces (as `--send` reaches the API).
+/// live spaces.
 #[cfg(feature = "send")]
 #[derive(clap::Args)]
 pub struct PlanArgs {
     /// Request files or folders (walked). Default: the current folder.
     pub paths: Vec<PathBuf>,
-    /// Use this config file instead of finding chatlint.toml upward from each file.
-    #[arg(long)]
-    pub config: Option<PathBuf>,
     /// Output format.
     #[arg(long, value_enum, default_value_t = PlanFormat::Human)]
     pub format: PlanFormat,
     /// Exit with 3 when the plan has changes (create, update or delete) and nothing worse happened.
     #[arg(long)]
     pub detailed_exitcode: bool,
+    #[command(flatten)]
+    pub live: LiveArgs,
+}
+
+/// `chatlint apply`: the files, and how to reach the live spaces.
+#[cfg(feature = "send")]
+#[derive(clap::Args)]
+pub struct ApplyArgs {
+    /// Request files or folders (walked). Default: the current folder.
+    pub paths: Vec<PathBuf>,
+    /// Also send the deletes the plan has (spaces.delete, spaces.members.delete: they remove for good).
+    #[arg(long)]
+    pub allow_delete: bool,
+    #[command(flatten)]
+    pub live: LiveArgs,
+}
+
+/// How `plan` and `apply` reach the live spaces (as `--send` does).
+#[cfg(feature = "send")]
+#[derive(clap::Args)]
+pub struct LiveArgs {
+    /// Use this config file instead of finding chatlint.toml upward from each file.
+    #[arg(long)]
+    pub config: Option<PathBuf>,
     /// The Chat API's base URL, e.g. an emulator's. Plain http only to a loopback address.
     #[arg(long, value_name = "URL", default_value = chatlint_send::DEFAULT_ENDPOINT)]
     pub endpoint: String,
-    /// The results file of earlier `--send` runs: the space a setup or create made is found by its requestId.
+    /// The results file of `--send` runs: the space a setup or create made is found by its requestId (apply
+    /// appends to it).
     #[arg(long, value_name = "FILE")]
     pub results: Option<PathBuf>,
     /// Read the access token from this environment variable (default: CHATLINT_ACCESS_TOKEN, when set).
@@ -269,14 +294,14 @@ pub struct PlanArgs {
     /// With a service account key: the user to act as (domain-wide delegation).
     #[arg(long, value_name = "EMAIL")]
     pub subject: Option<String>,
-    /// With a service account key: a scope to ask for (repeatable). Default: chat.spaces.readonly and
+    /// With a service account key: a scope to ask for (repeatable). Default for plan: chat.spaces.readonly and
     /// chat.memberships.readonly.
     #[arg(long, value_name = "SCOPE")]
     pub scope: Vec<String>,
     /// Use this OAuth token URI instead of the one in the credentials file.
     #[arg(long, value_name = "URL")]
     pub token_uri: Option<String>,
-    /// Give up on one attempt of a read after this many seconds.
+    /// Give up on one attempt of a request after this many seconds.
     #[arg(long, value_name = "SECONDS", default_value = "30", value_parser = parse_seconds)]
     pub timeout: std::time::Duration,
 }

@@ -5,6 +5,8 @@
 //! them in parallel, writes fixes, renders the reports and sets the exit
 //! code; nothing below it prints.
 
+#[cfg(feature = "send")]
+mod apply;
 pub mod args;
 pub mod baseline;
 mod check;
@@ -30,6 +32,8 @@ pub fn main() -> ExitCode {
         Command::Rule { id, format } => check::rule(id, format),
         #[cfg(feature = "send")]
         Command::Plan(args) => plan::plan(*args),
+        #[cfg(feature = "send")]
+        Command::Apply(args) => apply::apply(*args),
         #[cfg(feature = "lsp")]
         Command::Lsp => chatlint_lsp::run(),
     }

@@ -5,7 +5,7 @@
 //! (GETs only), compared by `chatlint-plan`, and shown here: human,
 //! `--format json` or `--format markdown`. User docs: docs/plan.md.
 
-use crate::args::{PlanArgs, PlanFormat};
+use crate::args::{LiveArgs, PlanArgs, PlanFormat};
 use crate::exit::Exit;
 use crate::render::{self, Format};
 use crate::runner::{self, FileResult, FixMode, Outcome, RunOptions};
@@ -20,22 +20,34 @@ use std::process::ExitCode;
 use std::sync::Arc;
 
 /// One planned file.
-struct Planned {
-    path: String,
-    method: &'static str,
-    target: String,
-    action: Action,
+pub(crate) struct Planned {
+    pub path: String,
+    pub method: &'static str,
+    pub target: String,
+    pub action: Action,
+    /// What the file asks for (`None`: the file could not be read as one).
+    pub desired: Option<Desired>,
 }
 
-pub fn plan(args: PlanArgs) -> ExitCode {
-    let configs = match ConfigCache::new(args.config.as_deref(), Overrides::default()) {
-        Ok(c) => c,
-        Err(e) => {
-            eprintln!("chatlint: {e}");
-            return Exit::Error.into();
-        }
-    };
-    let paths = if args.paths.is_empty() { vec![PathBuf::from(".")] } else { args.paths.clone() };
+/// The files checked, ready to plan.
+pub(crate) struct Checked {
+    /// Each file without errors, with what it asks for (or why it cannot
+    /// be planned).
+    pub files: Vec<(FileResult, Result<Desired, String>)>,
+    /// A file has errors (reported, not planned).
+    pub has_findings: bool,
+    /// A path or file could not be read (reported).
+    pub could_not_run: bool,
+}
+
+/// Checks the files as `chatlint check` does; files with errors are
+/// reported on standard error as `check` reports them, and left out.
+pub(crate) fn check_files(paths: &[PathBuf], live: &LiveArgs) -> Result<Checked, ExitCode> {
+    let configs = ConfigCache::new(live.config.as_deref(), Overrides::default()).map_err(|e| -> ExitCode {
+        eprintln!("chatlint: {e}");
+        Exit::Error.into()
+    })?;
+    let paths = if paths.is_empty() { vec![PathBuf::from(".")] } else { paths.to_vec() };
     let collected = files::collect(&paths, None);
     let mut could_not_run = !collected.errors.is_empty();
     for e in &collected.errors {
@@ -49,19 +61,17 @@ pub fn plan(args: PlanArgs) -> ExitCode {
         fix: FixMode::Off,
         keep_clean_text: true,
     };
-    let mut checked: Vec<FileResult> = Vec::new();
+    let mut results: Vec<FileResult> = Vec::new();
     runner::run(&collected.targets, &opts, |_, outcome| {
         if let Outcome::Checked(r) = outcome {
-            checked.push(*r);
+            results.push(*r);
         }
     });
-
-    // Files with errors: reported as `check` reports them, not planned.
     let mut findings = render::report(Format::Human, false, Some(Severity::Error));
     let mut stderr = std::io::stderr();
     let mut has_findings = false;
-    let mut wanted: Vec<(String, &'static str, Result<Desired, String>)> = Vec::new();
-    for r in &checked {
+    let mut files = Vec::new();
+    for r in results {
         if let Some(e) = &r.error {
             eprintln!("chatlint: {}: {e}", r.name);
             could_not_run = true;
@@ -69,7 +79,7 @@ pub fn plan(args: PlanArgs) -> ExitCode {
         }
         if r.diagnostics.iter().any(|d| d.severity == Severity::Error) {
             has_findings = true;
-            let _ = findings.file(r, &mut stderr);
+            let _ = findings.file(&r, &mut stderr);
             eprintln!("chatlint: {}: not planned: it has errors", r.name);
             continue;
         }
@@ -77,45 +87,72 @@ pub fn plan(args: PlanArgs) -> ExitCode {
         let desired = chatlint_engine::parse_document(&r.text, method)
             .ok_or_else(|| "the file could not be read as a request".to_string())
             .and_then(|doc| Desired::read(&doc, &r.params));
-        wanted.push((r.name.clone(), method.name(), desired));
+        files.push((r, desired));
     }
+    Ok(Checked { files, has_findings, could_not_run })
+}
 
-    let readable: Vec<Desired> = wanted.iter().filter_map(|(_, _, d)| d.as_ref().ok().cloned()).collect();
-    let read_opts = ReadOptions {
-        endpoint: args.endpoint.clone(),
-        results: args.results.clone(),
+/// How to reach the API, from the flags.
+pub(crate) fn read_options(live: &LiveArgs) -> ReadOptions {
+    ReadOptions {
+        endpoint: live.endpoint.clone(),
+        results: live.results.clone(),
         credentials: chatlint_send::Credentials {
-            token_env: args.token_env.clone(),
-            token_file: args.token_file.clone(),
-            credentials: args.credentials.clone(),
-            subject: args.subject.clone(),
-            scopes: args.scope.clone(),
-            token_uri: args.token_uri.clone(),
+            token_env: live.token_env.clone(),
+            token_file: live.token_file.clone(),
+            credentials: live.credentials.clone(),
+            subject: live.subject.clone(),
+            scopes: live.scope.clone(),
+            token_uri: live.token_uri.clone(),
             ..Default::default()
         },
-        timeout: args.timeout,
+        timeout: live.timeout,
         max_attempts: 3,
         retry_delay: std::time::Duration::from_secs(1),
-    };
-    let lives = match live::read(&readable, &read_opts, Arc::new(|line: &str| eprintln!("chatlint: {line}"))) {
-        Ok(l) => l,
-        Err(e) => {
-            eprintln!("chatlint: nothing planned: {e}");
-            return Exit::Error.into();
-        }
-    };
-    let mut lives = lives.into_iter();
-    let planned: Vec<Planned> = wanted
-        .into_iter()
-        .map(|(path, method, desired)| match desired {
-            Ok(d) => {
-                let live = lives.next().unwrap_or(Live::Unreadable("not read".into()));
-                Planned { path, method, target: target(&d, &live), action: chatlint_plan::compare(&d, &live) }
-            }
-            Err(why) => Planned { path, method, target: String::new(), action: Action::Unknown(why) },
-        })
-        .collect();
+    }
+}
 
+pub(crate) fn notes() -> chatlint_send::Notes {
+    Arc::new(|line: &str| eprintln!("chatlint: {line}"))
+}
+
+/// Reads each checked file's live object and compares. `Err`: nothing
+/// could be read (reported).
+pub(crate) fn make_plan(checked: &Checked, live: &LiveArgs) -> Result<Vec<Planned>, ExitCode> {
+    let readable: Vec<Desired> = checked.files.iter().filter_map(|(_, d)| d.as_ref().ok().cloned()).collect();
+    let lives = live::read(&readable, &read_options(live), notes()).map_err(|e| -> ExitCode {
+        eprintln!("chatlint: nothing planned: {e}");
+        Exit::Error.into()
+    })?;
+    let mut lives = lives.into_iter();
+    Ok(checked
+        .files
+        .iter()
+        .map(|(r, desired)| {
+            let (path, method) = (r.name.clone(), r.method.map_or("", |m| m.name()));
+            match desired {
+                Ok(d) => {
+                    let live = lives.next().unwrap_or(Live::Unreadable("not read".into()));
+                    let action = chatlint_plan::compare(d, &live);
+                    Planned { path, method, target: target(d, &live), action, desired: Some(d.clone()) }
+                }
+                Err(why) => {
+                    Planned { path, method, target: String::new(), action: Action::Unknown(why.clone()), desired: None }
+                }
+            }
+        })
+        .collect())
+}
+
+pub fn plan(args: PlanArgs) -> ExitCode {
+    let checked = match check_files(&args.paths, &args.live) {
+        Ok(c) => c,
+        Err(code) => return code,
+    };
+    let planned = match make_plan(&checked, &args.live) {
+        Ok(p) => p,
+        Err(code) => return code,
+    };
     let text = match args.format {
         PlanFormat::Human => human(&planned),
         PlanFormat::Json => serde_json::to_string_pretty(&as_json(&planned)).unwrap_or_default() + "\n",
@@ -124,9 +161,9 @@ pub fn plan(args: PlanArgs) -> ExitCode {
     print!("{text}");
 
     let any = |f: fn(&Action) -> bool| planned.iter().any(|p| f(&p.action));
-    if could_not_run || any(|a| matches!(a, Action::Unknown(_))) {
+    if checked.could_not_run || any(|a| matches!(a, Action::Unknown(_))) {
         Exit::Error.into()
-    } else if has_findings || any(|a| matches!(a, Action::Conflict(_))) {
+    } else if checked.has_findings || any(|a| matches!(a, Action::Conflict(_))) {
         Exit::Fail.into()
     } else if args.detailed_exitcode && any(Action::changes) {
         Exit::ChangesPending.into()
@@ -188,7 +225,7 @@ fn counts(planned: &[Planned]) -> String {
     format!("{head}: {}.", parts.join(", "))
 }
 
-fn human(planned: &[Planned]) -> String {
+pub(crate) fn human(planned: &[Planned]) -> String {
     let mut out = String::new();
     for l in lines(planned) {
         out.push_str(&l);

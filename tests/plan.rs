@@ -269,3 +269,113 @@ async fn credentials_that_cannot_read_make_the_file_unknown() {
         ran.stdout
     );
 }
+
+// ------------------------------------------------------------ chatlint apply
+
+fn apply(dir: &Path, fake: &Fake, extra: &[&str]) -> Ran {
+    let mut c = chatlint(dir);
+    c.args(["apply", "--endpoint", &fake.url(), "--results", "results.jsonl"]).args(extra);
+    run(&mut c)
+}
+
+fn writes(fake: &Fake, since: usize) -> Vec<String> {
+    fake.chat.requests()[since..].iter().filter(|r| !r.starts_with("GET ")).cloned().collect()
+}
+
+#[tokio::test]
+async fn apply_sends_exactly_the_plan_and_then_plan_is_clean() {
+    let a = applied().await;
+    a.fake.chat.rename(&a.space, "Eng (renamed)");
+    a.fake.chat.remove(&a.space, "bo@example.com");
+    let space = &a.space;
+    let before = a.fake.chat.requests().len();
+
+    let ran = apply(a.dir.path(), &a.fake, &[]);
+    assert_eq!(ran.code, 0, "{}{}", ran.stdout, ran.stderr);
+    assert_eq!(
+        writes(&a.fake, before),
+        [format!("POST /v1/{space}/members"), format!("PATCH /v1/{space}?updateMask=display_name")]
+    );
+    assert!(ran.stdout.ends_with("Applied: 2 requests sent, 0 skipped, 0 failed.\n"), "{}", ran.stdout);
+    assert!(
+        ran.stdout
+            .contains(&format!("eng.setup.json: PATCH {space} updateMask=display_name; {space} is as the file says")),
+        "{}",
+        ran.stdout
+    );
+
+    let ran = plan(a.dir.path(), &a.fake, &["--detailed-exitcode"]);
+    assert_eq!(ran.code, 0, "{}{}", ran.stdout, ran.stderr);
+    assert!(
+        ran.stdout.ends_with("No changes: 0 to create, 0 to update, 0 to delete, 2 unchanged.\n"),
+        "{}",
+        ran.stdout
+    );
+
+    // Nothing left to do: apply sends nothing.
+    let before = a.fake.chat.requests().len();
+    assert_eq!(apply(a.dir.path(), &a.fake, &[]).code, 0);
+    assert_eq!(writes(&a.fake, before), Vec::<String>::new());
+}
+
+#[tokio::test]
+async fn apply_splits_what_must_stand_alone_and_sends_space_details_whole() {
+    // By hand: renamed, history off, a new description and guidelines.
+    let a = applied().await;
+    let space = &a.space;
+    a.fake.chat.rename(space, "Eng (renamed)");
+    a.fake.chat.edit(space, "/spaceHistoryState", Some(json!("HISTORY_OFF")));
+    a.fake.chat.edit(space, "/spaceDetails", Some(json!({"description": "Changed", "guidelines": "Be kind"})));
+    // The setup file says history on.
+    let setup = json!({
+        "requestId": REQUEST_ID,
+        "space": {"spaceType": "SPACE", "displayName": "Eng", "spaceDetails": {"description": "Engineering"}, "spaceHistoryState": "HISTORY_ON"},
+        "memberships": [{"member": {"name": "users/ana@example.com", "type": "HUMAN"}}],
+    });
+    std::fs::write(a.dir.path().join("eng.setup.json"), setup.to_string()).unwrap();
+    let before = a.fake.chat.requests().len();
+    let ran = apply(a.dir.path(), &a.fake, &["eng.setup.json"]);
+    assert_eq!(ran.code, 0, "{}{}", ran.stdout, ran.stderr);
+    // The history path alone in its own request.
+    assert_eq!(
+        writes(&a.fake, before),
+        [
+            format!("PATCH /v1/{space}?updateMask=display_name%2Cspace_details"),
+            format!("PATCH /v1/{space}?updateMask=space_history_state")
+        ]
+    );
+    let live = a.fake.chat.space_named("Eng").unwrap();
+    // The guidelines the file leaves out were sent as they were live.
+    assert_eq!(live["spaceDetails"], json!({"description": "Engineering", "guidelines": "Be kind"}));
+    assert_eq!(live["spaceHistoryState"], "HISTORY_ON");
+    assert_eq!(plan(a.dir.path(), &a.fake, &["eng.setup.json", "--detailed-exitcode"]).code, 0);
+}
+
+#[tokio::test]
+async fn apply_sends_nothing_while_a_file_has_errors() {
+    let a = applied().await;
+    a.fake.chat.rename(&a.space, "Eng (renamed)");
+    std::fs::write(a.dir.path().join("bad.setup.json"), r#"{"space": {"spaceType": "SPACE"}, "nonsense": 1}"#).unwrap();
+    let before = a.fake.chat.requests().len();
+    let ran = apply(a.dir.path(), &a.fake, &[]);
+    assert_eq!(ran.code, 1, "{}{}", ran.stdout, ran.stderr);
+    assert!(ran.stderr.contains("nothing applied"), "{}", ran.stderr);
+    assert_eq!(a.fake.chat.requests().len(), before, "no request at all");
+}
+
+#[tokio::test]
+async fn apply_creates_a_new_space_with_its_request_id_and_records_it() {
+    let a = applied().await;
+    std::fs::write(a.dir.path().join("news.create.json"), r#"{"spaceType": "SPACE", "displayName": "News"}"#).unwrap();
+    let before = a.fake.chat.requests().len();
+    let ran = apply(a.dir.path(), &a.fake, &["news.create.json"]);
+    assert_eq!(ran.code, 0, "{}{}", ran.stdout, ran.stderr);
+    let sent = writes(&a.fake, before);
+    assert!(sent.len() == 1 && sent[0].starts_with("POST /v1/spaces?requestId="), "{sent:?}");
+    let news = a.fake.chat.space_named("News").unwrap()["name"].as_str().unwrap().to_string();
+    assert!(ran.stdout.contains(&format!("news.create.json: created {news}")), "{}", ran.stdout);
+    // The results file now knows it: plan finds it by its requestId.
+    let ran = plan(a.dir.path(), &a.fake, &["news.create.json", "--detailed-exitcode"]);
+    assert_eq!(ran.code, 0, "{}{}", ran.stdout, ran.stderr);
+    assert!(ran.stdout.contains("found by the results file's requestId"), "{}", ran.stdout);
+}

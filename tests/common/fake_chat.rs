@@ -393,6 +393,11 @@ impl FakeChat {
         self.state.lock().unwrap().spaces.values().find(|s| s["displayName"] == display).cloned()
     }
 
+    /// Sets (or, with `None`, removes) a field of a space by hand.
+    pub fn edit(&self, space: &str, pointer: &str, value: Option<Value>) {
+        set_at(self.state.lock().unwrap().spaces.get_mut(space).unwrap(), pointer, value);
+    }
+
     pub fn rename(&self, space: &str, display: &str) {
         self.state.lock().unwrap().spaces.get_mut(space).unwrap()["displayName"] = display.into();
     }

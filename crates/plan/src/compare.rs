@@ -218,6 +218,11 @@ mod tests {
         Live::Space { space, found: Found::Journal { request_id: "r-1".into() } }
     }
 
+    fn ana() -> Desired {
+        let membership = json!({"member": {"name": "users/ana@example.com", "type": "HUMAN"}});
+        Desired::Member { parent: "spaces/A".into(), member: "users/ana@example.com".into(), membership }
+    }
+
     fn change(field: &str, live: Option<Value>, desired: Option<Value>) -> Change {
         Change { field: field.into(), live, desired }
     }
@@ -344,7 +349,7 @@ mod tests {
 
     #[test]
     fn an_invited_member_is_already_there() {
-        let file = Desired::Member { parent: "spaces/A".into(), member: "users/ana@example.com".into() };
+        let file = ana();
         let invited =
             Live::Membership(json!({"name": "spaces/A/members/123", "state": "INVITED", "role": "ROLE_MEMBER"}));
         assert_eq!(
@@ -399,7 +404,7 @@ mod tests {
 
     #[test]
     fn what_cannot_be_read_is_unknown_with_its_reason() {
-        let file = Desired::Member { parent: "spaces/A".into(), member: "users/ana@example.com".into() };
+        let file = ana();
         let action = compare(&file, &Live::Unreadable("403 PERMISSION_DENIED".into()));
         assert_eq!(action, Action::Unknown("403 PERMISSION_DENIED".into()));
     }

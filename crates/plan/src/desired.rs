@@ -17,8 +17,9 @@ pub enum Desired {
     NewSpace { space: Value, request_id: String },
     /// spaces.patch: these masked fields (snake_case mask paths) of `name`.
     Patch { name: String, mask: Vec<String>, space: Value },
-    /// spaces.members.create: `member` (`users/…` or `groups/…`) in `parent`.
-    Member { parent: String, member: String },
+    /// spaces.members.create: `member` (`users/…` or `groups/…`) in
+    /// `parent`; `membership` is the Membership the file sends.
+    Member { parent: String, member: String, membership: Value },
     /// spaces.members.patch: the membership `name` with this role.
     Role { name: String, role: String },
     /// spaces.members.delete: the membership `name` gone.
@@ -56,7 +57,8 @@ impl Desired {
                 let m = at(m);
                 let member = m.pointer("/member/name").or_else(|| m.pointer("/groupMember/name"));
                 let member = member.and_then(Value::as_str).ok_or("the membership names no member")?;
-                Ok(Desired::Member { parent: needs(ParamKey::Parent)?, member: member.to_string() })
+                let member = member.to_string();
+                Ok(Desired::Member { parent: needs(ParamKey::Parent)?, member, membership: m })
             }
             _ => Err(format!("chatlint cannot plan {} requests yet", spec.name)),
         }
@@ -72,7 +74,7 @@ impl Desired {
                 None => "a space without a display name".into(),
             },
             Desired::Patch { name, .. } => name.clone(),
-            Desired::Member { parent, member } => format!("{parent}/members/{}", member_alias(member)),
+            Desired::Member { parent, member, .. } => format!("{parent}/members/{}", member_alias(member)),
             Desired::Role { name, .. }
             | Desired::RemoveMember { name }
             | Desired::DeleteSpace { name }
@@ -112,7 +114,9 @@ mod tests {
         let params = Params { parent: Some("spaces/AAA".into()), ..Params::default() };
         let d =
             read(r#"{"member": {"name": "users/ana@example.com", "type": "HUMAN"}}"#, Method::MembersCreate, params);
-        assert_eq!(d, Ok(Desired::Member { parent: "spaces/AAA".into(), member: "users/ana@example.com".into() }));
+        let membership = serde_json::json!({"member": {"name": "users/ana@example.com", "type": "HUMAN"}});
+        let member = "users/ana@example.com".to_string();
+        assert_eq!(d, Ok(Desired::Member { parent: "spaces/AAA".into(), member, membership }));
         let none = read(r#"{"member": {"name": "users/ana@example.com"}}"#, Method::MembersCreate, Params::default());
         assert_eq!(none, Err("no `parent` is given".into()));
     }

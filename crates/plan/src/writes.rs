@@ -2,7 +2,8 @@
 //! API needs them. Pure, like the comparison: the remote side sends these.
 //!
 //! - `none`, `conflict`, `unknown`: nothing.
-//! - `create`: the file's own request, as `--send` sends it.
+//! - `create`: a member by spaces.members.create; a space by the file's own
+//!   request, as `--send` sends it (its requestId, the results file).
 //! - `update` of a space: spaces.patch requests of the changed fields only,
 //!   split where the API wants a path alone in its mask
 //!   (`space_history_state`, `access_settings.audience`, the
@@ -48,7 +49,14 @@ pub enum Apply {
 pub fn apply(desired: &Desired, live: &Live, action: &Action) -> Apply {
     match action {
         Action::None(_) | Action::Conflict(_) | Action::Unknown(_) => Apply::Nothing,
-        Action::Create => Apply::TheFile,
+        // A member is added by apply itself: the results file may record
+        // an earlier add of someone removed since, and --send skips those.
+        Action::Create => match desired {
+            Desired::Member { parent, membership, .. } => {
+                one("spaces.members.create", parent, None, Some(membership.clone()))
+            }
+            _ => Apply::TheFile,
+        },
         Action::Delete => match desired {
             Desired::DeleteSpace { name } => one("spaces.delete", name, None, None),
             Desired::RemoveMember { name } => one("spaces.members.delete", name, None, None),
@@ -184,9 +192,18 @@ mod tests {
 
     #[test]
     fn nothing_is_sent_for_none_and_the_file_for_create() {
-        let d = Desired::Member { parent: "spaces/A".into(), member: "users/ana@example.com".into() };
+        let membership = json!({"member": {"name": "users/ana@example.com", "type": "HUMAN"}});
+        let d = Desired::Member { parent: "spaces/A".into(), member: "users/ana@example.com".into(), membership };
         assert_eq!(writes(&d, &Live::Membership(json!({"state": "INVITED"}))), Apply::Nothing);
-        assert_eq!(writes(&d, &Live::Missing), Apply::TheFile);
+        let add = Write {
+            method: "spaces.members.create",
+            name: "spaces/A".into(),
+            mask: None,
+            body: Some(json!({"member": {"name": "users/ana@example.com", "type": "HUMAN"}})),
+        };
+        assert_eq!(writes(&d, &Live::Missing), Apply::Requests(vec![add]));
+        let new_space = Desired::NewSpace { space: json!({"displayName": "Eng"}), request_id: "r".into() };
+        assert_eq!(writes(&new_space, &Live::Missing), Apply::TheFile);
         assert_eq!(writes(&d, &Live::Unreadable("403".into())), Apply::Nothing);
     }
 

@@ -19,6 +19,7 @@
 //!
 //! Secrets (`secret`) never reach output, messages or `Debug`.
 
+pub mod apply;
 mod auth;
 mod client;
 mod conflict;

@@ -40,39 +40,13 @@ pub fn read(wanted: &[Desired], opts: &ReadOptions, notes: Notes) -> Result<Vec<
     if wanted.is_empty() {
         return Ok(Vec::new());
     }
-    let endpoint = client::secure_url(&opts.endpoint, "--endpoint")?;
-    let made = match &opts.results {
-        Some(path) => spaces_made(path)?,
-        None => HashMap::new(),
-    };
-    let credentials = Credentials {
-        default_user_scopes: USER_SCOPES.iter().map(|s| s.to_string()).collect(),
-        default_app_scopes: APP_SCOPES.iter().map(|s| s.to_string()).collect(),
-        ..opts.credentials.clone()
-    };
-    let source = auth::resolve(&credentials, &|k| std::env::var(k).ok())?;
-    if let Some(uri) = source.token_uri() {
-        client::secure_url(uri, "the token URI").map_err(|e| format!("{e} (from {})", source.origin()))?;
-    }
-    let policy = retry::Policy {
-        max_attempts: opts.max_attempts.max(1),
-        base_delay: opts.retry_delay,
-        ..retry::Policy::default()
-    };
-    let http = client::build(opts.timeout)?;
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .map_err(|e| format!("could not start the async runtime: {e}"))?;
-    let stop = interrupt::Stop::never();
-    let provider = TokenProvider::new(source, http.clone(), policy, notes.clone(), stop.clone());
-    let reader = Reader { endpoint, http, provider, policy, notes, stop, made };
+    let (runtime, session) = Session::open(opts, &USER_SCOPES, &APP_SCOPES, notes)?;
     runtime.block_on(async {
         // One token up front: a credentials problem stops the run before any read.
-        reader.provider.token().await?;
+        session.provider.token().await?;
         let mut live = Vec::with_capacity(wanted.len());
         for w in wanted {
-            live.push(reader.live(w).await);
+            live.push(session.live(w).await);
         }
         Ok(live)
     })
@@ -98,31 +72,73 @@ fn spaces_made(path: &Path) -> Result<HashMap<String, String>, String> {
     Ok(made)
 }
 
-struct Reader {
+/// A connection to the API: the endpoint, the client, the credentials and
+/// what the results file says was made. `apply` writes through it too.
+pub(crate) struct Session {
     endpoint: Url,
     http: reqwest::Client,
-    provider: TokenProvider,
+    pub(crate) provider: TokenProvider,
     policy: retry::Policy,
     notes: Notes,
     stop: interrupt::Stop,
     made: HashMap<String, String>,
 }
 
-/// An answer read: the object, nothing there (404), or why it could not be read.
-enum Got {
-    Object(Value),
-    NotFound,
-    Failed(String),
+impl Session {
+    /// A session asking, when the credentials do not say, for these scopes
+    /// (user, app), with the runtime to drive it.
+    pub(crate) fn open(
+        opts: &ReadOptions,
+        user_scopes: &[&str],
+        app_scopes: &[&str],
+        notes: Notes,
+    ) -> Result<(tokio::runtime::Runtime, Session), String> {
+        let endpoint = client::secure_url(&opts.endpoint, "--endpoint")?;
+        let made = match &opts.results {
+            Some(path) => spaces_made(path)?,
+            None => HashMap::new(),
+        };
+        let credentials = Credentials {
+            default_user_scopes: user_scopes.iter().map(|s| s.to_string()).collect(),
+            default_app_scopes: app_scopes.iter().map(|s| s.to_string()).collect(),
+            ..opts.credentials.clone()
+        };
+        let source = auth::resolve(&credentials, &|k| std::env::var(k).ok())?;
+        if let Some(uri) = source.token_uri() {
+            client::secure_url(uri, "the token URI").map_err(|e| format!("{e} (from {})", source.origin()))?;
+        }
+        let policy = retry::Policy {
+            max_attempts: opts.max_attempts.max(1),
+            base_delay: opts.retry_delay,
+            ..retry::Policy::default()
+        };
+        let http = client::build(opts.timeout)?;
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .map_err(|e| format!("could not start the async runtime: {e}"))?;
+        let stop = interrupt::Stop::never();
+        let provider = TokenProvider::new(source, http.clone(), policy, notes.clone(), stop.clone());
+        Ok((runtime, Session { endpoint, http, provider, policy, notes, stop, made }))
+    }
 }
 
-impl Reader {
-    async fn live(&self, wanted: &Desired) -> Live {
+/// An answer read: the object, nothing there (404), or why it could not be read.
+pub(crate) enum Got {
+    Object(Value),
+    NotFound,
+    /// Why not, with the HTTP status when the server answered.
+    Failed(Option<u16>, String),
+}
+
+impl Session {
+    pub(crate) async fn live(&self, wanted: &Desired) -> Live {
         let result = match wanted {
             Desired::NewSpace { space, request_id } => self.new_space(space, request_id).await,
             Desired::Patch { name, .. } | Desired::DeleteSpace { name } | Desired::CompleteImport { name } => {
                 self.space(name, Found::Name).await
             }
-            Desired::Member { parent, member } => {
+            Desired::Member { parent, member, .. } => {
                 if member.starts_with("groups/") {
                     return Live::Unreadable("chatlint cannot read a Google Group's membership yet".into());
                 }
@@ -137,7 +153,7 @@ impl Reader {
         Ok(match self.get(&resource(name, &["spaces"])?, &[]).await {
             Got::Object(space) => Live::Space { space, found },
             Got::NotFound => Live::Missing,
-            Got::Failed(why) => Live::Unreadable(why),
+            Got::Failed(_, why) => Live::Unreadable(why),
         })
     }
 
@@ -145,7 +161,7 @@ impl Reader {
         Ok(match self.get(&resource(name, &["spaces", "members"])?, &[]).await {
             Got::Object(m) => Live::Membership(m),
             Got::NotFound => Live::Missing,
-            Got::Failed(why) => Live::Unreadable(why),
+            Got::Failed(_, why) => Live::Unreadable(why),
         })
     }
 
@@ -195,7 +211,7 @@ impl Reader {
             let page = match self.get("v1/spaces", &query).await {
                 Got::Object(v) => v,
                 Got::NotFound => return Err("spaces.list answered 404".into()),
-                Got::Failed(why) => return Err(why),
+                Got::Failed(_, why) => return Err(why),
             };
             let spaces = page.get("spaces").and_then(Value::as_array).into_iter().flatten();
             if let Some(s) = spaces.into_iter().find(|s| s.get("displayName").and_then(Value::as_str) == Some(display))
@@ -211,6 +227,18 @@ impl Reader {
     }
 
     async fn get(&self, path: &str, query: &[(&str, String)]) -> Got {
+        self.call(reqwest::Method::GET, path, query, None).await
+    }
+
+    /// One call: `path` under the endpoint (`v1/spaces/AAA`), the query
+    /// parameters, the JSON body; the answer as an object, 404, or why not.
+    pub(crate) async fn call(
+        &self,
+        verb: reqwest::Method,
+        path: &str,
+        query: &[(&str, String)],
+        body: Option<&Value>,
+    ) -> Got {
         let mut url = self.endpoint.clone();
         url.set_path(&format!("{}/{path}", self.endpoint.path().trim_end_matches('/')));
         if !query.is_empty() {
@@ -218,21 +246,28 @@ impl Reader {
         }
         let token = match self.provider.token().await {
             Ok(t) => t,
-            Err(e) => return Got::Failed(e),
+            Err(e) => return Got::Failed(None, e),
         };
-        let label = format!("GET {path}");
+        let label = format!("{verb} {path}");
         let answer = client::send(&self.policy, &label, &self.notes, &self.stop, || {
-            self.http.get(url.clone()).bearer_auth(token.expose())
+            let request = self.http.request(verb.clone(), url.clone()).bearer_auth(token.expose());
+            match body {
+                Some(b) => request.json(b),
+                None => request,
+            }
         })
         .await;
         match answer {
             Ok(a) if a.status == 404 => Got::NotFound,
             Ok(a) if (200..300).contains(&a.status) => match serde_json::from_str::<Value>(&a.body) {
                 Ok(v) if v.is_object() => Got::Object(v),
-                _ => Got::Failed(format!("{label}: the answer is not a JSON object")),
+                _ => Got::Failed(Some(a.status), format!("{label}: the answer is not a JSON object")),
             },
-            Ok(a) => Got::Failed(format!("{label}: {}", self.provider.scrub(&google_message(a.status, &a.body)))),
-            Err(f) => Got::Failed(format!("{label}: {}", self.provider.scrub(&f.message))),
+            Ok(a) => Got::Failed(
+                Some(a.status),
+                format!("{label}: {}", self.provider.scrub(&google_message(a.status, &a.body))),
+            ),
+            Err(f) => Got::Failed(f.http_status, format!("{label}: {}", self.provider.scrub(&f.message))),
         }
     }
 }
@@ -248,7 +283,7 @@ fn google_message(status: u16, body: &str) -> String {
 /// The URL path (`v1/spaces/AAA/members/ana%40example.com`) of a resource
 /// name of this shape (`["spaces", "members"]`), each id checked and
 /// encoded as one path segment.
-fn resource(name: &str, collections: &[&str]) -> Result<String, String> {
+pub(crate) fn resource(name: &str, collections: &[&str]) -> Result<String, String> {
     let shape: Vec<String> = collections.iter().map(|c| format!("{c}/{{id}}")).collect();
     let wrong = || format!("`{name}` is not of the form `{}`", shape.join("/"));
     let segments: Vec<&str> = name.split('/').collect();
