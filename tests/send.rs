@@ -1905,3 +1905,120 @@ async fn dry_run_shows_the_verb_the_url_with_its_query_and_the_body() {
     );
     assert!(ran.stdout.contains("\"displayName\": \"Launch crew\""), "{}", ran.stdout);
 }
+
+// ---------------------------------------------------------------- issue 17: the network, credentials and words
+
+/// A proxy on 127.0.0.1 that records what reaches it (each request's head
+/// and body, as text) and answers every request `502 Bad Gateway`.
+struct FakeProxy {
+    url: String,
+    seen: Arc<Mutex<Vec<String>>>,
+}
+
+impl FakeProxy {
+    fn start() -> FakeProxy {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let url = format!("http://{}", listener.local_addr().unwrap());
+        let seen = Arc::new(Mutex::new(Vec::new()));
+        let log = seen.clone();
+        std::thread::spawn(move || {
+            for stream in listener.incoming().flatten() {
+                let log = log.clone();
+                std::thread::spawn(move || {
+                    use std::io::{BufRead, Read, Write};
+                    let mut reader = std::io::BufReader::new(&stream);
+                    let (mut text, mut length) = (String::new(), 0);
+                    loop {
+                        let mut line = String::new();
+                        if reader.read_line(&mut line).unwrap_or(0) == 0 {
+                            break;
+                        }
+                        if let Some((k, v)) = line.split_once(':')
+                            && k.eq_ignore_ascii_case("content-length")
+                        {
+                            length = v.trim().parse().unwrap_or(0);
+                        }
+                        text.push_str(&line);
+                        if line == "\r\n" {
+                            break;
+                        }
+                    }
+                    let mut body = vec![0; length];
+                    let _ = reader.read_exact(&mut body);
+                    text.push_str(&String::from_utf8_lossy(&body));
+                    log.lock().unwrap().push(text);
+                    let _ = (&stream)
+                        .write_all(b"HTTP/1.1 502 Bad Gateway\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
+                });
+            }
+        });
+        FakeProxy { url, seen }
+    }
+
+    fn seen(&self) -> Vec<String> {
+        self.seen.lock().unwrap().clone()
+    }
+}
+
+/// `c` with every proxy variable set to `proxy`, and `NO_PROXY` as given
+/// (`None`: unset).
+fn through_proxy<'a>(c: &'a mut Command, proxy: &str, no_proxy: Option<&str>) -> &'a mut Command {
+    for var in ["HTTP_PROXY", "http_proxy", "HTTPS_PROXY", "https_proxy", "ALL_PROXY", "all_proxy"] {
+        c.env(var, proxy);
+    }
+    c.env_remove("NO_PROXY").env_remove("no_proxy");
+    if let Some(list) = no_proxy {
+        c.env("NO_PROXY", list);
+    }
+    c
+}
+
+/// A3: with every proxy variable set, requests to loopback (the Chat API
+/// and the token endpoint on 127.0.0.1 and as `localhost`) go direct,
+/// whatever NO_PROXY says: the proxy never sees the bearer token, the
+/// refresh token or the client secret.
+#[tokio::test]
+async fn loopback_is_never_proxied_so_no_secret_crosses_a_proxy_in_clear() {
+    let proxy = FakeProxy::start();
+    let fake = Fake::start().await;
+    let token_uri = token_endpoint(&fake, None).await;
+    let dir = project(&[("eng.setup.json", &setup_body("Eng"))]);
+    let creds = dir.path().join("adc.json");
+    std::fs::write(&creds, authorized_user(Some(&token_uri), REFRESH_TOKEN)).unwrap();
+    let localhost = fake.url().replace("127.0.0.1", "localhost");
+    for (endpoint, no_proxy) in [(fake.url(), None), (localhost, Some("example.com"))] {
+        let mut c = chatlint(dir.path());
+        through_proxy(&mut c, &proxy.url, no_proxy);
+        let ran = run(c
+            .args(["check", "--send", "--endpoint", &endpoint, "--max-attempts", "1", "--credentials"])
+            .arg(&creds)
+            .arg("eng.setup.json"));
+        assert_eq!(ran.code, 0, "{endpoint}: {}{}", ran.stdout, ran.stderr);
+        assert_eq!(proxy.seen(), Vec::<String>::new(), "{endpoint}: the proxy saw requests");
+    }
+    assert_eq!(fake.created(), 1, "the second run returned the same space");
+}
+
+/// A3: https still goes through the proxy, as a CONNECT tunnel that the
+/// proxy cannot read into: it sees the host, never the token.
+#[tokio::test]
+async fn https_goes_through_the_proxy_as_a_tunnel_only() {
+    let proxy = FakeProxy::start();
+    let dir = project(&[("eng.setup.json", &setup_body("Eng"))]);
+    let mut c = chatlint(dir.path());
+    through_proxy(&mut c, &proxy.url, None);
+    let ran = run(c.env("CHATLINT_ACCESS_TOKEN", TOKEN).args([
+        "check",
+        "--send",
+        "--endpoint",
+        "https://chat.example.invalid",
+        "--max-attempts",
+        "1",
+        "eng.setup.json",
+    ]));
+    assert_eq!(ran.code, 1, "{}{}", ran.stdout, ran.stderr);
+    let seen = proxy.seen();
+    assert_eq!(seen.len(), 1, "{seen:?}");
+    assert!(seen[0].starts_with("CONNECT chat.example.invalid:443 "), "{seen:?}");
+    assert!(!seen[0].contains(TOKEN) && !seen[0].to_ascii_lowercase().contains("authorization"), "{seen:?}");
+}

@@ -7,15 +7,50 @@ use reqwest::Url;
 use std::time::{Duration, SystemTime};
 
 /// Builds the client of a run: a per-request timeout (connect, send and read
-/// the answer) and no redirects (a redirect must not carry a token elsewhere).
+/// the answer), no redirects (a redirect must not carry a token elsewhere),
+/// and a proxy only where one cannot read a secret (see [`proxy`]).
 pub fn build(timeout: Duration) -> Result<reqwest::Client, String> {
-    reqwest::Client::builder()
+    // `no_proxy()` drops reqwest's own reading of the environment, which
+    // would also send plain http (loopback) through HTTP_PROXY or ALL_PROXY.
+    let mut builder = reqwest::Client::builder()
+        .no_proxy()
         .timeout(timeout)
         .connect_timeout(timeout)
         .redirect(reqwest::redirect::Policy::none())
-        .user_agent(concat!("chatlint/", env!("CARGO_PKG_VERSION")))
-        .build()
-        .map_err(|e| format!("could not set up HTTP: {}", chain(&e)))
+        .user_agent(concat!("chatlint/", env!("CARGO_PKG_VERSION")));
+    if let Some(p) = proxy(&|k| std::env::var(k).ok())? {
+        builder = builder.proxy(p);
+    }
+    builder.build().map_err(|e| format!("could not set up HTTP: {}", chain(&e)))
+}
+
+/// Loopback hosts, never proxied whatever `NO_PROXY` says.
+const LOOPBACK: &str = "localhost,127.0.0.0/8,::1";
+
+/// The proxy of a run, from the environment (`env` reads a variable).
+///
+/// Every request of a run carries a secret (a bearer token, a refresh
+/// token, a client secret, a signed assertion), so only https goes through
+/// a proxy: `https_proxy`, `HTTPS_PROXY`, `all_proxy` or `ALL_PROXY`, the
+/// first set, reached by a CONNECT tunnel that the proxy cannot read into.
+/// Plain http (which [`secure_url`] allows to loopback only) is never
+/// proxied, so `HTTP_PROXY` is not read; nor is loopback over https. The
+/// hosts in `NO_PROXY` (or `no_proxy`) go direct too.
+pub fn proxy(env: &dyn Fn(&str) -> Option<String>) -> Result<Option<reqwest::Proxy>, String> {
+    let set = |k: &str| env(k).filter(|v| !v.trim().is_empty()).map(|v| (k.to_string(), v.trim().to_string()));
+    let Some((var, url)) = ["https_proxy", "HTTPS_PROXY", "all_proxy", "ALL_PROXY"].into_iter().find_map(set) else {
+        return Ok(None);
+    };
+    let url = if url.contains("://") { url } else { format!("http://{url}") };
+    // The value is not quoted: a proxy URL may hold a password.
+    let proxy =
+        reqwest::Proxy::https(url.as_str()).map_err(|e| format!("the proxy in {var} is not usable: {}", chain(&e)))?;
+    let listed = ["NO_PROXY", "no_proxy"].into_iter().find_map(set).map(|(_, v)| v);
+    let direct = match listed {
+        Some(list) => format!("{LOOPBACK},{list}"),
+        None => LOOPBACK.to_string(),
+    };
+    Ok(Some(proxy.no_proxy(reqwest::NoProxy::from_string(&direct))))
 }
 
 /// Parses a URL that will receive a secret (a bearer token, a refresh token,
@@ -251,6 +286,21 @@ mod tests {
         {
             assert!(secure_url(bad, "the endpoint").is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn only_https_has_a_proxy() {
+        let env = |pairs: &'static [(&'static str, &'static str)]| {
+            move |k: &str| pairs.iter().find(|(n, _)| *n == k).map(|(_, v)| v.to_string())
+        };
+        // HTTP_PROXY is for plain http, which is never proxied.
+        assert!(proxy(&env(&[("HTTP_PROXY", "http://p:3128"), ("http_proxy", "p:1")])).unwrap().is_none());
+        assert!(proxy(&env(&[])).unwrap().is_none());
+        for set in [&[("HTTPS_PROXY", "p:3128")][..], &[("ALL_PROXY", "http://p:3128"), ("NO_PROXY", "x.com")]] {
+            assert!(proxy(&env(set)).unwrap().is_some(), "{set:?}");
+        }
+        let err = proxy(&env(&[("all_proxy", "http://user:pw@[::bad")])).unwrap_err();
+        assert!(err.contains("all_proxy") && !err.contains("pw@"), "{err}");
     }
 
     #[tokio::test]
