@@ -2022,3 +2022,62 @@ async fn https_goes_through_the_proxy_as_a_tunnel_only() {
     assert!(seen[0].starts_with("CONNECT chat.example.invalid:443 "), "{seen:?}");
     assert!(!seen[0].contains(TOKEN) && !seen[0].to_ascii_lowercase().contains("authorization"), "{seen:?}");
 }
+
+/// A service account key file without a usable key (enough for what is
+/// refused before a token is asked for), its token URI at `fake`.
+fn service_account_without_key(token_uri: &str) -> String {
+    json!({
+        "type": "service_account",
+        "private_key": "-----BEGIN PRIVATE KEY-----\nnot a key\n-----END PRIVATE KEY-----\n",
+        "client_email": "app@project.iam.gserviceaccount.com",
+        "token_uri": token_uri,
+    })
+    .to_string()
+}
+
+/// A member file (`spaces.members.create`) adding `user` to spaces/AAA.
+fn member_body(user: &str, admin: bool) -> String {
+    let admin = if admin { r#""useAdminAccess": true, "# } else { "" };
+    format!(
+        r#"{{"parent": "spaces/AAA", {admin}"membership": {{"member": {{"name": "users/{user}", "type": "HUMAN"}}}}}}"#
+    )
+}
+
+/// A13: `useAdminAccess` with app credentials (a service account without a
+/// subject) is refused before anything is sent, naming the file; the other
+/// files say which file stopped them, without repeating its reason.
+#[tokio::test]
+async fn admin_access_with_app_credentials_is_refused_before_sending() {
+    let fake = Fake::start().await;
+    let token_uri = token_endpoint(&fake, None).await;
+    let dir = project(&[("boss.member.json", &member_body("1", true)), ("kim.member.json", &member_body("2", false))]);
+    std::fs::write(dir.path().join("sa.json"), service_account_without_key(&token_uri)).unwrap();
+    let ran = run(chatlint(dir.path()).args([
+        "check",
+        "--send",
+        "--endpoint",
+        &fake.url(),
+        "--credentials",
+        "sa.json",
+        "boss.member.json",
+        "kim.member.json",
+    ]));
+    assert_eq!(ran.code, 2, "{}{}", ran.stdout, ran.stderr);
+    assert!(
+        ran.stderr.contains("boss.member.json: useAdminAccess needs user authentication")
+            && ran.stderr.contains("--subject"),
+        "{}",
+        ran.stderr
+    );
+    assert!(
+        ran.stdout.contains("boss.member.json: not sent: useAdminAccess needs user authentication"),
+        "{}",
+        ran.stdout
+    );
+    assert!(
+        ran.stdout.contains("kim.member.json: not sent: nothing was sent because boss.member.json cannot be sent\n"),
+        "{}",
+        ran.stdout
+    );
+    assert_eq!(fake.server.received_requests().await.unwrap().len(), 0, "no token asked for, nothing sent");
+}

@@ -251,18 +251,13 @@ pub fn run(items: &[Item], opts: &Options, notes: Notes) -> Summary {
     {
         return stop(files, format!("{e} (from {})", source.origin()));
     }
-    if source.is_app()
-        && let Some(p) = plans.iter().find(|p| !p.method.spec().auth.app)
-    {
-        return stop(
-            files,
-            format!(
-                "{} needs user authentication, but {} is a service account without --subject \
-                 (pass --subject USER to act as a user through domain-wide delegation)",
-                p.method,
-                source.origin()
-            ),
-        );
+    if source.is_app() {
+        let refused: Vec<(usize, String)> =
+            plans.iter().filter_map(|p| needs_a_user(p, source.origin()).map(|why| (p.index, why))).collect();
+        if !refused.is_empty() {
+            let message = refusals(items, &refused);
+            return refuse(files, &sendable, items, &refused, Verdict::NotSent(message));
+        }
     }
     let policy = retry::Policy {
         max_attempts: opts.max_attempts.max(1),
@@ -338,6 +333,51 @@ pub fn run(items: &[Item], opts: &Options, notes: Notes) -> Summary {
     } else {
         Verdict::Done
     };
+    Summary { files, verdict }
+}
+
+/// Why a request cannot be sent as the app (a service account without a
+/// subject), if it cannot: its method needs a user, or it asks for admin
+/// access, which runs "using the user's Google Workspace administrator
+/// privileges" (the discovery document's `useAdminAccess`).
+fn needs_a_user(plan: &Planned, origin: &str) -> Option<String> {
+    let what = if !plan.method.spec().auth.app {
+        format!("{} needs user authentication", plan.method)
+    } else if plan.admin {
+        "useAdminAccess needs user authentication (an administrator's)".to_string()
+    } else {
+        return None;
+    };
+    Some(format!(
+        "{what}, but {origin} is a service account without --subject (pass --subject USER to act as a user \
+         through domain-wide delegation)"
+    ))
+}
+
+/// `a.json: why; b.json: why`, for the run's message.
+fn refusals(items: &[Item], refused: &[(usize, String)]) -> String {
+    refused.iter().map(|(i, why)| format!("{}: {why}", items[*i].name)).collect::<Vec<_>>().join("; ")
+}
+
+/// Some files cannot be sent, so nothing is: each of them says its own
+/// reason, and every other file names them (without repeating their reasons).
+fn refuse(
+    mut files: Vec<Option<FileOutcome>>,
+    sendable: &[usize],
+    items: &[Item],
+    refused: &[(usize, String)],
+    verdict: Verdict,
+) -> Summary {
+    let names: Vec<&str> = refused.iter().map(|(i, _)| items[*i].name.as_str()).collect();
+    let others = match names.len() {
+        1 => format!("nothing was sent because {} cannot be sent", names[0]),
+        n => format!("nothing was sent because {n} files cannot be sent: {}", names.join(", ")),
+    };
+    for &i in sendable {
+        let why = refused.iter().find(|(j, _)| *j == i).map_or_else(|| others.clone(), |(_, why)| why.clone());
+        files[i]
+            .get_or_insert(FileOutcome { outcome: Outcome::because(Status::NotSent, why), diagnostics: Vec::new() });
+    }
     Summary { files, verdict }
 }
 
