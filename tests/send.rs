@@ -2081,3 +2081,43 @@ async fn admin_access_with_app_credentials_is_refused_before_sending() {
     );
     assert_eq!(fake.server.received_requests().await.unwrap().len(), 0, "no token asked for, nothing sent");
 }
+
+/// A14: a Retry-After longer than chatlint waits (a number beyond u64, a
+/// date in the year 9999) ends the retries with a message saying so; one
+/// that is neither seconds nor a date is retried after the backoff, saying so.
+#[tokio::test]
+async fn a_huge_or_unreadable_retry_after_is_not_read_as_absent() {
+    for huge in ["99999999999999999999999", "Fri, 31 Dec 9999 23:59:59 GMT"] {
+        let fake = Fake::start().await;
+        fake.first(1, google_error(429, "RESOURCE_EXHAUSTED", "Quota exceeded").insert_header("Retry-After", huge))
+            .await;
+        let dir = project(&[("news.create.json", &create_body("News"))]);
+        let ran = run(sender(dir.path(), &fake).arg("news.create.json"));
+        assert_eq!(ran.code, 1, "{huge}: {}{}", ran.stdout, ran.stderr);
+        assert!(
+            ran.stderr.contains(
+                "news.create.json: HTTP 429: the server asks to wait more than a day (Retry-After), longer than the \
+                 300 s chatlint waits; not retried"
+            ),
+            "{huge}: {}",
+            ran.stderr
+        );
+        assert!(
+            ran.stdout.contains("news.create.json: failed: 429 RESOURCE_EXHAUSTED: Quota exceeded"),
+            "{}",
+            ran.stdout
+        );
+        assert_eq!(fake.chat_requests().await.len(), 1, "{huge}: not retried");
+    }
+    let fake = Fake::start().await;
+    fake.first(1, google_error(503, "UNAVAILABLE", "Try later").insert_header("Retry-After", "soon")).await;
+    let dir = project(&[("news.create.json", &create_body("News"))]);
+    let ran = run(sender(dir.path(), &fake).arg("news.create.json"));
+    assert_eq!(ran.code, 0, "{}{}", ran.stdout, ran.stderr);
+    assert!(
+        ran.stderr.contains("HTTP 503 with a Retry-After that is neither seconds nor an HTTP date, so the wait is"),
+        "{}",
+        ran.stderr
+    );
+    assert_eq!(fake.chat_requests().await.len(), 2);
+}

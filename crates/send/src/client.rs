@@ -2,7 +2,7 @@
 //! request with retries.
 
 use super::interrupt::{self, Stop};
-use super::retry::{self, Policy};
+use super::retry::{self, Policy, RetryAfter};
 use reqwest::Url;
 use std::time::{Duration, SystemTime};
 
@@ -130,6 +130,7 @@ pub async fn send(
     make: impl Fn() -> reqwest::RequestBuilder,
 ) -> Result<Answer, Failure> {
     let max = policy.max_attempts.max(1);
+    let note = |text: &str| notes(&format!("{label}: {text}"));
     let mut attempt = 0;
     loop {
         attempt += 1;
@@ -145,7 +146,7 @@ pub async fn send(
                     interrupted: true,
                 });
             }
-            step = one_attempt(policy, &make, attempt, max) => step,
+            step = one_attempt(policy, &make, attempt, max, &note) => step,
         };
         let (why, delay, status) = match step {
             Attempt::Done(result) => return result,
@@ -175,8 +176,15 @@ pub async fn send(
     }
 }
 
-/// Attempt number `attempt` of `max`.
-async fn one_attempt(policy: &Policy, make: &impl Fn() -> reqwest::RequestBuilder, attempt: u32, max: u32) -> Attempt {
+/// Attempt number `attempt` of `max`; `note` says why an answer that could
+/// be retried is not.
+async fn one_attempt(
+    policy: &Policy,
+    make: &impl Fn() -> reqwest::RequestBuilder,
+    attempt: u32,
+    max: u32,
+    note: &(dyn Fn(&str) + Sync),
+) -> Attempt {
     let failure = |http_status, message| {
         Attempt::Done(Err(Failure { http_status, message, attempts: attempt, interrupted: false }))
     };
@@ -188,20 +196,39 @@ async fn one_attempt(policy: &Policy, make: &impl Fn() -> reqwest::RequestBuilde
         Err(e) => return failure(None, describe(&e, 0)),
     };
     let status = resp.status().as_u16();
-    let retry_after = resp
-        .headers()
-        .get(reqwest::header::RETRY_AFTER)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| retry::parse_retry_after(v, SystemTime::now()));
+    let retry_after = resp.headers().get(reqwest::header::RETRY_AFTER).map(|v| match v.to_str() {
+        Ok(v) => retry::parse_retry_after(v, SystemTime::now()),
+        Err(_) => RetryAfter::Unreadable,
+    });
     let content_type =
         resp.headers().get(reqwest::header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).map(str::to_string);
-    let retried =
-        retry::retryable_status(status) && attempt < max && retry_after.is_none_or(|d| d <= policy.max_retry_after);
-    if retried {
-        // Not read: only the last answer's body is shown.
-        drop(resp);
-        let delay = retry_after.unwrap_or_else(|| policy.backoff(attempt));
-        return Attempt::Retry { why: format!("HTTP {status}"), delay, status: Some(status) };
+    if retry::retryable_status(status) && attempt < max {
+        let retry = match retry_after {
+            // A wait longer than chatlint's longest ends the retries.
+            Some(RetryAfter::Wait(d)) if d > policy.max_retry_after => {
+                note(&format!(
+                    "HTTP {status}: the server asks to wait {} (Retry-After), longer than the {} s chatlint waits; \
+                     not retried",
+                    retry::say_wait(d),
+                    policy.max_retry_after.as_secs()
+                ));
+                None
+            }
+            Some(RetryAfter::Wait(d)) => Some((format!("HTTP {status}"), d)),
+            Some(RetryAfter::Unreadable) => Some((
+                format!(
+                    "HTTP {status} with a Retry-After that is neither seconds nor an HTTP date, so the wait is \
+                     chatlint's backoff"
+                ),
+                policy.backoff(attempt),
+            )),
+            None => Some((format!("HTTP {status}"), policy.backoff(attempt))),
+        };
+        if let Some((why, delay)) = retry {
+            // Not read: only the last answer's body is shown.
+            drop(resp);
+            return Attempt::Retry { why, delay, status: Some(status) };
+        }
     }
     match read_capped(resp).await {
         Ok(Some(body)) => Attempt::Done(Ok(Answer { status, content_type, body, attempts: attempt })),
