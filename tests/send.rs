@@ -2121,3 +2121,42 @@ async fn a_huge_or_unreadable_retry_after_is_not_read_as_absent() {
     );
     assert_eq!(fake.chat_requests().await.len(), 2);
 }
+
+/// A16: a redirect is not followed (it could carry the token elsewhere),
+/// and the failure says it was a redirect and where to; for the Chat API
+/// and the token endpoint alike.
+#[tokio::test]
+async fn a_redirect_says_where_it_leads_and_is_not_followed() {
+    let fake = Fake::start().await;
+    let moved = ResponseTemplate::new(307).insert_header("Location", "https://elsewhere.example/v1/spaces:setup");
+    fake.first(1, moved).await;
+    let dir = project(&[("eng.setup.json", &setup_body("Eng"))]);
+    let ran = run(sender(dir.path(), &fake).arg("eng.setup.json"));
+    assert_eq!(ran.code, 1, "{}{}", ran.stdout, ran.stderr);
+    assert!(
+        ran.stdout.contains(
+            "eng.setup.json: failed: HTTP 307: the server answered with a redirect to \
+             https://elsewhere.example/v1/spaces:setup; chatlint does not follow redirects"
+        ),
+        "{}",
+        ran.stdout
+    );
+    assert_eq!(fake.chat_requests().await.len(), 1);
+
+    let fake = Fake::start().await;
+    Mock::given(path("/token"))
+        .respond_with(ResponseTemplate::new(302).insert_header("Location", "/login?next=token"))
+        .mount(&fake.server)
+        .await;
+    let creds = dir.path().join("adc.json");
+    std::fs::write(&creds, authorized_user(Some(&format!("{}/token", fake.url())), REFRESH_TOKEN)).unwrap();
+    let ran = run(chatlint(dir.path())
+        .args(["check", "--send", "--endpoint", &fake.url(), "--credentials"])
+        .arg(&creds)
+        .arg("eng.setup.json"));
+    assert_eq!(ran.code, 2, "{}{}", ran.stdout, ran.stderr);
+    let to = format!("a redirect to {}/login?next=token;", fake.url());
+    assert!(ran.stderr.contains(&to), "{}", ran.stderr);
+    let got = fake.server.received_requests().await.unwrap();
+    assert!(got.iter().all(|r| r.url.path() == "/token"), "nothing followed the redirect");
+}

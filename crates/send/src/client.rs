@@ -230,6 +230,9 @@ async fn one_attempt(
             return Attempt::Retry { why, delay, status: Some(status) };
         }
     }
+    if (300..400).contains(&status) {
+        return failure(Some(status), redirect(&resp));
+    }
     match read_capped(resp).await {
         Ok(Some(body)) => Attempt::Done(Ok(Answer { status, content_type, body, attempts: attempt })),
         Ok(None) => {
@@ -245,6 +248,33 @@ async fn one_attempt(
         Err(e) => Attempt::Retry { why: describe(&e, status), delay: policy.backoff(attempt), status: Some(status) },
     }
 }
+
+/// Says where a redirect leads (never followed: see [`build`]). The
+/// `Location` comes from the server: resolved against the request's URL,
+/// control characters escaped, and at most [`QUOTED_LOCATION`] characters;
+/// the caller scrubs secrets from it like any server text.
+fn redirect(resp: &reqwest::Response) -> String {
+    let location = resp.headers().get(reqwest::header::LOCATION).map(|v| String::from_utf8_lossy(v.as_bytes()));
+    let Some(location) = location.filter(|l| !l.trim().is_empty()) else {
+        return "the server answered with a redirect without a Location; chatlint does not follow redirects".into();
+    };
+    let target = resp.url().join(location.trim()).map_or_else(|_| location.trim().to_string(), |u| u.to_string());
+    let mut shown: String = target
+        .chars()
+        .take(QUOTED_LOCATION)
+        .flat_map(|c| if c.is_control() { c.escape_default().collect() } else { vec![c] })
+        .collect();
+    if target.chars().nth(QUOTED_LOCATION).is_some() {
+        shown.push('…');
+    }
+    format!(
+        "the server answered with a redirect to {shown}; chatlint does not follow redirects, which could carry the \
+         credentials elsewhere: if that is the right server, use its address"
+    )
+}
+
+/// How many characters of a redirect's target a message shows.
+const QUOTED_LOCATION: usize = 200;
 
 /// Reads an answer's body, at most [`MAX_ANSWER_BYTES`] of it: `None` when
 /// it is longer (announced by `Content-Length`, or found while reading; the
