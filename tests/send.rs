@@ -2160,3 +2160,42 @@ async fn a_redirect_says_where_it_leads_and_is_not_followed() {
     let got = fake.server.received_requests().await.unwrap();
     assert!(got.iter().all(|r| r.url.path() == "/token"), "nothing followed the redirect");
 }
+
+/// B5: a member already in the space is "already a member" (what a 409
+/// means comes from the method table), and the summary counts those apart
+/// from what was newly sent.
+#[tokio::test]
+async fn members_already_there_are_counted_apart_from_new_sends() {
+    let fake = Fake::start().await;
+    let dir = project(&[
+        ("a.member.json", &member_body("1", false)),
+        ("b.member.json", &member_body("2", false)),
+        ("c.member.json", &member_body("3", false)),
+    ]);
+    let first = run(sender(dir.path(), &fake).arg("."));
+    assert_eq!(first.code, 0, "{}{}", first.stdout, first.stderr);
+    assert!(
+        first.stdout.contains("Checked 3 files: 0 errors, 0 warnings, 0 hints; sent 3 requests\n"),
+        "{}",
+        first.stdout
+    );
+
+    let again = run(sender(dir.path(), &fake).arg("."));
+    assert_eq!(again.code, 0, "{}{}", again.stdout, again.stderr);
+    assert!(
+        again.stdout.contains(
+            "a.member.json: already a member (the API answered 409 ALREADY_EXISTS: Membership already exists.)\n"
+        ),
+        "{}",
+        again.stdout
+    );
+    assert!(
+        again.stdout.contains("; 3 already members, nothing new sent\n") && !again.stdout.contains("sent 3 requests"),
+        "{}",
+        again.stdout
+    );
+
+    std::fs::write(dir.path().join("d.member.json"), member_body("4", false)).unwrap();
+    let mixed = run(sender(dir.path(), &fake).arg("."));
+    assert!(mixed.stdout.contains("; sent 1 request, 3 already members\n"), "{}", mixed.stdout);
+}

@@ -33,7 +33,7 @@ mod retry;
 mod secret;
 
 pub use auth::Options as Credentials;
-pub use outcome::{Outcome, Problem, Request as PlannedRequest, Space, Status};
+pub use outcome::{Outcome, Problem, Request as PlannedRequest, Space, Status, already};
 pub use request::DEFAULT_ENDPOINT;
 pub use request_id::derive as derive_request_id;
 
@@ -549,8 +549,12 @@ async fn send_one(shared: Arc<Shared>, plan: Planned, text: String) -> (usize, O
                         if plan.method.spec().exists_is_done && err.already_exists() {
                             // Sending again is safe: it is already so.
                             outcome.status = Status::Exists;
-                            outcome.reason =
-                                Some(format!("the API answered {}: {}", err.code_and_status(), err.message));
+                            outcome.reason = Some(format!(
+                                "{} (the API answered {}: {})",
+                                outcome::already(plan.method)[0],
+                                err.code_and_status(),
+                                err.message
+                            ));
                             if let Some(file) = &shared.results {
                                 file.record(&results::Line::of(
                                     &plan.file,
