@@ -2199,3 +2199,40 @@ async fn members_already_there_are_counted_apart_from_new_sends() {
     let mixed = run(sender(dir.path(), &fake).arg("."));
     assert!(mixed.stdout.contains("; sent 1 request, 3 already members\n"), "{}", mixed.stdout);
 }
+
+/// B8: the server's findings go through the same `[[ignore]]` step as every
+/// other finding: an entry for `server-rejected` at a pointer silences that
+/// one (and counts as used); `--strict` shows it again.
+#[tokio::test]
+async fn an_ignore_entry_silences_a_server_finding_at_its_pointer() {
+    let fake = Fake::start().await;
+    let rejected = || {
+        ResponseTemplate::new(400).set_body_json(json!({"error": {
+        "code": 400, "message": "Invalid space setup request.", "status": "INVALID_ARGUMENT",
+        "details": [{"@type": "type.googleapis.com/google.rpc.BadRequest", "fieldViolations": [
+            {"field": "space.display_name", "description": "Display name is reserved."},
+            {"field": "memberships[0].member.name", "description": "User not found."}
+        ]}]}}))
+    };
+    let dir = project(&[("eng.setup.json", &setup_body("Eng"))]);
+    std::fs::write(
+        dir.path().join("chatlint.toml"),
+        "[[ignore]]\npath = \"eng.setup.json\"\nrule = \"server-rejected\"\npointer = \"/space/displayName\"\n\
+         reason = \"the name is reserved on purpose\"\n",
+    )
+    .unwrap();
+    let pointers = |out: &Value| -> Vec<String> {
+        let found = file(out, "eng.setup.json")["diagnostics"].as_array().unwrap().clone();
+        found.iter().filter(|d| d["rule"] == "server-rejected").map(|d| d["pointer"].as_str().unwrap().into()).collect()
+    };
+    fake.first(1, rejected()).await;
+    let ran = run(sender(dir.path(), &fake).args(["eng.setup.json", "--format", "json"]));
+    assert_eq!(ran.code, 1, "the request still failed: {}{}", ran.stdout, ran.stderr);
+    let out = ran.json();
+    assert_eq!(pointers(&out), ["/memberships/0/member/name"], "{out}");
+    assert_eq!(out["unused_ignores"], json!([]), "the entry was used");
+
+    fake.first(1, rejected()).await;
+    let strict = run(sender(dir.path(), &fake).args(["eng.setup.json", "--format", "json", "--strict"]));
+    assert_eq!(pointers(&strict.json()), ["/space/displayName", "/memberships/0/member/name"]);
+}
