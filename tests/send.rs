@@ -2236,3 +2236,49 @@ async fn an_ignore_entry_silences_a_server_finding_at_its_pointer() {
     let strict = run(sender(dir.path(), &fake).args(["eng.setup.json", "--format", "json", "--strict"]));
     assert_eq!(pointers(&strict.json()), ["/space/displayName", "/memberships/0/member/name"]);
 }
+
+/// Waits (polling, at most `limit`) until the file at `path` holds `needle`;
+/// returns its text.
+fn wait_for_text(path: &Path, needle: &str, limit: Duration) -> String {
+    let deadline = Instant::now() + limit;
+    loop {
+        let text = std::fs::read_to_string(path).unwrap_or_default();
+        if text.contains(needle) {
+            return text;
+        }
+        assert!(Instant::now() < deadline, "never saw {needle:?} in {}: {text}", path.display());
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+/// B2: the first Ctrl+C says at once what the run waits for (the requests
+/// in flight, bounded by --timeout) and what a second one does to them and
+/// the results file; the second then stops the run.
+#[tokio::test]
+async fn a_first_interrupt_says_what_it_waits_for_and_what_a_second_does() {
+    let fake = Fake::start().await;
+    fake.state.lock().unwrap().hang.push("Hangs".into());
+    let dir = project(&[("h.setup.json", &setup_body("Hangs")), ("n.create.json", &create_body("Next"))]);
+    let mut child = chatlint_process(dir.path())
+        .env("CHATLINT_ACCESS_TOKEN", TOKEN)
+        .args(["check", "--send", "--endpoint", &fake.url(), "--concurrency", "1", "--timeout", "100"])
+        .args(["--results", "sent.jsonl", "h.setup.json", "n.create.json"])
+        .spawn()
+        .unwrap();
+    wait_for_requests(&fake, 1, Duration::from_secs(60)).await;
+    signal(child.id(), "INT");
+    // The --timeout is 100 s: the note comes long before the request could end.
+    let said = wait_for_text(&dir.path().join("stderr.txt"), "interrupted: ", Duration::from_secs(20));
+    assert!(
+        said.contains(
+            "chatlint: interrupted: no new request starts; waiting for the 1 request in flight (at most 100 s); a \
+             second Ctrl+C stops now: it is recorded as interrupted in sent.jsonl, the server may have acted on it, \
+             and a re-run sends it again\n"
+        ),
+        "{said}"
+    );
+    assert!(child.try_wait().unwrap().is_none(), "still waiting for the request in flight");
+    signal(child.id(), "INT");
+    let status = wait_for_exit(&mut child, Duration::from_secs(20));
+    assert_eq!(ran_process(dir.path(), status).code, 130);
+}

@@ -296,6 +296,9 @@ pub fn run(items: &[Item], opts: &Options, notes: Notes) -> Summary {
         Some(Err(e)) => return stop(files, e),
         Some(Ok(_)) => {}
     }
+    let flying = interrupt::InFlight::default();
+    let journal = opts.results.as_ref().map(|p| p.display().to_string());
+    runtime.spawn(interrupt::announce(halt.clone(), flying.clone(), opts.timeout, journal, notes.clone()));
     let shared = Arc::new(Shared {
         http,
         provider,
@@ -304,6 +307,7 @@ pub fn run(items: &[Item], opts: &Options, notes: Notes) -> Summary {
         limit: tokio::sync::Semaphore::new(opts.concurrency.max(1) as usize),
         notes,
         halt: halt.clone(),
+        flying,
     });
     let planned = plans.len();
     let done = runtime.block_on(async {
@@ -473,6 +477,7 @@ struct Shared {
     limit: tokio::sync::Semaphore,
     notes: Notes,
     halt: interrupt::Stop,
+    flying: interrupt::InFlight,
 }
 
 /// Sends one planned request and turns the answer into the file's outcome
@@ -487,6 +492,7 @@ async fn send_one(shared: Arc<Shared>, plan: Planned, text: String) -> (usize, O
     if shared.halt.level() >= interrupt::FINISH {
         return (plan.index, not_started(&plan), Vec::new());
     }
+    let _flying = shared.flying.enter();
     let mut outcome = Outcome::new(Status::Failed);
     plan.stamp(&mut outcome);
     let mut diagnostics = Vec::new();
