@@ -64,7 +64,11 @@ pub fn run(results: &mut [FileResult], args: &SendArgs, configs: &ConfigCache, s
             eprintln!("chatlint: nothing sent: {why}");
             Some(ExitCode::from(2))
         }
-        // A problem in the files, like the gate: 1.
+        // Problems in the files, like the gate: 1.
+        Verdict::Refused(why) => {
+            eprintln!("chatlint: nothing sent: {why}");
+            Some(ExitCode::from(1))
+        }
         Verdict::Conflict(message) => {
             eprintln!("chatlint: {message}");
             Some(ExitCode::from(1))

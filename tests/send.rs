@@ -2282,3 +2282,85 @@ async fn a_first_interrupt_says_what_it_waits_for_and_what_a_second_does() {
     let status = wait_for_exit(&mut child, Duration::from_secs(20));
     assert_eq!(ran_process(dir.path(), status).code, 130);
 }
+
+/// This repository's folder (the examples live there).
+fn repository() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// Every folder under `dir`, `dir` included.
+fn folders(dir: &Path) -> Vec<PathBuf> {
+    let mut all = vec![dir.to_path_buf()];
+    for entry in std::fs::read_dir(dir).unwrap().flatten() {
+        if entry.file_type().unwrap().is_dir() {
+            all.extend(folders(&entry.path()));
+        }
+    }
+    all
+}
+
+/// B1: what `check` passes, `--send` sends. For every example folder that
+/// `check` passes (exit 0), `check --send --dry-run` exits 0 and plans
+/// every request file in it.
+#[test]
+fn every_folder_check_passes_is_planned_whole_by_a_dry_run() {
+    let home = tempfile::tempdir().unwrap();
+    let mut passed = 0;
+    for folder in folders(&repository().join("examples")) {
+        let shown = folder.strip_prefix(repository()).unwrap().display().to_string();
+        let checked = run(chatlint(home.path()).current_dir(repository()).args(["check", &shown]));
+        if checked.code != 0 {
+            continue;
+        }
+        passed += 1;
+        let planned = run(chatlint(home.path()).current_dir(repository()).args([
+            "check",
+            &shown,
+            "--send",
+            "--dry-run",
+            "--format",
+            "json",
+        ]));
+        assert_eq!(planned.code, 0, "{shown}: {}{}", planned.stdout, planned.stderr);
+        for f in planned.json()["files"].as_array().unwrap() {
+            if !f["method"].is_null() {
+                assert_eq!(f["sent"]["status"], "dry_run", "{shown}: {f}");
+            }
+        }
+    }
+    assert!(passed >= 2, "examples/valid and examples/valid/bare pass");
+}
+
+/// B1: a bare member body with no `parent` given anywhere cannot be sent,
+/// so `check` fails on it (an error, not a warning), and a dry run is
+/// stopped by the gate, naming the file, instead of refusing at the end.
+#[test]
+fn a_required_parameter_given_nowhere_fails_the_check() {
+    let bare = r#"{"member": {"name": "users/123456789", "type": "HUMAN"}}"#;
+    let dir = project(&[("sam.member.json", bare), ("eng.setup.json", &setup_body("Eng"))]);
+    let checked = run(chatlint(dir.path()).args(["check", "."]));
+    assert_eq!(checked.code, 1, "{}{}", checked.stdout, checked.stderr);
+    assert!(checked.stdout.contains("parameter-not-given") && checked.stdout.contains("1 error"), "{}", checked.stdout);
+    let planned = run(chatlint(dir.path()).args(["check", ".", "--dry-run"]));
+    assert_eq!(planned.code, 1, "{}{}", planned.stdout, planned.stderr);
+    assert!(planned.stdout.contains("sam.member.json: not sent: this file has errors"), "{}", planned.stdout);
+}
+
+/// B1: with the finding turned off, `--send` still refuses the file; that
+/// file's line says why, the others only name it, and the exit code is 1
+/// (a problem in the files, as the exit-code table says).
+#[test]
+fn a_request_that_cannot_be_built_is_refused_with_its_own_reason() {
+    let bare = r#"{"member": {"name": "users/123456789", "type": "HUMAN"}}"#;
+    let dir = project(&[("sam.member.json", bare), ("eng.setup.json", &setup_body("Eng"))]);
+    std::fs::write(dir.path().join("chatlint.toml"), "[rules]\nparameter-not-given = \"off\"\n").unwrap();
+    let planned = run(chatlint(dir.path()).args(["check", ".", "--dry-run"]));
+    assert_eq!(planned.code, 1, "{}{}", planned.stdout, planned.stderr);
+    assert!(planned.stdout.contains("sam.member.json: not sent: no `parent` for this file"), "{}", planned.stdout);
+    assert!(
+        planned.stdout.contains("eng.setup.json: not sent: nothing was sent because sam.member.json cannot be sent\n"),
+        "{}",
+        planned.stdout
+    );
+    assert!(planned.stderr.contains("chatlint: nothing sent: sam.member.json: no `parent`"), "{}", planned.stderr);
+}

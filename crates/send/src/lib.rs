@@ -134,6 +134,10 @@ pub enum Verdict {
     /// requests, so the batch could not end as its files say. `message`
     /// names them and says how to fix it.
     Conflict(String),
+    /// Nothing was sent: some file's request cannot be built (a required
+    /// parameter given nowhere, when its error finding was turned off or
+    /// ignored). `message` names each file and why.
+    Refused(String),
     /// At least one request failed.
     Failed,
     /// A signal (SIGINT, SIGTERM) stopped the run: the requests that had
@@ -187,11 +191,16 @@ pub fn run(items: &[Item], opts: &Options, notes: Notes) -> Summary {
         Err(e) => return stop(files, e),
     };
     let mut plans = Vec::new();
+    let mut unplanned = Vec::new();
     for &i in &sendable {
         match request::plan(i, &items[i], &endpoint) {
             Ok(p) => plans.push(p),
-            Err(e) => return stop(files, format!("{}: {e}", items[i].name)),
+            Err(e) => unplanned.push((i, e)),
         }
+    }
+    if !unplanned.is_empty() {
+        let message = refusals(items, &unplanned);
+        return refuse(files, &sendable, items, &unplanned, Verdict::Refused(message));
     }
 
     let conflicts = conflict::find(&plans);
