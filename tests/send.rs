@@ -2364,3 +2364,24 @@ fn a_request_that_cannot_be_built_is_refused_with_its_own_reason() {
     );
     assert!(planned.stderr.contains("chatlint: nothing sent: sam.member.json: no `parent`"), "{}", planned.stderr);
 }
+
+/// A token endpoint that says a token lives longer than time can count
+/// (`expires_in` of u64::MAX) is taken at its word, not a crash.
+#[tokio::test]
+async fn a_token_lifetime_beyond_counting_is_no_crash() {
+    let fake = Fake::start().await;
+    let answer = json!({"access_token": TOKEN, "expires_in": u64::MAX, "token_type": "Bearer"});
+    Mock::given(path("/token"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(answer))
+        .mount(&fake.server)
+        .await;
+    let dir = project(&[("eng.setup.json", &setup_body("Eng"))]);
+    let creds = dir.path().join("adc.json");
+    std::fs::write(&creds, authorized_user(Some(&format!("{}/token", fake.url())), REFRESH_TOKEN)).unwrap();
+    let ran = run(chatlint(dir.path())
+        .args(["check", "--send", "--endpoint", &fake.url(), "--credentials"])
+        .arg(&creds)
+        .arg("eng.setup.json"));
+    assert_eq!(ran.code, 0, "{}{}", ran.stdout, ran.stderr);
+    assert_eq!(fake.created(), 1);
+}

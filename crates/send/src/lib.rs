@@ -8,8 +8,8 @@
 //!    of `request_id`); files that share a requestId but ask for different
 //!    requests stop everything (`conflict`); `--dry-run` shows the plans
 //!    and stops there;
-//! 3. the results file is opened and the credentials found (`auth`), before
-//!    anything is sent;
+//! 3. the results file is opened and the credentials found (`auth`) and a
+//!    first token got (`token`), before anything is sent;
 //! 4. the requests go out with bounded concurrency (`client`, `retry`); each
 //!    answer becomes the file's [`Outcome`], Google errors become findings
 //!    (`google_error`), and a line is appended to the results file
@@ -31,13 +31,13 @@ mod request_id;
 mod results;
 mod retry;
 mod secret;
+mod token;
 
 pub use auth::Options as Credentials;
 pub use outcome::{Outcome, Problem, Request as PlannedRequest, Space, Status, already};
 pub use request::DEFAULT_ENDPOINT;
 pub use request_id::derive as derive_request_id;
 
-use auth::TokenProvider;
 use chatlint_engine::Diagnostic;
 use chatlint_engine::method::{Memberships, Method};
 use request::Planned;
@@ -45,6 +45,7 @@ use results::ResultsFile;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
+use token::TokenProvider;
 
 /// How to send (the command line's `--send` options).
 #[derive(Debug, Clone)]
