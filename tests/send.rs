@@ -1366,6 +1366,46 @@ async fn echoed_secrets_are_redacted_in_every_encoding() {
 
 // ---------------------------------------------------------------- a raw HTTP server
 
+/// Listens on 127.0.0.1 and hands each connection to `serve` on a thread
+/// of its own; returns the `http://` URL.
+fn listen_raw(serve: impl Fn(std::net::TcpStream) + Clone + Send + 'static) -> String {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    std::thread::spawn(move || {
+        for stream in listener.incoming().flatten() {
+            let serve = serve.clone();
+            std::thread::spawn(move || serve(stream));
+        }
+    });
+    url
+}
+
+/// Reads one HTTP/1.1 request: its head (request line and headers, as
+/// text) and its `Content-Length` body. `None` when the peer closed first.
+fn read_request(stream: &std::net::TcpStream) -> std::io::Result<Option<(String, Vec<u8>)>> {
+    use std::io::{BufRead, Read};
+    let mut reader = std::io::BufReader::new(stream);
+    let (mut head, mut length) = (String::new(), 0);
+    loop {
+        let mut line = String::new();
+        if reader.read_line(&mut line)? == 0 {
+            return Ok(None);
+        }
+        if let Some((k, v)) = line.split_once(':')
+            && k.eq_ignore_ascii_case("content-length")
+        {
+            length = v.trim().parse().unwrap_or(0);
+        }
+        head.push_str(&line);
+        if line == "\r\n" {
+            break;
+        }
+    }
+    let mut body = vec![0; length];
+    reader.read_exact(&mut body)?;
+    Ok(Some((head, body)))
+}
+
 /// A tiny HTTP/1.1 server on 127.0.0.1 for answers wiremock cannot give:
 /// bodies that are huge, endless or trickle. The request's displayName
 /// picks the answer: `Boom` an endless chunked 500, `Huge` a 200 with a
@@ -1380,41 +1420,17 @@ struct RawServer {
 
 impl RawServer {
     fn start() -> RawServer {
-        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-        let url = format!("http://{}", listener.local_addr().unwrap());
         let hits = Arc::new(Mutex::new(Vec::new()));
         let seen = hits.clone();
-        std::thread::spawn(move || {
-            for stream in listener.incoming().flatten() {
-                let seen = seen.clone();
-                std::thread::spawn(move || {
-                    let _ = RawServer::serve(stream, &seen);
-                });
-            }
+        let url = listen_raw(move |stream| {
+            let _ = RawServer::serve(stream, &seen);
         });
         RawServer { url, hits }
     }
 
     fn serve(stream: std::net::TcpStream, seen: &Mutex<Vec<String>>) -> std::io::Result<()> {
-        use std::io::{BufRead, Read, Write};
-        let mut reader = std::io::BufReader::new(stream.try_clone()?);
-        let mut length = 0;
-        loop {
-            let mut line = String::new();
-            if reader.read_line(&mut line)? == 0 {
-                return Ok(());
-            }
-            if let Some((k, v)) = line.split_once(':')
-                && k.eq_ignore_ascii_case("content-length")
-            {
-                length = v.trim().parse().unwrap_or(0);
-            }
-            if line == "\r\n" {
-                break;
-            }
-        }
-        let mut body = vec![0; length];
-        reader.read_exact(&mut body)?;
+        use std::io::Write;
+        let Some((_, body)) = read_request(&stream)? else { return Ok(()) };
         let body: Value = serde_json::from_slice(&body).unwrap_or_default();
         let name = body.pointer("/space/displayName").or(body.get("displayName"));
         let name = name.and_then(Value::as_str).unwrap_or("").to_string();
@@ -1917,40 +1933,13 @@ struct FakeProxy {
 
 impl FakeProxy {
     fn start() -> FakeProxy {
-        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-        let url = format!("http://{}", listener.local_addr().unwrap());
         let seen = Arc::new(Mutex::new(Vec::new()));
         let log = seen.clone();
-        std::thread::spawn(move || {
-            for stream in listener.incoming().flatten() {
-                let log = log.clone();
-                std::thread::spawn(move || {
-                    use std::io::{BufRead, Read, Write};
-                    let mut reader = std::io::BufReader::new(&stream);
-                    let (mut text, mut length) = (String::new(), 0);
-                    loop {
-                        let mut line = String::new();
-                        if reader.read_line(&mut line).unwrap_or(0) == 0 {
-                            break;
-                        }
-                        if let Some((k, v)) = line.split_once(':')
-                            && k.eq_ignore_ascii_case("content-length")
-                        {
-                            length = v.trim().parse().unwrap_or(0);
-                        }
-                        text.push_str(&line);
-                        if line == "\r\n" {
-                            break;
-                        }
-                    }
-                    let mut body = vec![0; length];
-                    let _ = reader.read_exact(&mut body);
-                    text.push_str(&String::from_utf8_lossy(&body));
-                    log.lock().unwrap().push(text);
-                    let _ = (&stream)
-                        .write_all(b"HTTP/1.1 502 Bad Gateway\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
-                });
-            }
+        let url = listen_raw(move |stream| {
+            use std::io::Write;
+            let Ok(Some((head, body))) = read_request(&stream) else { return };
+            log.lock().unwrap().push(format!("{head}{}", String::from_utf8_lossy(&body)));
+            let _ = (&stream).write_all(b"HTTP/1.1 502 Bad Gateway\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
         });
         FakeProxy { url, seen }
     }
