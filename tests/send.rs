@@ -2187,6 +2187,8 @@ async fn members_already_there_are_counted_apart_from_new_sends() {
     std::fs::write(dir.path().join("d.member.json"), member_body("4", false)).unwrap();
     let mixed = run(sender(dir.path(), &fake).arg("."));
     assert!(mixed.stdout.contains("; sent 1 request, 3 already members\n"), "{}", mixed.stdout);
+    let json = run(sender(dir.path(), &fake).args([".", "--format", "json"])).json();
+    assert_eq!((&json["summary"]["sent"], &json["summary"]["exists"]), (&json!(4), &json!(4)), "{json}");
 }
 
 /// B8: the server's findings go through the same `[[ignore]]` step as every
