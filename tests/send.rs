@@ -1614,6 +1614,9 @@ async fn a_request_id_shared_by_different_requests_refuses_the_batch() {
         ("ops.setup.json", &pinned("Ops")),
         ("news.create.json", &create_body("News")),
     ]);
+    // `check` fails on this (request-id-reused is an error); turned off, what
+    // is left to see is --send's own refusal, the net under the rule.
+    std::fs::write(dir.path().join("chatlint.toml"), "[rules]\nrequest-id-reused = \"off\"\n").unwrap();
     for extra in [&["--send"][..], &["--send", "--send-passing"], &["--dry-run"]] {
         let ran = run(chatlint(dir.path())
             .env("CHATLINT_ACCESS_TOKEN", TOKEN)
@@ -2375,4 +2378,17 @@ async fn a_token_lifetime_beyond_counting_is_no_crash() {
         .arg("eng.setup.json"));
     assert_eq!(ran.code, 0, "{}{}", ran.stdout, ran.stderr);
     assert_eq!(fake.created(), 1);
+}
+
+/// B1: two setup files that share a requestId for different requests are
+/// a batch `--send` refuses whole, so `check` fails on them too.
+#[test]
+fn a_shared_request_id_fails_the_check_as_the_send_would() {
+    let id = "6f1c2b9e-4a7d-4c1e-9b2a-1d3e5f7a9b0c";
+    let with_id =
+        |name: &str| format!(r#"{{"requestId": "{id}", "space": {{"spaceType": "SPACE", "displayName": "{name}"}}}}"#);
+    let dir = project(&[("a.setup.json", &with_id("A")), ("b.setup.json", &with_id("B"))]);
+    let checked = run(chatlint(dir.path()).args(["check", "."]));
+    assert_eq!(checked.code, 1, "{}{}", checked.stdout, checked.stderr);
+    assert!(checked.stdout.contains("request-id-reused") && checked.stdout.contains("1 error"), "{}", checked.stdout);
 }
