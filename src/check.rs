@@ -134,7 +134,7 @@ pub fn check(args: CheckArgs) -> ExitCode {
         };
     }
     #[cfg(feature = "send")]
-    let send_code = crate::sending::run(&mut collected, &args.send, &configs);
+    let send_code = crate::sending::run(&mut collected, &args.send, &configs, args.strict);
     #[cfg(not(feature = "send"))]
     let send_code: Option<ExitCode> = None;
     for r in &collected {

@@ -1,6 +1,7 @@
 //! `--send` from the command line: hands the checked files to the send
-//! step, puts each file's outcome (and the server's findings) back on it,
-//! prints the step's notes, and turns its verdict into an exit code.
+//! step, puts each file's outcome (and the server's findings, settled by the
+//! workspace pipeline like every other finding, `[[ignore]]` included) back
+//! on it, prints the step's notes, and turns its verdict into an exit code.
 
 use crate::args::SendArgs;
 use crate::exit::Exit;
@@ -8,11 +9,14 @@ use crate::runner::FileResult;
 use chatlint_engine::Severity;
 use chatlint_send::{Checked, Item, Status, Verdict};
 use chatlint_workspace::config::ConfigCache;
+use chatlint_workspace::pipeline::{self, Choice, Preparation};
+use std::path::Path;
 use std::process::ExitCode;
 use std::sync::Arc;
 
-/// Runs the send step when asked; `Some(code)` replaces the check's exit code.
-pub fn run(results: &mut [FileResult], args: &SendArgs, configs: &ConfigCache) -> Option<ExitCode> {
+/// Runs the send step when asked; `Some(code)` replaces the check's exit
+/// code. `strict`: `[[ignore]]` entries do not apply (`--strict`).
+pub fn run(results: &mut [FileResult], args: &SendArgs, configs: &ConfigCache, strict: bool) -> Option<ExitCode> {
     if !args.active() {
         return None;
     }
@@ -38,12 +42,16 @@ pub fn run(results: &mut [FileResult], args: &SendArgs, configs: &ConfigCache) -
     for (r, outcome) in results.iter_mut().zip(summary.files) {
         let Some(outcome) = outcome else { continue };
         if !outcome.diagnostics.is_empty() {
-            let settings = std::path::absolute(&r.name)
-                .ok()
-                .and_then(|abs| configs.for_file(&abs).ok())
-                .map(|c| c.settings.clone())
-                .unwrap_or_default();
-            r.diagnostics.extend(chatlint_engine::settle(outcome.diagnostics, &settings));
+            let choice = Choice { strict, ..Choice::default() };
+            let settled = match pipeline::prepare(configs, Path::new(&r.name), &choice) {
+                Preparation::Ready(prepared) => prepared.settle(outcome.diagnostics),
+                // The file was checked with its config a moment ago; should
+                // that config be gone, the findings keep their defaults.
+                Preparation::Excluded(_) | Preparation::BadConfig(_) => {
+                    chatlint_engine::settle(outcome.diagnostics, &chatlint_engine::Settings::default())
+                }
+            };
+            r.diagnostics.extend(settled);
         }
         r.sent = Some(outcome.outcome);
     }
@@ -57,7 +65,11 @@ pub fn run(results: &mut [FileResult], args: &SendArgs, configs: &ConfigCache) -
             eprintln!("chatlint: nothing sent: {why}");
             Some(Exit::Error.into())
         }
-        // A problem in the files, like the gate: 1.
+        // Problems in the files, like the gate: 1.
+        Verdict::Refused(why) => {
+            eprintln!("chatlint: nothing sent: {why}");
+            Some(Exit::Fail.into())
+        }
         Verdict::Conflict(message) => {
             eprintln!("chatlint: {message}");
             Some(Exit::Fail.into())

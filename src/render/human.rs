@@ -292,6 +292,17 @@ fn findings(handler: &GraphicalReportHandler, r: &FileResult, out: &mut String) 
     }
 }
 
+/// The words for requests the API answered "already exists" where that
+/// means done: one and many (the send step's, from the method table).
+fn already(method: Option<chatlint_engine::Method>) -> [&'static str; 2] {
+    #[cfg(feature = "send")]
+    if let Some(m) = method {
+        return chatlint_send::already(m);
+    }
+    let _ = method;
+    ["already there", "already there"]
+}
+
 pub fn summary_line(s: &Summary) -> String {
     let plural = |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
     let mut line = String::new();
@@ -310,7 +321,19 @@ pub fn summary_line(s: &Summary) -> String {
         plural(s.hints, "hint", "hints"),
     );
     if s.sent + s.send_failed > 0 {
-        let _ = write!(line, "; sent {}", plural(s.sent, "request", "requests"));
+        let new = s.sent - s.exists;
+        if s.exists == 0 || new > 0 {
+            let _ = write!(line, "; sent {}", plural(new, "request", "requests"));
+        } else {
+            line.push(';');
+        }
+        if s.exists > 0 {
+            let [one, many] = already(s.exists_method);
+            let _ = write!(line, "{} {}", if new > 0 { "," } else { "" }, plural(s.exists, one, many));
+            if new == 0 {
+                line.push_str(", nothing new sent");
+            }
+        }
         if s.send_failed > 0 {
             let _ = write!(line, ", {} failed", s.send_failed);
         }

@@ -326,6 +326,17 @@ pub struct Summary {
     /// With `--send`: requests the API answered with a space, and those that failed.
     pub sent: usize,
     pub send_failed: usize,
+    /// Of `sent`: those the API answered "already exists" where that means
+    /// done (members already there), and the method they were sent with
+    /// (`None` when none, or several methods).
+    #[serde(skip_serializing_if = "is_zero")]
+    pub exists: usize,
+    #[serde(skip)]
+    pub exists_method: Option<chatlint_engine::Method>,
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
 }
 
 impl Summary {
@@ -343,7 +354,12 @@ impl Summary {
         }
         #[cfg(feature = "send")]
         match r.sent.as_ref().map(|o| o.status) {
-            Some(chatlint_send::Status::Sent | chatlint_send::Status::Exists) => self.sent += 1,
+            Some(chatlint_send::Status::Sent) => self.sent += 1,
+            Some(chatlint_send::Status::Exists) => {
+                self.sent += 1;
+                self.exists += 1;
+                self.exists_method = if self.exists == 1 || self.exists_method == r.method { r.method } else { None };
+            }
             Some(chatlint_send::Status::Failed) => self.send_failed += 1,
             _ => {}
         }

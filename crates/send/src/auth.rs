@@ -11,16 +11,12 @@
 //! A credentials file is an `authorized_user` JSON (a refresh token, which is
 //! exchanged for an access token at its token URI) or a `service_account`
 //! key (a JWT bearer grant, acting as `--subject` through domain-wide
-//! delegation). `--token-uri` overrides the token URI of either.
+//! delegation). `--token-uri` overrides the token URI of either. Getting
+//! the access token from a source is `token`'s job.
 
-use super::client::{self, secure_url};
-use super::interrupt::Stop;
-use super::jwt;
-use super::retry::Policy;
 use super::secret::Secret;
 use serde::Deserialize;
 use std::path::{Path, PathBuf};
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 /// Google's OAuth 2.0 token endpoint, used when the file names none.
 pub const GOOGLE_TOKEN_URI: &str = "https://oauth2.googleapis.com/token";
@@ -281,152 +277,12 @@ pub fn expand_scope(s: &str) -> String {
     if s.contains("://") { s.to_string() } else { format!("https://www.googleapis.com/auth/{s}") }
 }
 
-/// Hands out a valid access token, fetching and refreshing it as needed.
-pub struct TokenProvider {
-    source: Source,
-    client: reqwest::Client,
-    policy: Policy,
-    notes: super::Notes,
-    stop: Stop,
-    cached: tokio::sync::Mutex<Option<(Secret, Option<Instant>)>>,
-    /// Secrets made during the run (signed assertions, issued access
-    /// tokens), scrubbed like the source's own.
-    issued: std::sync::Mutex<Vec<Secret>>,
-}
-
-impl std::fmt::Debug for TokenProvider {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("TokenProvider").field("source", &self.source).finish_non_exhaustive()
-    }
-}
-
-#[derive(Deserialize)]
-struct TokenAnswer {
-    access_token: Option<Secret>,
-    expires_in: Option<u64>,
-}
-
-#[derive(Deserialize)]
-struct TokenError {
-    error: Option<String>,
-    error_description: Option<String>,
-}
-
-impl TokenProvider {
-    /// `stop`: a signal stops retrying the token endpoint (see `interrupt`).
-    pub fn new(
-        source: Source,
-        client: reqwest::Client,
-        policy: Policy,
-        notes: super::Notes,
-        stop: Stop,
-    ) -> TokenProvider {
-        TokenProvider {
-            source,
-            client,
-            policy,
-            notes,
-            stop,
-            cached: tokio::sync::Mutex::new(None),
-            issued: std::sync::Mutex::new(Vec::new()),
-        }
-    }
-
-    /// A token valid for at least another minute.
-    pub async fn token(&self) -> Result<Secret, String> {
-        let mut cached = self.cached.lock().await;
-        if let Some((token, expiry)) = cached.as_ref()
-            && expiry.is_none_or(|e| e > Instant::now() + Duration::from_secs(60))
-        {
-            return Ok(token.clone());
-        }
-        let (token, expiry) = self.fetch().await?;
-        *cached = Some((token.clone(), expiry));
-        Ok(token)
-    }
-
-    async fn fetch(&self) -> Result<(Secret, Option<Instant>), String> {
-        let (uri, form): (&str, Vec<(&str, String)>) = match &self.source {
-            Source::Token { token, .. } => return Ok((token.clone(), None)),
-            Source::AuthorizedUser(u) => (
-                &u.token_uri,
-                vec![
-                    ("grant_type", "refresh_token".into()),
-                    ("client_id", u.client_id.clone()),
-                    ("client_secret", u.client_secret.expose().into()),
-                    ("refresh_token", u.refresh_token.expose().into()),
-                ],
-            ),
-            Source::ServiceAccount(s) => {
-                let now = SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0);
-                let scope = s.scopes.join(" ");
-                let claims = jwt::Claims {
-                    issuer: &s.client_email,
-                    subject: s.subject.as_deref(),
-                    scope: &scope,
-                    audience: &s.token_uri,
-                    issued_at: now,
-                };
-                let assertion = jwt::sign(&claims, &s.private_key, s.private_key_id.as_deref())
-                    .map_err(|e| format!("{}: {e}", s.origin))?;
-                self.register(&assertion);
-                (
-                    &s.token_uri,
-                    vec![
-                        ("grant_type", "urn:ietf:params:oauth:grant-type:jwt-bearer".into()),
-                        ("assertion", assertion.expose().into()),
-                    ],
-                )
-            }
-        };
-        let origin = self.source.origin();
-        let url = secure_url(uri, "the token URI")?;
-        let answer = client::send(&self.policy, "token endpoint", &self.notes, &self.stop, || {
-            self.client.post(url.clone()).form(&form)
-        })
-        .await
-        .map_err(|f| format!("could not get an access token from {uri}: {}", self.scrub(&f.message)))?;
-        if !(200..300).contains(&answer.status) {
-            let why = match serde_json::from_str::<TokenError>(&answer.body) {
-                Ok(TokenError { error: Some(e), error_description: d }) => match d {
-                    Some(d) => format!("{e}: {d}"),
-                    None => e,
-                },
-                _ => "no OAuth error in the answer".to_string(),
-            };
-            let why = self.scrub(&why);
-            return Err(format!(
-                "the token endpoint {uri} refused the credentials from {origin}: HTTP {} {why}",
-                answer.status
-            ));
-        }
-        let parsed: TokenAnswer = serde_json::from_str(&answer.body)
-            .map_err(|_| format!("the token endpoint {uri} answered without a readable token"))?;
-        let token = parsed
-            .access_token
-            .filter(|t| !t.is_empty())
-            .ok_or_else(|| format!("the token endpoint {uri} answered without an access_token"))?;
-        self.register(&token);
-        let expiry = parsed.expires_in.map(|s| Instant::now() + Duration::from_secs(s));
-        Ok((token, expiry))
-    }
-
-    /// Remembers a secret made during the run, to scrub it too.
-    fn register(&self, secret: &Secret) {
-        self.issued.lock().unwrap_or_else(|p| p.into_inner()).push(secret.clone());
-    }
-
-    /// Removes every secret of the source, and every one made during the
-    /// run, from a text a server sent, in any encoding (see [`Secret::redact_in`]).
-    pub fn scrub(&self, text: &str) -> String {
-        let issued = self.issued.lock().unwrap_or_else(|p| p.into_inner());
-        self.source.secrets().into_iter().chain(issued.iter()).fold(text.to_string(), |t, s| s.redact_in(&t))
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::interrupt::Stop;
+    use crate::retry::Policy;
+    use crate::token::TokenProvider;
     use std::collections::HashMap;
 
     fn env_of(pairs: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> + use<> {

@@ -2,20 +2,55 @@
 //! request with retries.
 
 use super::interrupt::{self, Stop};
-use super::retry::{self, Policy};
+use super::retry::{self, Policy, RetryAfter};
 use reqwest::Url;
 use std::time::{Duration, SystemTime};
 
 /// Builds the client of a run: a per-request timeout (connect, send and read
-/// the answer) and no redirects (a redirect must not carry a token elsewhere).
+/// the answer), no redirects (a redirect must not carry a token elsewhere),
+/// and a proxy only where one cannot read a secret (see [`proxy`]).
 pub fn build(timeout: Duration) -> Result<reqwest::Client, String> {
-    reqwest::Client::builder()
+    // `no_proxy()` drops reqwest's own reading of the environment, which
+    // would also send plain http (loopback) through HTTP_PROXY or ALL_PROXY.
+    let mut builder = reqwest::Client::builder()
+        .no_proxy()
         .timeout(timeout)
         .connect_timeout(timeout)
         .redirect(reqwest::redirect::Policy::none())
-        .user_agent(concat!("chatlint/", env!("CARGO_PKG_VERSION")))
-        .build()
-        .map_err(|e| format!("could not set up HTTP: {}", chain(&e)))
+        .user_agent(concat!("chatlint/", env!("CARGO_PKG_VERSION")));
+    if let Some(p) = proxy(&|k| std::env::var(k).ok())? {
+        builder = builder.proxy(p);
+    }
+    builder.build().map_err(|e| format!("could not set up HTTP: {}", chain(&e)))
+}
+
+/// Loopback hosts, never proxied whatever `NO_PROXY` says.
+const LOOPBACK: &str = "localhost,127.0.0.0/8,::1";
+
+/// The proxy of a run, from the environment (`env` reads a variable).
+///
+/// Every request of a run carries a secret (a bearer token, a refresh
+/// token, a client secret, a signed assertion), so only https goes through
+/// a proxy: `https_proxy`, `HTTPS_PROXY`, `all_proxy` or `ALL_PROXY`, the
+/// first set, reached by a CONNECT tunnel that the proxy cannot read into.
+/// Plain http (which [`secure_url`] allows to loopback only) is never
+/// proxied, so `HTTP_PROXY` is not read; nor is loopback over https. The
+/// hosts in `NO_PROXY` (or `no_proxy`) go direct too.
+pub fn proxy(env: &dyn Fn(&str) -> Option<String>) -> Result<Option<reqwest::Proxy>, String> {
+    let set = |k: &str| env(k).filter(|v| !v.trim().is_empty()).map(|v| (k.to_string(), v.trim().to_string()));
+    let Some((var, url)) = ["https_proxy", "HTTPS_PROXY", "all_proxy", "ALL_PROXY"].into_iter().find_map(set) else {
+        return Ok(None);
+    };
+    let url = if url.contains("://") { url } else { format!("http://{url}") };
+    // The value is not quoted: a proxy URL may hold a password.
+    let proxy =
+        reqwest::Proxy::https(url.as_str()).map_err(|e| format!("the proxy in {var} is not usable: {}", chain(&e)))?;
+    let listed = ["NO_PROXY", "no_proxy"].into_iter().find_map(set).map(|(_, v)| v);
+    let direct = match listed {
+        Some(list) => format!("{LOOPBACK},{list}"),
+        None => LOOPBACK.to_string(),
+    };
+    Ok(Some(proxy.no_proxy(reqwest::NoProxy::from_string(&direct))))
 }
 
 /// Parses a URL that will receive a secret (a bearer token, a refresh token,
@@ -95,6 +130,7 @@ pub async fn send(
     make: impl Fn() -> reqwest::RequestBuilder,
 ) -> Result<Answer, Failure> {
     let max = policy.max_attempts.max(1);
+    let note = |text: &str| notes(&format!("{label}: {text}"));
     let mut attempt = 0;
     loop {
         attempt += 1;
@@ -110,7 +146,7 @@ pub async fn send(
                     interrupted: true,
                 });
             }
-            step = one_attempt(policy, &make, attempt, max) => step,
+            step = one_attempt(policy, &make, attempt, max, &note) => step,
         };
         let (why, delay, status) = match step {
             Attempt::Done(result) => return result,
@@ -140,8 +176,15 @@ pub async fn send(
     }
 }
 
-/// Attempt number `attempt` of `max`.
-async fn one_attempt(policy: &Policy, make: &impl Fn() -> reqwest::RequestBuilder, attempt: u32, max: u32) -> Attempt {
+/// Attempt number `attempt` of `max`; `note` says why an answer that could
+/// be retried is not.
+async fn one_attempt(
+    policy: &Policy,
+    make: &impl Fn() -> reqwest::RequestBuilder,
+    attempt: u32,
+    max: u32,
+    note: &(dyn Fn(&str) + Sync),
+) -> Attempt {
     let failure = |http_status, message| {
         Attempt::Done(Err(Failure { http_status, message, attempts: attempt, interrupted: false }))
     };
@@ -153,20 +196,42 @@ async fn one_attempt(policy: &Policy, make: &impl Fn() -> reqwest::RequestBuilde
         Err(e) => return failure(None, describe(&e, 0)),
     };
     let status = resp.status().as_u16();
-    let retry_after = resp
-        .headers()
-        .get(reqwest::header::RETRY_AFTER)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| retry::parse_retry_after(v, SystemTime::now()));
+    let retry_after = resp.headers().get(reqwest::header::RETRY_AFTER).map(|v| match v.to_str() {
+        Ok(v) => retry::parse_retry_after(v, SystemTime::now()),
+        Err(_) => RetryAfter::Unreadable,
+    });
     let content_type =
         resp.headers().get(reqwest::header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).map(str::to_string);
-    let retried =
-        retry::retryable_status(status) && attempt < max && retry_after.is_none_or(|d| d <= policy.max_retry_after);
-    if retried {
-        // Not read: only the last answer's body is shown.
-        drop(resp);
-        let delay = retry_after.unwrap_or_else(|| policy.backoff(attempt));
-        return Attempt::Retry { why: format!("HTTP {status}"), delay, status: Some(status) };
+    if retry::retryable_status(status) && attempt < max {
+        let retry = match retry_after {
+            // A wait longer than chatlint's longest ends the retries.
+            Some(RetryAfter::Wait(d)) if d > policy.max_retry_after => {
+                note(&format!(
+                    "HTTP {status}: the server asks to wait {} (Retry-After), longer than the {} s chatlint waits; \
+                     not retried",
+                    retry::say_wait(d),
+                    policy.max_retry_after.as_secs()
+                ));
+                None
+            }
+            Some(RetryAfter::Wait(d)) => Some((format!("HTTP {status}"), d)),
+            Some(RetryAfter::Unreadable) => Some((
+                format!(
+                    "HTTP {status} with a Retry-After that is neither seconds nor an HTTP date, so the wait is \
+                     chatlint's backoff"
+                ),
+                policy.backoff(attempt),
+            )),
+            None => Some((format!("HTTP {status}"), policy.backoff(attempt))),
+        };
+        if let Some((why, delay)) = retry {
+            // Not read: only the last answer's body is shown.
+            drop(resp);
+            return Attempt::Retry { why, delay, status: Some(status) };
+        }
+    }
+    if (300..400).contains(&status) {
+        return failure(Some(status), redirect(&resp));
     }
     match read_capped(resp).await {
         Ok(Some(body)) => Attempt::Done(Ok(Answer { status, content_type, body, attempts: attempt })),
@@ -183,6 +248,33 @@ async fn one_attempt(policy: &Policy, make: &impl Fn() -> reqwest::RequestBuilde
         Err(e) => Attempt::Retry { why: describe(&e, status), delay: policy.backoff(attempt), status: Some(status) },
     }
 }
+
+/// Says where a redirect leads (never followed: see [`build`]). The
+/// `Location` comes from the server: resolved against the request's URL,
+/// control characters escaped, and at most [`QUOTED_LOCATION`] characters;
+/// the caller scrubs secrets from it like any server text.
+fn redirect(resp: &reqwest::Response) -> String {
+    let location = resp.headers().get(reqwest::header::LOCATION).map(|v| String::from_utf8_lossy(v.as_bytes()));
+    let Some(location) = location.filter(|l| !l.trim().is_empty()) else {
+        return "the server answered with a redirect without a Location; chatlint does not follow redirects".into();
+    };
+    let target = resp.url().join(location.trim()).map_or_else(|_| location.trim().to_string(), |u| u.to_string());
+    let mut shown: String = target
+        .chars()
+        .take(QUOTED_LOCATION)
+        .flat_map(|c| if c.is_control() { c.escape_default().collect() } else { vec![c] })
+        .collect();
+    if target.chars().nth(QUOTED_LOCATION).is_some() {
+        shown.push('…');
+    }
+    format!(
+        "the server answered with a redirect to {shown}; chatlint does not follow redirects, which could carry the \
+         credentials elsewhere: if that is the right server, use its address"
+    )
+}
+
+/// How many characters of a redirect's target a message shows.
+const QUOTED_LOCATION: usize = 200;
 
 /// Reads an answer's body, at most [`MAX_ANSWER_BYTES`] of it: `None` when
 /// it is longer (announced by `Content-Length`, or found while reading; the
@@ -251,6 +343,21 @@ mod tests {
         {
             assert!(secure_url(bad, "the endpoint").is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn only_https_has_a_proxy() {
+        let env = |pairs: &'static [(&'static str, &'static str)]| {
+            move |k: &str| pairs.iter().find(|(n, _)| *n == k).map(|(_, v)| v.to_string())
+        };
+        // HTTP_PROXY is for plain http, which is never proxied.
+        assert!(proxy(&env(&[("HTTP_PROXY", "http://p:3128"), ("http_proxy", "p:1")])).unwrap().is_none());
+        assert!(proxy(&env(&[])).unwrap().is_none());
+        for set in [&[("HTTPS_PROXY", "p:3128")][..], &[("ALL_PROXY", "http://p:3128"), ("NO_PROXY", "x.com")]] {
+            assert!(proxy(&env(set)).unwrap().is_some(), "{set:?}");
+        }
+        let err = proxy(&env(&[("all_proxy", "http://user:pw@[::bad")])).unwrap_err();
+        assert!(err.contains("all_proxy") && !err.contains("pw@"), "{err}");
     }
 
     #[tokio::test]

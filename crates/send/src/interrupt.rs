@@ -10,6 +10,9 @@
 //! the process as usual: nothing has been sent) and stays installed for the
 //! rest of the process, which only prints the report after sending.
 
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Duration;
 use tokio::sync::watch;
 
 /// How many stop signals have arrived.
@@ -44,6 +47,59 @@ impl Stop {
             }
         }
     }
+}
+
+/// Counts the requests in flight, for what the first signal says.
+#[derive(Debug, Clone, Default)]
+pub struct InFlight(Arc<AtomicUsize>);
+
+/// One request in flight, until dropped.
+pub struct Flying(Arc<AtomicUsize>);
+
+impl InFlight {
+    pub fn enter(&self) -> Flying {
+        self.0.fetch_add(1, Ordering::SeqCst);
+        Flying(self.0.clone())
+    }
+
+    pub fn count(&self) -> usize {
+        self.0.load(Ordering::SeqCst)
+    }
+}
+
+impl Drop for Flying {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::SeqCst);
+    }
+}
+
+/// Says at once, when the first signal comes, what the run now waits for
+/// and what a second signal would do (a run that waits up to `timeout` in
+/// silence looks hung). `results`: the results file, if any.
+pub async fn announce(stop: Stop, flying: InFlight, timeout: Duration, results: Option<String>, notes: super::Notes) {
+    stop.at_least(FINISH).await;
+    let n = flying.count();
+    let waiting = match n {
+        0 => "no request is in flight".to_string(),
+        1 => format!("waiting for the 1 request in flight (at most {} s)", timeout.as_secs()),
+        n => format!("waiting for the {n} requests in flight (each at most {} s)", timeout.as_secs()),
+    };
+    let journal = match &results {
+        Some(path) => format!("recorded as interrupted in {path}"),
+        None => "reported as interrupted".to_string(),
+    };
+    let second = if n == 0 {
+        String::new()
+    } else {
+        format!(
+            "; a second Ctrl+C stops now: {} {journal}, the server may have acted on {}, and a re-run sends {} \
+             again",
+            if n == 1 { "it is" } else { "they are" },
+            if n == 1 { "it" } else { "them" },
+            if n == 1 { "it" } else { "them" },
+        )
+    };
+    notes(&format!("interrupted: no new request starts; {waiting}{second}"));
 }
 
 /// A stop that the caller triggers (for tests): send the signal count.

@@ -8,8 +8,8 @@
 //!    of `request_id`); files that share a requestId but ask for different
 //!    requests stop everything (`conflict`); `--dry-run` shows the plans
 //!    and stops there;
-//! 3. the results file is opened and the credentials found (`auth`), before
-//!    anything is sent;
+//! 3. the results file is opened and the credentials found (`auth`) and a
+//!    first token got (`token`), before anything is sent;
 //! 4. the requests go out with bounded concurrency (`client`, `retry`); each
 //!    answer becomes the file's [`Outcome`], Google errors become findings
 //!    (`google_error`), and a line is appended to the results file
@@ -33,13 +33,13 @@ mod request_id;
 mod results;
 mod retry;
 mod secret;
+mod token;
 
 pub use auth::Options as Credentials;
-pub use outcome::{Outcome, Problem, Request as PlannedRequest, Space, Status};
+pub use outcome::{Outcome, Problem, Request as PlannedRequest, Space, Status, already};
 pub use request::DEFAULT_ENDPOINT;
 pub use request_id::derive as derive_request_id;
 
-use auth::TokenProvider;
 use chatlint_engine::Diagnostic;
 use chatlint_engine::method::{Memberships, Method};
 use request::Planned;
@@ -47,6 +47,7 @@ use results::ResultsFile;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
+use token::TokenProvider;
 
 /// How to send (the command line's `--send` options).
 #[derive(Debug, Clone)]
@@ -136,6 +137,10 @@ pub enum Verdict {
     /// requests, so the batch could not end as its files say. `message`
     /// names them and says how to fix it.
     Conflict(String),
+    /// Nothing was sent: some file's request cannot be built (a required
+    /// parameter given nowhere, when its error finding was turned off or
+    /// ignored). `message` names each file and why.
+    Refused(String),
     /// At least one request failed.
     Failed,
     /// A signal (SIGINT, SIGTERM) stopped the run: the requests that had
@@ -189,11 +194,16 @@ pub fn run(items: &[Item], opts: &Options, notes: Notes) -> Summary {
         Err(e) => return stop(files, e),
     };
     let mut plans = Vec::new();
+    let mut unplanned = Vec::new();
     for &i in &sendable {
         match request::plan(i, &items[i], &endpoint) {
             Ok(p) => plans.push(p),
-            Err(e) => return stop(files, format!("{}: {e}", items[i].name)),
+            Err(e) => unplanned.push((i, e)),
         }
+    }
+    if !unplanned.is_empty() {
+        let message = refusals(items, &unplanned);
+        return refuse(files, &sendable, items, &unplanned, Verdict::Refused(message));
     }
 
     let conflicts = conflict::find(&plans);
@@ -253,18 +263,13 @@ pub fn run(items: &[Item], opts: &Options, notes: Notes) -> Summary {
     {
         return stop(files, format!("{e} (from {})", source.origin()));
     }
-    if source.is_app()
-        && let Some(p) = plans.iter().find(|p| !p.method.spec().auth.app)
-    {
-        return stop(
-            files,
-            format!(
-                "{} needs user authentication, but {} is a service account without --subject \
-                 (pass --subject USER to act as a user through domain-wide delegation)",
-                p.method,
-                source.origin()
-            ),
-        );
+    if source.is_app() {
+        let refused: Vec<(usize, String)> =
+            plans.iter().filter_map(|p| needs_a_user(p, source.origin()).map(|why| (p.index, why))).collect();
+        if !refused.is_empty() {
+            let message = refusals(items, &refused);
+            return refuse(files, &sendable, items, &refused, Verdict::NotSent(message));
+        }
     }
     let policy = retry::Policy {
         max_attempts: opts.max_attempts.max(1),
@@ -303,6 +308,9 @@ pub fn run(items: &[Item], opts: &Options, notes: Notes) -> Summary {
         Some(Err(e)) => return stop(files, e),
         Some(Ok(_)) => {}
     }
+    let flying = interrupt::InFlight::default();
+    let journal = opts.results.as_ref().map(|p| p.display().to_string());
+    runtime.spawn(interrupt::announce(halt.clone(), flying.clone(), opts.timeout, journal, notes.clone()));
     let shared = Arc::new(Shared {
         http,
         provider,
@@ -311,6 +319,7 @@ pub fn run(items: &[Item], opts: &Options, notes: Notes) -> Summary {
         limit: tokio::sync::Semaphore::new(opts.concurrency.max(1) as usize),
         notes,
         halt: halt.clone(),
+        flying,
     });
     let planned = plans.len();
     let done = runtime.block_on(async {
@@ -340,6 +349,51 @@ pub fn run(items: &[Item], opts: &Options, notes: Notes) -> Summary {
     } else {
         Verdict::Done
     };
+    Summary { files, verdict }
+}
+
+/// Why a request cannot be sent as the app (a service account without a
+/// subject), if it cannot: its method needs a user, or it asks for admin
+/// access, which runs "using the user's Google Workspace administrator
+/// privileges" (the discovery document's `useAdminAccess`).
+fn needs_a_user(plan: &Planned, origin: &str) -> Option<String> {
+    let what = if !plan.method.spec().auth.app {
+        format!("{} needs user authentication", plan.method)
+    } else if plan.admin {
+        "useAdminAccess needs user authentication (an administrator's)".to_string()
+    } else {
+        return None;
+    };
+    Some(format!(
+        "{what}, but {origin} is a service account without --subject (pass --subject USER to act as a user \
+         through domain-wide delegation)"
+    ))
+}
+
+/// `a.json: why; b.json: why`, for the run's message.
+fn refusals(items: &[Item], refused: &[(usize, String)]) -> String {
+    refused.iter().map(|(i, why)| format!("{}: {why}", items[*i].name)).collect::<Vec<_>>().join("; ")
+}
+
+/// Some files cannot be sent, so nothing is: each of them says its own
+/// reason, and every other file names them (without repeating their reasons).
+fn refuse(
+    mut files: Vec<Option<FileOutcome>>,
+    sendable: &[usize],
+    items: &[Item],
+    refused: &[(usize, String)],
+    verdict: Verdict,
+) -> Summary {
+    let names: Vec<&str> = refused.iter().map(|(i, _)| items[*i].name.as_str()).collect();
+    let others = match names.len() {
+        1 => format!("nothing was sent because {} cannot be sent", names[0]),
+        n => format!("nothing was sent because {n} files cannot be sent: {}", names.join(", ")),
+    };
+    for &i in sendable {
+        let why = refused.iter().find(|(j, _)| *j == i).map_or_else(|| others.clone(), |(_, why)| why.clone());
+        files[i]
+            .get_or_insert(FileOutcome { outcome: Outcome::because(Status::NotSent, why), diagnostics: Vec::new() });
+    }
     Summary { files, verdict }
 }
 
@@ -435,6 +489,7 @@ struct Shared {
     limit: tokio::sync::Semaphore,
     notes: Notes,
     halt: interrupt::Stop,
+    flying: interrupt::InFlight,
 }
 
 /// Sends one planned request and turns the answer into the file's outcome
@@ -449,6 +504,7 @@ async fn send_one(shared: Arc<Shared>, plan: Planned, text: String) -> (usize, O
     if shared.halt.level() >= interrupt::FINISH {
         return (plan.index, not_started(&plan), Vec::new());
     }
+    let _flying = shared.flying.enter();
     let mut outcome = Outcome::new(Status::Failed);
     plan.stamp(&mut outcome);
     let mut diagnostics = Vec::new();
@@ -511,8 +567,12 @@ async fn send_one(shared: Arc<Shared>, plan: Planned, text: String) -> (usize, O
                         if plan.method.spec().exists_is_done && err.already_exists() {
                             // Sending again is safe: it is already so.
                             outcome.status = Status::Exists;
-                            outcome.reason =
-                                Some(format!("the API answered {}: {}", err.code_and_status(), err.message));
+                            outcome.reason = Some(format!(
+                                "{} (the API answered {}: {})",
+                                outcome::already(plan.method)[0],
+                                err.code_and_status(),
+                                err.message
+                            ));
                             if let Some(file) = &shared.results {
                                 file.record(&results::Line::of(
                                     &plan.file,

@@ -5,7 +5,8 @@
 //! cannot be read gets [`Live::Unreadable`] with the reason, and only what
 //! stops every read (credentials, the endpoint) is an `Err`.
 
-use super::auth::{self, TokenProvider};
+use super::auth;
+use super::token::TokenProvider;
 use super::{Credentials, Notes, client, interrupt, retry};
 use chatlint_plan::desired::member_alias;
 use chatlint_plan::{Desired, Found, Live};

@@ -1,7 +1,20 @@
 //! What sending did with one file, as both renderers show it (the JSON
 //! output's `sent` field; one block in the human output).
 
+use chatlint_engine::method::{Memberships, Method};
 use serde::Serialize;
+
+/// What an `ALREADY_EXISTS` answer means for `method`, which the method
+/// table marks as done (`exists_is_done`): one and many, "already a member"
+/// and "already members" for a method whose body is one Membership.
+pub fn already(method: Method) -> [&'static str; 2] {
+    let body = method.spec().body;
+    if body.space.is_none() && matches!(body.memberships, Memberships::One(_)) {
+        ["already a member", "already members"]
+    } else {
+        ["already there", "already there"]
+    }
+}
 
 /// What happened to a file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -28,7 +41,8 @@ pub enum Status {
     /// it was sent but not retried or its answer not awaited (`error`).
     Interrupted,
     /// The API answered ALREADY_EXISTS where that means it is already so
-    /// (a member already in the space): done, not failed.
+    /// (a member already in the space): done, not failed. `reason` says
+    /// what is already so ([`already`]) and what the API answered.
     Exists,
 }
 
@@ -130,9 +144,7 @@ impl Outcome {
             Status::Sent if self.membership.is_some() => {
                 format!("sent: {}{retried}{rid}", self.membership.as_deref().unwrap_or_default())
             }
-            Status::Exists => {
-                format!("already so: {}{rid}", self.reason.as_deref().unwrap_or("the API says it already exists"))
-            }
+            Status::Exists => format!("{}{rid}", self.reason.as_deref().unwrap_or("already there")),
             Status::Sent => {
                 let space = self.space.as_ref();
                 let name = space.map_or("a space", |s| s.name.as_str());

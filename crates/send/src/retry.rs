@@ -52,30 +52,64 @@ fn random_unit() -> f64 {
     bits as f64 / (1u64 << 53) as f64
 }
 
-/// Reads a `Retry-After` value: delay-seconds or an HTTP-date (RFC 9110
-/// §10.2.3). A date in the past means "now".
-pub fn parse_retry_after(value: &str, now: SystemTime) -> Option<Duration> {
-    let value = value.trim();
-    if let Ok(secs) = value.parse::<u64>() {
-        return Some(Duration::from_secs(secs));
-    }
-    let at = parse_http_date(value)?;
-    let now = now.duration_since(UNIX_EPOCH).ok()?.as_secs();
-    Some(Duration::from_secs(at.saturating_sub(now)))
+/// A `Retry-After` header that was present.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RetryAfter {
+    /// Wait this long (a number too large for a `u64` is [`Duration::MAX`]:
+    /// longer than any wait, not absent).
+    Wait(Duration),
+    /// Neither delay-seconds nor an HTTP-date.
+    Unreadable,
 }
 
-/// Parses an IMF-fixdate, `Sun, 06 Nov 1994 08:49:37 GMT`, to Unix seconds.
+/// Reads a `Retry-After` value: delay-seconds or an HTTP-date (RFC 9110
+/// §10.2.3, in any of the three date forms of §5.6.7). A date in the past
+/// means "now".
+pub fn parse_retry_after(value: &str, now: SystemTime) -> RetryAfter {
+    let value = value.trim();
+    if !value.is_empty() && value.bytes().all(|b| b.is_ascii_digit()) {
+        // All digits: a number of seconds, however large.
+        return RetryAfter::Wait(value.parse().map_or(Duration::MAX, Duration::from_secs));
+    }
+    let (Some(at), Ok(now)) = (parse_http_date(value), now.duration_since(UNIX_EPOCH)) else {
+        return RetryAfter::Unreadable;
+    };
+    RetryAfter::Wait(Duration::from_secs(at.saturating_sub(now.as_secs())))
+}
+
+/// Says how long a wait is, for a message: `42 s`, `3 h`, `more than a day`.
+pub fn say_wait(d: Duration) -> String {
+    match d.as_secs() {
+        s if s >= 86_400 => "more than a day".into(),
+        s if s >= 3600 => format!("{} h", s / 3600),
+        s => format!("{s} s"),
+    }
+}
+
+/// Parses an HTTP-date to Unix seconds: the IMF-fixdate
+/// `Sun, 06 Nov 1994 08:49:37 GMT`, or one of the obsolete forms a
+/// recipient must also read, `Sunday, 06-Nov-94 08:49:37 GMT` (RFC 850) and
+/// `Sun Nov  6 08:49:37 1994` (asctime).
 fn parse_http_date(s: &str) -> Option<u64> {
-    let (_, rest) = s.split_once(", ")?;
-    let parts: Vec<&str> = rest.split(' ').collect();
-    let [day, month, year, time, "GMT"] = parts.as_slice() else { return None };
+    let words: Vec<&str> = s.split_whitespace().collect();
+    let (day, month, year, time) = match words.as_slice() {
+        [_, day, month, year, time, "GMT"] => (*day, *month, year.parse::<i64>().ok()?, *time),
+        [_, dmy, time, "GMT"] => {
+            let mut parts = dmy.split('-');
+            let (day, month, yy) = (parts.next()?, parts.next()?, parts.next()?);
+            // A two-digit year is read as 1970–2069.
+            let yy: i64 = yy.parse().ok()?;
+            (day, month, if yy < 70 { 2000 + yy } else { 1900 + yy }, *time)
+        }
+        [_, month, day, time, year] => (*day, *month, year.parse::<i64>().ok()?, *time),
+        _ => return None,
+    };
     const MONTHS: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
-    let month = MONTHS.iter().position(|m| m == month)? as u32 + 1;
+    let month = MONTHS.iter().position(|m| *m == month)? as u32 + 1;
     let day: u32 = day.parse().ok()?;
-    let year: i64 = year.parse().ok()?;
     let hms: Vec<u64> = time.split(':').map(|p| p.parse().ok()).collect::<Option<_>>()?;
     let [h, m, sec] = hms.as_slice() else { return None };
-    if !(1..=31).contains(&day) || *h > 23 || *m > 59 || *sec > 60 {
+    if !(1..=31).contains(&day) || *h > 23 || *m > 59 || *sec > 60 || !(1..=999_999).contains(&year) {
         return None;
     }
     let days = days_from_civil(year, month, day);
@@ -148,13 +182,23 @@ mod tests {
 
     #[test]
     fn retry_after_seconds_and_dates() {
+        use RetryAfter::{Unreadable, Wait};
         let now = UNIX_EPOCH + Duration::from_secs(784_111_770); // Sun, 06 Nov 1994 08:49:30 GMT
-        assert_eq!(parse_retry_after("7", now), Some(Duration::from_secs(7)));
-        assert_eq!(parse_retry_after(" 0 ", now), Some(Duration::ZERO));
-        assert_eq!(parse_retry_after("Sun, 06 Nov 1994 08:49:37 GMT", now), Some(Duration::from_secs(7)));
-        assert_eq!(parse_retry_after("Sun, 06 Nov 1994 08:00:00 GMT", now), Some(Duration::ZERO));
-        assert_eq!(parse_retry_after("soon", now), None);
-        assert_eq!(parse_retry_after("-3", now), None);
+        assert_eq!(parse_retry_after("7", now), Wait(Duration::from_secs(7)));
+        assert_eq!(parse_retry_after(" 0 ", now), Wait(Duration::ZERO));
+        for date in ["Sun, 06 Nov 1994 08:49:37 GMT", "Sunday, 06-Nov-94 08:49:37 GMT", "Sun Nov  6 08:49:37 1994"] {
+            assert_eq!(parse_retry_after(date, now), Wait(Duration::from_secs(7)), "{date}");
+        }
+        assert_eq!(parse_retry_after("Sun, 06 Nov 1994 08:00:00 GMT", now), Wait(Duration::ZERO));
+        // Beyond u64 is the longest wait, not no wait.
+        assert_eq!(parse_retry_after("99999999999999999999999", now), Wait(Duration::MAX));
+        let far = parse_retry_after("Fri, 31 Dec 9999 23:59:59 GMT", now);
+        assert!(matches!(far, Wait(d) if d > Duration::from_secs(250_000_000_000)), "{far:?}");
+        for bad in ["soon", "-3", "1.5", "", "Sun, 06 Foo 1994 08:49:37 GMT", "Sun, 06 Nov 1994 25:00:00 GMT"] {
+            assert_eq!(parse_retry_after(bad, now), Unreadable, "{bad}");
+        }
+        assert_eq!(say_wait(Duration::from_secs(301)), "301 s");
+        assert_eq!(say_wait(Duration::MAX), "more than a day");
     }
 
     #[test]
