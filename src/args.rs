@@ -30,6 +30,9 @@ pub enum Command {
     /// Send only what the plan shows, re-reading each target right before writing it (docs/plan.md).
     #[cfg(feature = "send")]
     Apply(Box<ApplyArgs>),
+    /// Write the request files that describe live spaces, so that a plan of them has nothing to change.
+    #[cfg(feature = "send")]
+    Import(Box<ImportArgs>),
     /// Run the language server over standard input and output (for editors).
     #[cfg(feature = "lsp")]
     Lsp,
@@ -267,7 +270,21 @@ pub struct ApplyArgs {
     pub live: LiveArgs,
 }
 
-/// How `plan` and `apply` reach the live spaces (as `--send` does).
+/// `chatlint import`: the spaces, where to write, and how to read them.
+#[cfg(feature = "send")]
+#[derive(clap::Args)]
+pub struct ImportArgs {
+    /// The spaces to import, as `spaces/{space}`.
+    #[arg(required = true, value_name = "SPACE")]
+    pub spaces: Vec<String>,
+    /// The folder to write the files in (it must exist; existing files are never overwritten).
+    #[arg(long, value_name = "DIR", default_value = ".")]
+    pub out: PathBuf,
+    #[command(flatten)]
+    pub live: LiveArgs,
+}
+
+/// How `plan`, `apply` and `import` reach the live spaces (as `--send` does).
 #[cfg(feature = "send")]
 #[derive(clap::Args)]
 pub struct LiveArgs {

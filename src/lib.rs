@@ -14,6 +14,8 @@ pub mod disk;
 pub mod exit;
 pub mod explain;
 #[cfg(feature = "send")]
+mod import;
+#[cfg(feature = "send")]
 mod plan;
 pub mod render;
 pub mod runner;
@@ -34,6 +36,8 @@ pub fn main() -> ExitCode {
         Command::Plan(args) => plan::plan(*args),
         #[cfg(feature = "send")]
         Command::Apply(args) => apply::apply(*args),
+        #[cfg(feature = "send")]
+        Command::Import(args) => import::import(*args),
         #[cfg(feature = "lsp")]
         Command::Lsp => chatlint_lsp::run(),
     }

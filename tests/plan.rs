@@ -379,3 +379,53 @@ async fn apply_creates_a_new_space_with_its_request_id_and_records_it() {
     assert_eq!(ran.code, 0, "{}{}", ran.stdout, ran.stderr);
     assert!(ran.stdout.contains("found by the results file's requestId"), "{}", ran.stdout);
 }
+
+// ------------------------------------------------------------ chatlint import
+
+#[tokio::test]
+async fn an_imported_space_of_sixty_members_plans_as_nothing_to_change() {
+    let fake = Fake::start().await;
+    let space = json!({"spaceType": "SPACE", "displayName": "Big Team", "spaceDetails": {"description": "All of us"}});
+    let (status, made) = call(&fake, "POST", "v1/spaces?requestId=big", Some(space)).await;
+    assert_eq!(status, 200);
+    let name = made["name"].as_str().unwrap().to_string();
+    // The caller is one owner; one more owner, one manager, 57 members.
+    fake.chat.add(&name, "second-owner@example.com", "ROLE_MANAGER");
+    fake.chat.add(&name, "manager@example.com", "ROLE_ASSISTANT_MANAGER");
+    for i in 0..57 {
+        fake.chat.add(&name, &format!("m{i:02}@example.com"), "ROLE_MEMBER");
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("imported");
+    std::fs::create_dir(&out).unwrap();
+    let mut c = chatlint(dir.path());
+    let ran = run(c.args(["import", &name, "--out", "imported", "--endpoint", &fake.url()]));
+    assert_eq!(ran.code, 0, "{}{}", ran.stdout, ran.stderr);
+    let mut files: Vec<String> =
+        std::fs::read_dir(&out).unwrap().map(|e| e.unwrap().file_name().into_string().unwrap()).collect();
+    files.sort();
+    assert_eq!(files.iter().filter(|f| f.ends_with(".setup.json")).count(), 1, "{files:?}");
+    assert_eq!(files.iter().filter(|f| f.ends_with(".member.json")).count(), 11, "{files:?}");
+    let setup: Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("big-team.setup.json")).unwrap()).unwrap();
+    assert_eq!(setup["memberships"].as_array().unwrap().len(), 49);
+    assert_eq!(setup["memberships"][0]["member"]["name"], "users/m00@example.com");
+
+    let before = fake.chat.requests().len();
+    let mut c = chatlint(dir.path());
+    let ran = run(c.args(["plan", "imported", "--detailed-exitcode", "--endpoint", &fake.url()]));
+    assert_eq!(ran.code, 0, "{}{}", ran.stdout, ran.stderr);
+    assert!(
+        ran.stdout.ends_with("No changes: 0 to create, 0 to update, 0 to delete, 12 unchanged.\n"),
+        "{}",
+        ran.stdout
+    );
+    assert!(ran.stdout.contains("big-team.setup.json: none"), "{}", ran.stdout);
+    assert!(fake.chat.requests()[before..].iter().all(|r| r.starts_with("GET ")));
+
+    // A second import writes nothing over the first.
+    let mut c = chatlint(dir.path());
+    let ran = run(c.args(["import", &name, "--out", "imported", "--endpoint", &fake.url()]));
+    assert_eq!(ran.code, 1, "{}{}", ran.stdout, ran.stderr);
+    assert!(ran.stderr.contains("exists already"), "{}", ran.stderr);
+}

@@ -126,12 +126,16 @@ impl State {
     }
 
     fn add_member(&mut self, space: &str, id: &str, state: &str, role: &str) -> Value {
-        let m = json!({
+        let mut m = json!({
             "name": format!("{space}/members/{id}"),
             "state": state,
             "role": role,
             "member": {"name": format!("users/{id}"), "type": "HUMAN"},
         });
+        // A member's email is shown (to user authentication).
+        if let Some((email, _)) = self.users.iter().find(|(_, v)| *v == id) {
+            m["member"]["email"] = email.clone().into();
+        }
         self.members.insert((space.to_string(), id.to_string()), m.clone());
         m
     }
@@ -412,6 +416,13 @@ impl FakeChat {
         let mut st = self.state.lock().unwrap();
         let id = st.user_id(email);
         st.members.get_mut(&(space.to_string(), id)).unwrap()["role"] = role.into();
+    }
+
+    /// Adds someone by hand, joined, with a role.
+    pub fn add(&self, space: &str, email: &str, role: &str) {
+        let mut st = self.state.lock().unwrap();
+        let id = st.user_id(email);
+        st.add_member(space, &id, "JOINED", role);
     }
 
     /// Invites someone: there, not joined.

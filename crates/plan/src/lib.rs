@@ -12,6 +12,7 @@
 pub mod api;
 pub mod compare;
 pub mod desired;
+pub mod import;
 pub mod live;
 pub mod writes;
 

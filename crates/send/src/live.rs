@@ -53,6 +53,25 @@ pub fn read(wanted: &[Desired], opts: &ReadOptions, notes: Notes) -> Result<Vec<
     })
 }
 
+/// A live space with its memberships (invited members and groups
+/// included), for `chatlint import`; per space, what was read or why not.
+pub type SpaceWithMembers = Result<(Value, Vec<Value>), String>;
+
+/// Reads each named space (`spaces/…`) and all its memberships
+/// (`spaces.members.list` with `showInvited` and `showGroups`, which need
+/// user authentication).
+pub fn read_spaces(names: &[String], opts: &ReadOptions, notes: Notes) -> Result<Vec<SpaceWithMembers>, String> {
+    let (runtime, session) = Session::open(opts, &USER_SCOPES, &APP_SCOPES, notes)?;
+    runtime.block_on(async {
+        session.provider.token().await?;
+        let mut out = Vec::with_capacity(names.len());
+        for name in names {
+            out.push(session.space_with_members(name).await);
+        }
+        Ok(out)
+    })
+}
+
 /// requestId → the space a `--send` run recorded for it.
 fn spaces_made(path: &Path) -> Result<HashMap<String, String>, String> {
     let text = match std::fs::read_to_string(path) {
@@ -164,6 +183,34 @@ impl Session {
             Got::NotFound => Live::Missing,
             Got::Failed(_, why) => Live::Unreadable(why),
         })
+    }
+
+    async fn space_with_members(&self, name: &str) -> SpaceWithMembers {
+        let space = match self.get(&resource(name, &["spaces"])?, &[]).await {
+            Got::Object(space) => space,
+            Got::NotFound => return Err(format!("{name} does not exist (or these credentials cannot see it)")),
+            Got::Failed(_, why) => return Err(why),
+        };
+        let path = resource(name, &["spaces"])? + "/members";
+        let mut members = Vec::new();
+        let mut token: Option<String> = None;
+        loop {
+            let mut query =
+                vec![("showInvited", "true".to_string()), ("showGroups", "true".into()), ("pageSize", "1000".into())];
+            if let Some(t) = &token {
+                query.push(("pageToken", t.clone()));
+            }
+            let page = match self.get(&path, &query).await {
+                Got::Object(v) => v,
+                Got::NotFound => return Err(format!("{name} is gone")),
+                Got::Failed(_, why) => return Err(why),
+            };
+            members.extend(page.get("memberships").and_then(Value::as_array).into_iter().flatten().cloned());
+            token = page.get("nextPageToken").and_then(Value::as_str).filter(|t| !t.is_empty()).map(str::to_string);
+            if token.is_none() {
+                return Ok((space, members));
+            }
+        }
     }
 
     /// A setup or create: the space the results file says it made, else the
