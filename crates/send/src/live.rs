@@ -33,6 +33,9 @@ pub struct ReadOptions {
 const USER_SCOPES: [&str; 2] = ["chat.spaces.readonly", "chat.memberships.readonly"];
 const APP_SCOPES: [&str; 1] = ["chat.bot"];
 
+/// The largest results file read: 1 GiB.
+const MAX_RESULTS_BYTES: u64 = 1 << 30;
+
 /// The most spaces read while looking for a displayName (10 pages).
 const MAX_LIST_PAGES: usize = 10;
 
@@ -73,12 +76,23 @@ pub fn read_spaces(names: &[String], opts: &ReadOptions, notes: Notes) -> Result
 }
 
 /// requestId → the space a `--send` run recorded for it.
+/// Only a regular file is read (never a FIFO or a device), up to
+/// [`MAX_RESULTS_BYTES`]; lines that are not records are passed over.
 fn spaces_made(path: &Path) -> Result<HashMap<String, String>, String> {
-    let text = match std::fs::read_to_string(path) {
-        Ok(t) => t,
+    let shown = path.display();
+    let meta = match std::fs::metadata(path) {
+        Ok(m) => m,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(HashMap::new()),
-        Err(e) => return Err(format!("--results {}: could not read it: {e}", path.display())),
+        Err(e) => return Err(format!("--results {shown}: could not read it: {e}")),
     };
+    if !meta.is_file() {
+        return Err(format!("--results {shown}: not a regular file"));
+    }
+    if meta.len() > MAX_RESULTS_BYTES {
+        return Err(format!("--results {shown}: larger than {MAX_RESULTS_BYTES} bytes: start a new results file"));
+    }
+    let bytes = std::fs::read(path).map_err(|e| format!("--results {shown}: could not read it: {e}"))?;
+    let text = String::from_utf8_lossy(&bytes);
     let mut made = HashMap::new();
     for line in text.lines() {
         let Ok(v) = serde_json::from_str::<Value>(line) else { continue };
