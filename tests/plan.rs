@@ -429,3 +429,22 @@ async fn an_imported_space_of_sixty_members_plans_as_nothing_to_change() {
     assert_eq!(ran.code, 1, "{}{}", ran.stdout, ran.stderr);
     assert!(ran.stderr.contains("exists already"), "{}", ran.stderr);
 }
+
+#[tokio::test]
+async fn a_person_a_setup_lists_and_someone_removed_is_planned_and_added_back() {
+    let a = applied().await;
+    let space = &a.space;
+    a.fake.chat.remove(space, "ana@example.com");
+    let ran = plan(a.dir.path(), &a.fake, &["eng.setup.json", "--detailed-exitcode"]);
+    assert_eq!(ran.code, 3, "{}{}", ran.stdout, ran.stderr);
+    assert_eq!(
+        ran.stdout,
+        format!(
+            "~ eng.setup.json: update {space}\n    ~ memberships[users/ana@example.com]: (unset) → \"JOINED\"\n\n1 to change: 0 to create, 1 to update, 0 to delete, 0 unchanged.\n"
+        )
+    );
+    let before = a.fake.chat.requests().len();
+    assert_eq!(apply(a.dir.path(), &a.fake, &["eng.setup.json"]).code, 0);
+    assert_eq!(writes(&a.fake, before), [format!("POST /v1/{space}/members")]);
+    assert_eq!(plan(a.dir.path(), &a.fake, &["eng.setup.json", "--detailed-exitcode"]).code, 0);
+}

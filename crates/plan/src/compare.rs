@@ -13,7 +13,7 @@ pub fn compare(desired: &Desired, live: &Live) -> Action {
         return Action::Unknown(why.clone());
     }
     match desired {
-        Desired::NewSpace { space, .. } => new_space(space, live),
+        Desired::NewSpace { space, members, .. } => new_space(space, members, live),
         Desired::Patch { name, mask, space } => patch(name, mask, space, live),
         Desired::Member { member, .. } => member_create(member, live),
         Desired::Role { name, role } => role_change(name, role, live),
@@ -55,8 +55,8 @@ fn role_change(name: &str, role: &str, live: &Live) -> Action {
 }
 
 /// setup / create: every field the file sets that a live space keeps.
-fn new_space(file: &Value, live: &Live) -> Action {
-    let (space, found) = match live {
+fn new_space(file: &Value, file_members: &[Value], live: &Live) -> Action {
+    let (space, found, live_members) = match live {
         Live::Missing => return Action::Create,
         Live::NameTaken { by, made: Some(made) } => {
             return Action::Conflict(format!(
@@ -68,7 +68,7 @@ fn new_space(file: &Value, live: &Live) -> Action {
                 "the space this file made is gone, and its displayName belongs to {by}: creating it would answer ALREADY_EXISTS"
             ));
         }
-        Live::Space { space, found } => (space, found),
+        Live::Space { space, found, members } => (space, found, members),
         other => return Action::Unknown(format!("expected a space, read {}", what(other))),
     };
     let mut changes = Vec::new();
@@ -87,6 +87,14 @@ fn new_space(file: &Value, live: &Live) -> Action {
         let live_value = at(space, &field);
         if live_value != desired {
             changes.push(Change { field, live: live_value, desired });
+        }
+    }
+    // A setup's people: each there (joined or invited), or missing.
+    for m in file_members {
+        let Some(who) = crate::desired::member_name(m) else { continue };
+        let Some((_, state)) = live_members.iter().find(|(w, _)| w == who) else { continue };
+        if !state.as_ref().is_some_and(api::member_is_present) {
+            changes.push(Change { field: member_field(who), live: None, desired: Some("JOINED".into()) });
         }
     }
     settled(changes, space, found)
@@ -166,6 +174,11 @@ fn member_state(member: &str, m: &Value) -> String {
     format!("{member} is {state} as {role}{ui}{id}")
 }
 
+/// The field of a setup's member in a plan: `memberships[users/ana@example.com]`.
+pub fn member_field(who: &str) -> String {
+    format!("memberships[{who}]")
+}
+
 fn settled(changes: Vec<Change>, space: &Value, found: &Found) -> Action {
     if !changes.is_empty() {
         return Action::Update(changes);
@@ -211,11 +224,11 @@ mod tests {
     use serde_json::json;
 
     fn new_space_file(space: Value) -> Desired {
-        Desired::NewSpace { space, request_id: "r-1".into() }
+        Desired::NewSpace { space, request_id: "r-1".into(), members: Vec::new() }
     }
 
     fn live_space(space: Value) -> Live {
-        Live::Space { space, found: Found::Journal { request_id: "r-1".into() } }
+        Live::Space { space, found: Found::Journal { request_id: "r-1".into() }, members: Vec::new() }
     }
 
     fn ana() -> Desired {
@@ -306,6 +319,7 @@ mod tests {
         let live = Live::Space {
             space: json!({"name": "spaces/A", "displayName": "Old", "spaceDetails": {"description": "old"}}),
             found: Found::Name,
+            members: Vec::new(),
         };
         assert_eq!(
             compare(&file, &live),
@@ -320,8 +334,11 @@ mod tests {
             mask: vec!["access_settings.audience".into()],
             space: json!({"displayName": "Eng"}),
         };
-        let live =
-            Live::Space { space: json!({"accessSettings": {"audience": "audiences/default"}}), found: Found::Name };
+        let live = Live::Space {
+            space: json!({"accessSettings": {"audience": "audiences/default"}}),
+            found: Found::Name,
+            members: Vec::new(),
+        };
         let cleared = change("accessSettings.audience", Some(json!("audiences/default")), None);
         assert_eq!(compare(&file, &live), Action::Update(vec![cleared]));
     }
@@ -336,7 +353,7 @@ mod tests {
             space: json!({"spaceDetails": {"description": "new"}}),
         };
         let live = json!({"spaceDetails": {"description": "old", "guidelines": "g"}});
-        let live = Live::Space { space: live, found: Found::Name };
+        let live = Live::Space { space: live, found: Found::Name, members: Vec::new() };
         let described = change("spaceDetails.description", Some(json!("old")), Some(json!("new")));
         assert_eq!(compare(&file, &live), Action::Update(vec![described]));
     }

@@ -14,7 +14,8 @@ pub enum Desired {
     /// spaces.setup / spaces.create: a space with these settings. Its
     /// identity is the requestId it sends (the results file maps it to the
     /// space it made), else its `displayName`.
-    NewSpace { space: Value, request_id: String },
+    /// `members`: the memberships a setup lists.
+    NewSpace { space: Value, request_id: String, members: Vec<Value> },
     /// spaces.patch: these masked fields (snake_case mask paths) of `name`.
     Patch { name: String, mask: Vec<String>, space: Value },
     /// spaces.members.create: `member` (`users/…` or `groups/…`) in
@@ -44,9 +45,13 @@ impl Desired {
         };
         let needs = |key: ParamKey| param(key).ok_or_else(|| format!("no `{}` is given", key.name()));
         match (spec.phase, layout.space, layout.memberships) {
-            (Phase::Create, Some(space), _) => Ok(Desired::NewSpace {
+            (Phase::Create, Some(space), memberships) => Ok(Desired::NewSpace {
                 space: at(space),
                 request_id: param(ParamKey::RequestId).unwrap_or_else(|| doc.derived_request_id()),
+                members: match memberships {
+                    Memberships::List(list) => at(list).as_array().cloned().unwrap_or_default(),
+                    _ => Vec::new(),
+                },
             }),
             (Phase::Update, Some(space), _) => {
                 let mask = needs(ParamKey::UpdateMask)?;
@@ -55,9 +60,7 @@ impl Desired {
             }
             (Phase::Create, None, Memberships::One(m)) => {
                 let m = at(m);
-                let member = m.pointer("/member/name").or_else(|| m.pointer("/groupMember/name"));
-                let member = member.and_then(Value::as_str).ok_or("the membership names no member")?;
-                let member = member.to_string();
+                let member = member_name(&m).ok_or("the membership names no member")?.to_string();
                 Ok(Desired::Member { parent: needs(ParamKey::Parent)?, member, membership: m })
             }
             _ => Err(format!("chatlint cannot plan {} requests yet", spec.name)),
@@ -81,6 +84,12 @@ impl Desired {
             | Desired::CompleteImport { name } => name.clone(),
         }
     }
+}
+
+/// Who a membership names: `member.name` (`users/…`) or
+/// `groupMember.name` (`groups/…`).
+pub fn member_name(membership: &Value) -> Option<&str> {
+    membership.pointer("/member/name").or_else(|| membership.pointer("/groupMember/name")).and_then(Value::as_str)
 }
 
 /// The id `spaces.members.get` takes for a member: `users/ana@example.com`

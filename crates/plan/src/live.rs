@@ -30,8 +30,9 @@ impl Found {
 /// What the remote side read for one file.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Live {
-    /// The space, and how it was found.
-    Space { space: Value, found: Found },
+    /// The space, and how it was found; for a setup, the live membership of
+    /// each person the file lists (`None`: not in the space).
+    Space { space: Value, found: Found, members: Vec<(String, Option<Value>)> },
     /// The membership (`spaces.members.get`).
     Membership(Value),
     /// Nothing there: 404, or no space by the file's identity.

@@ -15,7 +15,7 @@
 //! - `delete`: spaces.delete or spaces.members.delete (destructive).
 //! - completing an import: spaces.completeImport.
 
-use crate::{Action, Change, Desired, Live};
+use crate::{Action, Change, Desired, Live, desired};
 use chatlint_engine::mask::{self, Group};
 use serde_json::{Map, Value, json};
 
@@ -67,9 +67,33 @@ pub fn apply(desired: &Desired, live: &Live, action: &Action) -> Apply {
                 one("spaces.members.patch", name, Some("role"), Some(json!({ "role": role })))
             }
             (Desired::CompleteImport { name }, _) => one("spaces.completeImport", name, None, Some(json!({}))),
-            (Desired::NewSpace { space: file, .. } | Desired::Patch { space: file, .. }, Live::Space { space, .. }) => {
-                space_patches(file, space, changes)
+            (Desired::NewSpace { space: file, members, .. }, Live::Space { space, .. }) => {
+                // A setup's missing people are added one by one.
+                let (people, fields): (Vec<Change>, Vec<Change>) =
+                    changes.iter().cloned().partition(|c| c.field.starts_with("memberships["));
+                let mut writes = Vec::new();
+                if !fields.is_empty() {
+                    match space_patches(file, space, &fields) {
+                        Apply::Requests(w) => writes = w,
+                        other => return other,
+                    }
+                }
+                let parent = space.get("name").and_then(Value::as_str).unwrap_or_default();
+                for m in members {
+                    let wanted = desired::member_name(m)
+                        .is_some_and(|who| people.iter().any(|c| c.field == crate::compare::member_field(who)));
+                    if wanted {
+                        writes.push(Write {
+                            method: "spaces.members.create",
+                            name: parent.to_string(),
+                            mask: None,
+                            body: Some(m.clone()),
+                        });
+                    }
+                }
+                Apply::Requests(writes)
             }
+            (Desired::Patch { space: file, .. }, Live::Space { space, .. }) => space_patches(file, space, changes),
             _ => Apply::Refused("there is no live space to update".into()),
         },
     }
@@ -179,7 +203,7 @@ mod tests {
     use crate::{Found, compare};
 
     fn live(space: Value) -> Live {
-        Live::Space { space, found: Found::Name }
+        Live::Space { space, found: Found::Name, members: Vec::new() }
     }
 
     fn patch(mask: &[&str], space: Value) -> Desired {
@@ -202,7 +226,8 @@ mod tests {
             body: Some(json!({"member": {"name": "users/ana@example.com", "type": "HUMAN"}})),
         };
         assert_eq!(writes(&d, &Live::Missing), Apply::Requests(vec![add]));
-        let new_space = Desired::NewSpace { space: json!({"displayName": "Eng"}), request_id: "r".into() };
+        let new_space =
+            Desired::NewSpace { space: json!({"displayName": "Eng"}), request_id: "r".into(), members: Vec::new() };
         assert_eq!(writes(&new_space, &Live::Missing), Apply::TheFile);
         assert_eq!(writes(&d, &Live::Unreadable("403".into())), Apply::Nothing);
     }
@@ -236,6 +261,7 @@ mod tests {
         let d = Desired::NewSpace {
             space: json!({"spaceType": "SPACE", "displayName": "Eng", "spaceDetails": {"guidelines": "g"}}),
             request_id: "r".into(),
+            members: Vec::new(),
         };
         let l = live(json!({"name": "spaces/A", "spaceType": "SPACE", "displayName": "Old",
             "spaceDetails": {"description": "d", "guidelines": "old"},
@@ -267,10 +293,36 @@ mod tests {
     }
 
     #[test]
+    fn a_setup_s_missing_person_is_added_to_the_live_space() {
+        let ana = json!({"member": {"name": "users/ana@example.com", "type": "HUMAN"}});
+        let bo = json!({"member": {"name": "users/bo@example.com", "type": "HUMAN"}});
+        let d = Desired::NewSpace {
+            space: json!({"displayName": "Eng"}),
+            request_id: "r".into(),
+            members: vec![ana.clone(), bo.clone()],
+        };
+        let l = Live::Space {
+            space: json!({"name": "spaces/A", "displayName": "Eng"}),
+            found: Found::Journal { request_id: "r".into() },
+            members: vec![
+                ("users/ana@example.com".into(), Some(json!({"state": "INVITED"}))),
+                ("users/bo@example.com".into(), None),
+            ],
+        };
+        let action = compare(&d, &l);
+        let missing =
+            Change { field: "memberships[users/bo@example.com]".into(), live: None, desired: Some("JOINED".into()) };
+        assert_eq!(action, Action::Update(vec![missing]));
+        let add = Write { method: "spaces.members.create", name: "spaces/A".into(), mask: None, body: Some(bo) };
+        assert_eq!(apply(&d, &l, &action), Apply::Requests(vec![add]));
+    }
+
+    #[test]
     fn a_preset_cannot_be_changed_after_creation() {
         let d = Desired::NewSpace {
             space: json!({"predefinedPermissionSettings": "ANNOUNCEMENT_SPACE"}),
             request_id: "r".into(),
+            members: Vec::new(),
         };
         let l = live(json!({"name": "spaces/A", "permissionSettings": {"postMessages": {"membersAllowed": true}}}));
         assert!(matches!(writes(&d, &l), Apply::Refused(why) if why.contains("input only")));

@@ -168,7 +168,10 @@ pub(crate) enum Got {
 impl Session {
     pub(crate) async fn live(&self, wanted: &Desired) -> Live {
         let result = match wanted {
-            Desired::NewSpace { space, request_id } => self.new_space(space, request_id).await,
+            Desired::NewSpace { space, request_id, members } => match self.new_space(space, request_id).await {
+                Ok(Live::Space { space, found, .. }) => self.with_members(space, found, members).await,
+                other => other,
+            },
             Desired::Patch { name, .. } | Desired::DeleteSpace { name } | Desired::CompleteImport { name } => {
                 self.space(name, Found::Name).await
             }
@@ -185,7 +188,7 @@ impl Session {
 
     async fn space(&self, name: &str, found: Found) -> Result<Live, String> {
         Ok(match self.get(&resource(name, &["spaces"])?, &[]).await {
-            Got::Object(space) => Live::Space { space, found },
+            Got::Object(space) => Live::Space { space, found, members: Vec::new() },
             Got::NotFound => Live::Missing,
             Got::Failed(_, why) => Live::Unreadable(why),
         })
@@ -227,6 +230,26 @@ impl Session {
         }
     }
 
+    /// The live membership of each person a setup lists, in the space found
+    /// (groups are not read: their memberships are not asked for by name).
+    async fn with_members(&self, space: Value, found: Found, members: &[Value]) -> Result<Live, String> {
+        let name = space.get("name").and_then(Value::as_str).unwrap_or_default().to_string();
+        let mut live = Vec::new();
+        for m in members {
+            let Some(who) = chatlint_plan::desired::member_name(m).filter(|w| w.starts_with("users/")) else {
+                continue;
+            };
+            let state = match self.membership(&format!("{name}/members/{}", member_alias(who))).await? {
+                Live::Membership(m) => Some(m),
+                Live::Missing => None,
+                Live::Unreadable(why) => return Ok(Live::Unreadable(why)),
+                _ => None,
+            };
+            live.push((who.to_string(), state));
+        }
+        Ok(Live::Space { space, found, members: live })
+    }
+
     /// A setup or create: the space the results file says it made, else the
     /// one with its displayName; a displayName held by another space is a
     /// conflict.
@@ -236,7 +259,7 @@ impl Session {
         if let Some(name) = made {
             let found = Found::Journal { request_id: request_id.to_string() };
             match self.space(name, found).await? {
-                Live::Space { space, found } => {
+                Live::Space { space, found, .. } => {
                     let renamed = display.is_some_and(|d| space.get("displayName").and_then(Value::as_str) != Some(d));
                     if renamed
                         && let Some(other) = self.by_display_name(display.unwrap_or_default()).await?
@@ -245,7 +268,7 @@ impl Session {
                         let by = other["name"].as_str().unwrap_or("another space").to_string();
                         return Ok(Live::NameTaken { by, made: Some(name.clone()) });
                     }
-                    return Ok(Live::Space { space, found });
+                    return Ok(Live::Space { space, found, members: Vec::new() });
                 }
                 Live::Missing => {}
                 other => return Ok(other),
@@ -256,7 +279,7 @@ impl Session {
             Some(space) if made.is_some() => {
                 Live::NameTaken { by: space["name"].as_str().unwrap_or("another space").into(), made: None }
             }
-            Some(space) => Live::Space { space, found: Found::DisplayName },
+            Some(space) => Live::Space { space, found: Found::DisplayName, members: Vec::new() },
             None => Live::Missing,
         })
     }
