@@ -1905,3 +1905,111 @@ async fn dry_run_shows_the_verb_the_url_with_its_query_and_the_body() {
     );
     assert!(ran.stdout.contains("\"displayName\": \"Launch crew\""), "{}", ran.stdout);
 }
+
+// ---------------------------------------------------------------- what is sent, what is recorded (issue 17)
+
+/// A fake that answers every request with `answer` and keeps what it got.
+async fn answering(answer: ResponseTemplate) -> MockServer {
+    let server = MockServer::start().await;
+    Mock::given(path_regex("^/")).respond_with(answer).mount(&server).await;
+    server
+}
+
+/// `chatlint check ARGS --send` against `endpoint` with the test token.
+fn send_to(dir: &Path, endpoint: &str, args: &[&str]) -> Ran {
+    let mut c = chatlint(dir);
+    c.env("CHATLINT_ACCESS_TOKEN", TOKEN).args(["check", "--send", "--endpoint", endpoint]).args(args);
+    run(&mut c)
+}
+
+const MEMBER_BODY: &str = r#"{"member": {"name": "users/123456789", "type": "HUMAN"}}"#;
+
+#[tokio::test]
+async fn names_that_would_reshape_the_url_are_errors_from_file_flag_and_config() {
+    let server = answering(ResponseTemplate::new(200).set_body_json(json!({"name": "spaces/AAA"}))).await;
+    let patch =
+        |name: &str| json!({"space": {"name": name, "displayName": "x"}, "updateMask": "displayName"}).to_string();
+    let member = |parent: &str| {
+        json!({"parent": parent, "membership": serde_json::from_str::<Value>(MEMBER_BODY).unwrap()}).to_string()
+    };
+    let dir = project(&[
+        ("a.patch.json", &patch("spaces/AAA\\messages\\BBB")),
+        ("b.patch.json", &patch("spaces/..\\spaces:setup")),
+        ("c.member.json", &member("spaces/AAA\\messages?")),
+        ("d.member.json", &member("spaces/AAA#frag")),
+        ("e.member.json", MEMBER_BODY),
+        ("f.member.json", MEMBER_BODY),
+    ]);
+    std::fs::write(
+        dir.path().join("chatlint.toml"),
+        "[[requests]]\npath = \"e.member.json\"\nparent = \"spaces/AAA?useAdminAccess=true&x=\"\n",
+    )
+    .unwrap();
+    // Even --send-passing sends none of them: each is an error finding.
+    let ran = send_to(
+        dir.path(),
+        &server.uri(),
+        &[
+            "a.patch.json",
+            "b.patch.json",
+            "c.member.json",
+            "d.member.json",
+            "e.member.json",
+            "--send-passing",
+            "--format",
+            "json",
+        ],
+    );
+    assert_eq!(ran.code, 1, "{}{}", ran.stdout, ran.stderr);
+    let out = ran.json();
+    for (name, rule) in [
+        ("a.patch.json", "space-name-format"),
+        ("b.patch.json", "space-name-format"),
+        ("c.member.json", "parent-format"),
+        ("d.member.json", "parent-format"),
+        ("e.member.json", "parent-format"),
+    ] {
+        let f = file(&out, name);
+        assert_eq!(f["sent"]["status"], "skipped", "{name}: {f}");
+        assert!(
+            f["diagnostics"].as_array().unwrap().iter().any(|d| d["rule"] == rule && d["severity"] == "error"),
+            "{name}: {f}"
+        );
+    }
+    let flag = send_to(dir.path(), &server.uri(), &["f.member.json", "--parent", "spaces/%2e%2e"]);
+    assert_eq!(flag.code, 1, "{}{}", flag.stdout, flag.stderr);
+    assert!(flag.stdout.contains("parent-format"), "{}", flag.stdout);
+    assert!(server.received_requests().await.unwrap().is_empty(), "nothing reached the server");
+}
+
+#[tokio::test]
+async fn an_id_is_sent_as_one_encoded_segment() {
+    let server = answering(ResponseTemplate::new(200).set_body_json(json!({"name": "spaces/a+b@c!/members/1"}))).await;
+    let dir = project(&[("m.member.json", MEMBER_BODY)]);
+    let ran = send_to(dir.path(), &server.uri(), &["m.member.json", "--parent", "spaces/a+b@c!"]);
+    assert_eq!(ran.code, 0, "{}{}", ran.stdout, ran.stderr);
+    let got = server.received_requests().await.unwrap();
+    assert_eq!(got.len(), 1);
+    assert_eq!(got[0].url.path(), "/v1/spaces/a%2Bb%40c%21/members");
+    assert_eq!(got[0].url.query(), None);
+}
+
+#[tokio::test]
+async fn an_answer_about_another_resource_is_a_failure() {
+    // A members answer must be a member of that space; a patch answers the space it patched.
+    let server = answering(ResponseTemplate::new(200).set_body_json(json!({"name": "spaces/OTHER/members/1"}))).await;
+    let dir = project(&[("m.member.json", MEMBER_BODY)]);
+    let ran = send_to(dir.path(), &server.uri(), &["m.member.json", "--parent", "spaces/AAA"]);
+    assert_eq!(ran.code, 1, "{}{}", ran.stdout, ran.stderr);
+    assert!(
+        ran.stdout.contains("the answer names `spaces/OTHER/members/1`, which is not in `spaces/AAA`"),
+        "{}",
+        ran.stdout
+    );
+    let server = answering(ResponseTemplate::new(200).set_body_json(json!({"name": "spaces/OTHER"}))).await;
+    let patch = r#"{"space": {"name": "spaces/AAA", "displayName": "x"}, "updateMask": "displayName"}"#;
+    let dir = project(&[("p.patch.json", patch)]);
+    let ran = send_to(dir.path(), &server.uri(), &["p.patch.json"]);
+    assert_eq!(ran.code, 1, "{}{}", ran.stdout, ran.stderr);
+    assert!(ran.stdout.contains("the answer names `spaces/OTHER`, which is not in `spaces/AAA`"), "{}", ran.stdout);
+}

@@ -26,6 +26,7 @@ mod google_error;
 mod interrupt;
 mod jwt;
 mod outcome;
+mod path;
 mod request;
 mod request_id;
 mod results;
@@ -468,7 +469,25 @@ async fn send_one(shared: Arc<Shared>, plan: Planned, text: String) -> (usize, O
                     http_status = Some(a.status);
                     outcome.attempts = Some(a.attempts);
                     if (200..300).contains(&a.status) {
-                        match space_of(&a.body) {
+                        // The answer must be about what was asked: a
+                        // member of that space, the space that was patched.
+                        let answer = space_of(&a.body).and_then(|space| match plan.answer.problem(&space.name) {
+                            Some(why) => Err(Wrong::Resource(why)),
+                            None => Ok(space),
+                        });
+                        match answer {
+                            Err(Wrong::Resource(why)) => {
+                                outcome.error = Some(Problem {
+                                    http_status: Some(a.status),
+                                    status: None,
+                                    message: shared.provider.scrub(&why),
+                                    help: Some(
+                                        "the server answered about another resource than the one asked for: \
+                                         check --endpoint (a proxy or another service may have answered)"
+                                            .into(),
+                                    ),
+                                });
+                            }
                             Ok(space)
                                 if plan.method.spec().body.memberships != Memberships::None
                                     && plan.method.spec().body.space.is_none() =>
@@ -481,7 +500,7 @@ async fn send_one(shared: Arc<Shared>, plan: Planned, text: String) -> (usize, O
                                 outcome.status = Status::Sent;
                                 outcome.space = Some(space);
                             }
-                            Err(what) => {
+                            Err(Wrong::Shape(what)) => {
                                 // The content type comes from the server too.
                                 let shown = shared.provider.scrub(&a.body);
                                 let ct = a.content_type.as_deref().map(|c| shared.provider.scrub(c));
@@ -549,18 +568,27 @@ async fn send_one(shared: Arc<Shared>, plan: Planned, text: String) -> (usize, O
     (plan.index, outcome, diagnostics)
 }
 
+/// What is wrong with a successful answer.
+#[derive(Debug)]
+enum Wrong {
+    /// It is no resource (not JSON, no `name`).
+    Shape(&'static str),
+    /// It names another resource than the one asked for.
+    Resource(String),
+}
+
 /// The space in a successful answer (a Space resource: a JSON object with a
 /// `name`), or what is wrong with the answer.
-fn space_of(body: &str) -> Result<Space, &'static str> {
+fn space_of(body: &str) -> Result<Space, Wrong> {
     if body.trim().is_empty() {
-        return Err("the answer is empty");
+        return Err(Wrong::Shape("the answer is empty"));
     }
-    let v: serde_json::Value = serde_json::from_str(body).map_err(|_| "the answer is not JSON")?;
+    let v: serde_json::Value = serde_json::from_str(body).map_err(|_| Wrong::Shape("the answer is not JSON"))?;
     if !v.is_object() {
-        return Err("the answer is not a JSON object");
+        return Err(Wrong::Shape("the answer is not a JSON object"));
     }
     let text = |k: &str| v.get(k).and_then(|x| x.as_str()).map(str::to_string);
-    let name = text("name").filter(|n| !n.is_empty()).ok_or("the answer has no space `name`")?;
+    let name = text("name").filter(|n| !n.is_empty()).ok_or(Wrong::Shape("the answer has no space `name`"))?;
     Ok(Space { name, space_uri: text("spaceUri"), display_name: text("displayName") })
 }
 
@@ -626,7 +654,7 @@ mod tests {
             ("{}", "no space `name`"),
             (r#"{"name":""}"#, "no space `name`"),
         ] {
-            assert!(space_of(body).unwrap_err().contains(says), "{body}");
+            assert!(matches!(space_of(body), Err(Wrong::Shape(why)) if why.contains(says)), "{body}");
         }
         let long = format!("line1\nline2 {}", "x".repeat(500));
         let m = not_a_space("the answer is not JSON", Some("text/plain"), &long, long.len());
