@@ -31,9 +31,10 @@ pub struct Planned {
     pub file: String,
     pub method: Method,
     pub verb: reqwest::Method,
-    /// The request's identity: the requestId it sends, or, for a method
-    /// that takes none, chatlint's derived id of what it asks for (the
-    /// results file records it, so a re-run can skip what was sent).
+    /// The requestId it sends (the file's, or derived from the content);
+    /// for a method that takes none, the derived id of what it asks for,
+    /// which is never sent. The results file knows a request by
+    /// [`Planned::identity`], not by this.
     pub request_id: String,
     /// Whether `request_id` is sent (the method takes a requestId).
     pub sends_request_id: bool,
