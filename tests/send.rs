@@ -2142,8 +2142,8 @@ async fn a_record_that_cannot_be_written_stops_the_run() {
     let files: Vec<(&str, String)> = names.iter().map(|n| (n.as_str(), create_body(n))).collect();
     let refs: Vec<(&str, &str)> = files.iter().map(|(a, b)| (*a, b.as_str())).collect();
     let dir = project(&refs);
-    // 4 KiB of earlier records: the limit below is reached with the first new one.
-    std::fs::write(dir.path().join("r.jsonl"), format!("{}\n", " ".repeat(4095))).unwrap();
+    // 16 KiB already there, over the limit below (8 blocks: 4 or 8 KiB): the first new record fails.
+    std::fs::write(dir.path().join("r.jsonl"), format!("{}\n", " ".repeat(16 << 10))).unwrap();
     let chatlint = assert_cmd::cargo::cargo_bin("chatlint");
     let env = isolated(dir.path());
     // SIGXFSZ ignored (the write fails instead of killing), files up to 8 blocks.

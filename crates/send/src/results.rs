@@ -191,11 +191,13 @@ fn open_regular(path: &Path, writing: bool) -> Result<Option<File>, String> {
         options.custom_flags(libc::O_NONBLOCK);
     }
     #[cfg(windows)]
-    if writing {
+    {
         // Windows: while this run has it open for writing, no other
         // process may open it for writing (FILE_SHARE_READ only): the lock.
         use std::os::windows::fs::OpenOptionsExt;
-        options.share_mode(1);
+        if writing {
+            options.share_mode(1);
+        }
     }
     let file = match options.open(path) {
         Ok(f) => f,
