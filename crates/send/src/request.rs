@@ -64,15 +64,22 @@ pub struct Expected {
 impl Expected {
     /// Why `name` (from the answer) is not what the request asked about.
     pub fn problem(&self, name: &str) -> Option<String> {
+        // The server's text, shown: control characters escaped, cut short.
+        let mut shown: String = name.chars().take(120).flat_map(char::escape_debug).collect();
+        if name.chars().nth(120).is_some() {
+            shown.push('…');
+        }
         let ids = match self.pattern.ids(name) {
             Ok(ids) => ids,
-            Err(_) => return Some(format!("the answer names `{name}`, not a resource of the form `{}`", self.pattern)),
+            Err(_) => {
+                return Some(format!("the answer names `{shown}`, not a resource of the form `{}`", self.pattern));
+            }
         };
         if ids.iter().zip(&self.ids).all(|(got, asked)| got == asked) {
             return None;
         }
         let asked: Vec<String> = self.pattern.0.iter().zip(&self.ids).map(|(c, id)| format!("{c}/{id}")).collect();
-        Some(format!("the answer names `{name}`, which is not in `{}`, the resource asked for", asked.join("/")))
+        Some(format!("the answer names `{shown}`, which is not in `{}`, the resource asked for", asked.join("/")))
     }
 }
 
@@ -480,6 +487,8 @@ mod shape {
         let other = p.answer.problem("spaces/BBB/members/123").unwrap();
         assert!(other.contains("`spaces/BBB/members/123`") && other.contains("`spaces/AAA`"), "{other}");
         assert!(p.answer.problem("spaces/AAA").is_some(), "a space is no membership");
+        let raw = p.answer.problem(&format!("spaces/\u{1b}[31m{}", "x".repeat(500))).unwrap();
+        assert!(raw.contains("spaces/\\u{1b}[31mxxx") && raw.contains("x…`") && raw.len() < 250, "{raw}");
         let patch = r#"{"space": {"name": "spaces/AAA"}, "updateMask": "displayName"}"#;
         let p = plan(0, &item(Method::Patch, patch.into(), Params::default()), &endpoint).unwrap();
         assert_eq!(p.answer.problem("spaces/AAA"), None);
