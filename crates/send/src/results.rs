@@ -223,8 +223,28 @@ fn not_regular(t: &std::fs::FileType) -> Result<(), String> {
     if t.is_file() {
         return Ok(());
     }
-    let what = if t.is_dir() { "a folder" } else { "not a regular file (a FIFO, a socket or a device)" };
-    Err(format!("is {what}; the results file must be a regular file"))
+    let what = if t.is_dir() {
+        "a folder"
+    } else {
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::FileTypeExt;
+            if t.is_fifo() {
+                "a FIFO (named pipe)"
+            } else if t.is_char_device() || t.is_block_device() {
+                "a device"
+            } else if t.is_socket() {
+                "a socket"
+            } else {
+                "a special file"
+            }
+        }
+        #[cfg(not(unix))]
+        {
+            "a special file"
+        }
+    };
+    Err(format!("is {what}, not a regular file; the results file must be one"))
 }
 
 fn in_use(path: &Path) -> String {
@@ -494,12 +514,12 @@ mod tests {
         let err = read(&big, &n).unwrap_err();
         assert!(err.contains("is larger than 1024 MiB"), "{err}");
         let err = read(dir.path(), &n).unwrap_err();
-        assert!(err.contains("is a folder"), "{err}");
+        assert!(err.contains("is a folder, not a regular file"), "{err}");
         #[cfg(unix)]
         {
             for device in ["/dev/zero", "/dev/null"] {
                 let err = read(Path::new(device), &n).unwrap_err();
-                assert!(err.contains("not a regular file"), "{err}");
+                assert!(err.contains("is a device, not a regular file"), "{err}");
                 let err = ResultsFile::open(Path::new(device), n.clone()).err().unwrap();
                 assert!(err.contains("not a regular file"), "{err}");
             }
@@ -508,7 +528,7 @@ mod tests {
             // SAFETY: a NUL-terminated path.
             assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
             for err in [read(&fifo, &n).unwrap_err(), ResultsFile::open(&fifo, n.clone()).err().unwrap()] {
-                assert!(err.contains("not a regular file"), "{err}");
+                assert!(err.contains("is a FIFO (named pipe), not a regular file"), "{err}");
             }
         }
     }
