@@ -115,6 +115,9 @@ fn url_segment_problem(id: &str) -> Option<&'static str> {
     if id == "." || id == ".." {
         return Some("is a dot-segment (`.` or `..`)");
     }
+    if id.chars().any(char::is_control) {
+        return Some("contains a control character");
+    }
     ['\\', '?', '#', '%', ':'].into_iter().find(|&c| id.contains(c)).map(|c| match c {
         '\\' => "contains `\\`, which a URL reader takes for `/`",
         '?' => "contains `?`, which ends a URL path",
@@ -162,6 +165,7 @@ mod tests {
             "spaces/AAA?useAdminAccess=true&x=",
             "spaces/AAA#frag",
             "spaces/AAA:setup",
+            "spaces/AAA\u{7f}",
         ] {
             assert_eq!(found(name), ["space-name-format", "parent-format", "parent-format"], "{name}");
         }
