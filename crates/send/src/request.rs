@@ -400,7 +400,7 @@ mod shape {
         let mut request = chatlint_engine::Request::new(&offered.text, offered.method, None);
         request.params = offered.params.clone();
         let report = chatlint_engine::analyze(&request, &chatlint_engine::Settings::default());
-        report.diagnostics.iter().any(|d| d.rule.to_string() == rule && d.severity == chatlint_engine::Severity::Error)
+        report.diagnostics.iter().any(|d| d.rule.id() == rule && d.severity == chatlint_engine::Severity::Error)
     }
 
     fn decoded(segment: &str) -> String {
