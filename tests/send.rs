@@ -2392,3 +2392,283 @@ fn a_shared_request_id_fails_the_check_as_the_send_would() {
     assert_eq!(checked.code, 1, "{}{}", checked.stdout, checked.stderr);
     assert!(checked.stdout.contains("request-id-reused") && checked.stdout.contains("1 error"), "{}", checked.stdout);
 }
+
+// ---------------------------------------------------------------- what is sent, what is recorded (issue 17)
+
+/// A fake that answers every request with `answer` and keeps what it got.
+async fn answering(answer: ResponseTemplate) -> MockServer {
+    let server = MockServer::start().await;
+    Mock::given(path_regex("^/")).respond_with(answer).mount(&server).await;
+    server
+}
+
+/// `chatlint check ARGS --send` against `endpoint` with the test token.
+fn send_to(dir: &Path, endpoint: &str, args: &[&str]) -> Ran {
+    let mut c = chatlint(dir);
+    c.env("CHATLINT_ACCESS_TOKEN", TOKEN).args(["check", "--send", "--endpoint", endpoint]).args(args);
+    run(&mut c)
+}
+
+const MEMBER_BODY: &str = r#"{"member": {"name": "users/123456789", "type": "HUMAN"}}"#;
+
+#[tokio::test]
+async fn names_that_would_reshape_the_url_are_errors_from_file_flag_and_config() {
+    let server = answering(ResponseTemplate::new(200).set_body_json(json!({"name": "spaces/AAA"}))).await;
+    let patch =
+        |name: &str| json!({"space": {"name": name, "displayName": "x"}, "updateMask": "displayName"}).to_string();
+    let member = |parent: &str| {
+        json!({"parent": parent, "membership": serde_json::from_str::<Value>(MEMBER_BODY).unwrap()}).to_string()
+    };
+    let dir = project(&[
+        ("a.patch.json", &patch("spaces/AAA\\messages\\BBB")),
+        ("b.patch.json", &patch("spaces/..\\spaces:setup")),
+        ("c.member.json", &member("spaces/AAA\\messages?")),
+        ("d.member.json", &member("spaces/AAA#frag")),
+        ("e.member.json", MEMBER_BODY),
+        ("f.member.json", MEMBER_BODY),
+    ]);
+    std::fs::write(
+        dir.path().join("chatlint.toml"),
+        "[[requests]]\npath = \"e.member.json\"\nparent = \"spaces/AAA?useAdminAccess=true&x=\"\n",
+    )
+    .unwrap();
+    // Even --send-passing sends none of them: each is an error finding.
+    let ran = send_to(
+        dir.path(),
+        &server.uri(),
+        &[
+            "a.patch.json",
+            "b.patch.json",
+            "c.member.json",
+            "d.member.json",
+            "e.member.json",
+            "--send-passing",
+            "--format",
+            "json",
+        ],
+    );
+    assert_eq!(ran.code, 1, "{}{}", ran.stdout, ran.stderr);
+    let out = ran.json();
+    for (name, rule) in [
+        ("a.patch.json", "space-name-format"),
+        ("b.patch.json", "space-name-format"),
+        ("c.member.json", "parent-format"),
+        ("d.member.json", "parent-format"),
+        ("e.member.json", "parent-format"),
+    ] {
+        let f = file(&out, name);
+        assert_eq!(f["sent"]["status"], "skipped", "{name}: {f}");
+        assert!(
+            f["diagnostics"].as_array().unwrap().iter().any(|d| d["rule"] == rule && d["severity"] == "error"),
+            "{name}: {f}"
+        );
+    }
+    let flag = send_to(dir.path(), &server.uri(), &["f.member.json", "--parent", "spaces/%2e%2e"]);
+    assert_eq!(flag.code, 1, "{}{}", flag.stdout, flag.stderr);
+    assert!(flag.stdout.contains("parent-format"), "{}", flag.stdout);
+    assert!(server.received_requests().await.unwrap().is_empty(), "nothing reached the server");
+}
+
+#[tokio::test]
+async fn an_id_is_sent_as_one_encoded_segment() {
+    let server = answering(ResponseTemplate::new(200).set_body_json(json!({"name": "spaces/a+b@c!/members/1"}))).await;
+    let dir = project(&[("m.member.json", MEMBER_BODY)]);
+    let ran = send_to(dir.path(), &server.uri(), &["m.member.json", "--parent", "spaces/a+b@c!"]);
+    assert_eq!(ran.code, 0, "{}{}", ran.stdout, ran.stderr);
+    let got = server.received_requests().await.unwrap();
+    assert_eq!(got.len(), 1);
+    assert_eq!(got[0].url.path(), "/v1/spaces/a%2Bb%40c%21/members");
+    assert_eq!(got[0].url.query(), None);
+}
+
+#[tokio::test]
+async fn an_answer_about_another_resource_is_a_failure() {
+    // A members answer must be a member of that space; a patch answers the space it patched.
+    let server = answering(ResponseTemplate::new(200).set_body_json(json!({"name": "spaces/OTHER/members/1"}))).await;
+    let dir = project(&[("m.member.json", MEMBER_BODY)]);
+    let ran = send_to(dir.path(), &server.uri(), &["m.member.json", "--parent", "spaces/AAA"]);
+    assert_eq!(ran.code, 1, "{}{}", ran.stdout, ran.stderr);
+    assert!(
+        ran.stdout.contains("the answer names `spaces/OTHER/members/1`, which is not in `spaces/AAA`"),
+        "{}",
+        ran.stdout
+    );
+    let server = answering(ResponseTemplate::new(200).set_body_json(json!({"name": "spaces/OTHER"}))).await;
+    let patch = r#"{"space": {"name": "spaces/AAA", "displayName": "x"}, "updateMask": "displayName"}"#;
+    let dir = project(&[("p.patch.json", patch)]);
+    let ran = send_to(dir.path(), &server.uri(), &["p.patch.json"]);
+    assert_eq!(ran.code, 1, "{}{}", ran.stdout, ran.stderr);
+    assert!(ran.stdout.contains("the answer names `spaces/OTHER`, which is not in `spaces/AAA`"), "{}", ran.stdout);
+}
+
+/// A members fake that adds anyone once (then 409), as the API does.
+async fn members_fake() -> (MockServer, FakeChanges) {
+    let server = MockServer::start().await;
+    let fake = FakeChanges::default();
+    Mock::given(path_regex("^/v1/spaces/")).respond_with(fake.clone()).mount(&server).await;
+    (server, fake)
+}
+
+/// The paths a server was sent, in order.
+async fn paths_received(server: &MockServer) -> Vec<String> {
+    server.received_requests().await.unwrap().iter().map(|r| r.url.path().to_string()).collect()
+}
+
+#[tokio::test]
+async fn a_record_stands_only_for_the_request_as_sent() {
+    let (server, _) = members_fake().await;
+    let (other, _) = members_fake().await;
+    let dir = project(&[("m.member.json", MEMBER_BODY)]);
+    let config = |parent: &str| {
+        std::fs::write(
+            dir.path().join("chatlint.toml"),
+            format!("[[requests]]\npath = \"m.member.json\"\nparent = \"{parent}\"\n"),
+        )
+        .unwrap()
+    };
+    let send = |endpoint: &str, extra: &[&str]| {
+        let mut args = vec!["m.member.json", "--results", "r.jsonl"];
+        args.extend_from_slice(extra);
+        send_to(dir.path(), endpoint, &args)
+    };
+    config("spaces/AAA");
+    let first = send(&server.uri(), &[]);
+    assert!(first.stdout.contains("m.member.json: sent: spaces/AAA/members/1"), "{}{}", first.stdout, first.stderr);
+    let again = send(&server.uri(), &[]);
+    assert!(again.stdout.contains("m.member.json: already sent: spaces/AAA/members/1"), "{}", again.stdout);
+    assert_eq!(paths_received(&server).await, ["/v1/spaces/AAA/members"]);
+
+    // Another parent in chatlint.toml is another request: it is sent
+    // (this fake knows the member already: 409, done).
+    config("spaces/BBB");
+    let moved = send(&server.uri(), &[]);
+    assert_eq!(moved.code, 0, "{}{}", moved.stdout, moved.stderr);
+    assert!(moved.stdout.contains("m.member.json: already so"), "{}", moved.stdout);
+    // So is another --parent, and another endpoint.
+    let flag = send(&server.uri(), &["--parent", "spaces/CCC"]);
+    assert!(flag.stdout.contains("m.member.json: already so"), "{}{}", flag.stdout, flag.stderr);
+    let elsewhere = send(&other.uri(), &[]);
+    assert!(elsewhere.stdout.contains("m.member.json: sent: spaces/BBB/members/1"), "{}", elsewhere.stdout);
+    assert_eq!(
+        paths_received(&server).await,
+        ["/v1/spaces/AAA/members", "/v1/spaces/BBB/members", "/v1/spaces/CCC/members"]
+    );
+    assert_eq!(paths_received(&other).await, ["/v1/spaces/BBB/members"]);
+    let lines = results_lines(&dir.path().join("r.jsonl"));
+    assert_eq!(lines.len(), 4);
+    assert_eq!(lines[1]["request"]["url"], format!("{}/v1/spaces/BBB/members", server.uri()));
+    assert_eq!(lines[1]["request"]["http_method"], "POST");
+}
+
+#[tokio::test]
+async fn a_line_of_an_older_chatlint_skips_nothing() {
+    let fake = Fake::start().await;
+    let dir = project(&[("a.setup.json", &setup_body("A"))]);
+    let results = dir.path().join("r.jsonl");
+    // What chatlint wrote before: file and requestId only.
+    let id = run(chatlint(dir.path()).args(["check", "a.setup.json", "--dry-run", "--format", "json"])).json();
+    let id = file(&id, "a.setup.json")["sent"]["request_id"].as_str().unwrap().to_string();
+    std::fs::write(&results, format!("{{\"file\":\"a.setup.json\",\"request_id\":\"{id}\",\"status\":\"sent\"}}\n"))
+        .unwrap();
+    let ran = run(sender(dir.path(), &fake).args(["a.setup.json", "--results", "r.jsonl"]));
+    assert_eq!(ran.code, 0, "{}{}", ran.stdout, ran.stderr);
+    assert!(ran.stdout.contains("a.setup.json: sent: spaces/AAAA0001"), "{}", ran.stdout);
+    assert!(ran.stderr.contains("1 line from an older chatlint"), "{}", ran.stderr);
+    assert_eq!(fake.chat_requests().await.len(), 1);
+}
+
+#[cfg(unix)]
+#[tokio::test]
+async fn results_must_be_a_regular_file() {
+    let fake = Fake::start().await;
+    let dir = project(&[("a.setup.json", &setup_body("A"))]);
+    let fifo = dir.path().join("fifo.jsonl");
+    assert!(std::process::Command::new("mkfifo").arg(&fifo).status().unwrap().success());
+    for results in [Path::new("/dev/zero"), fifo.as_path()] {
+        for dry in [true, false] {
+            let mut c = sender(dir.path(), &fake);
+            c.args(["a.setup.json", "--results"]).arg(results);
+            if dry {
+                c.arg("--dry-run");
+            }
+            let ran = run(&mut c);
+            assert_eq!(ran.code, 2, "{results:?} {dry}: {}{}", ran.stdout, ran.stderr);
+            assert!(ran.stderr.contains("not a regular file"), "{}", ran.stderr);
+        }
+    }
+    assert!(fake.chat_requests().await.is_empty());
+}
+
+#[tokio::test]
+async fn a_cut_line_does_not_swallow_the_next_record() {
+    let fake = Fake::start().await;
+    let dir = project(&[("a.setup.json", &setup_body("A")), ("b.setup.json", &setup_body("B"))]);
+    let results = dir.path().join("r.jsonl");
+    // A run killed in the middle of a line, and a byte that is not UTF-8.
+    std::fs::write(&results, b"\xff\n{\"time\":\"2026-11-24T12:3").unwrap();
+    let first = run(sender(dir.path(), &fake).args(["a.setup.json", "--results", "r.jsonl"]));
+    assert_eq!(first.code, 0, "{}{}", first.stdout, first.stderr);
+    assert!(
+        first.stderr.contains("line 1 is not UTF-8") && first.stderr.contains("line 2 is cut short"),
+        "{}",
+        first.stderr
+    );
+    let again = run(sender(dir.path(), &fake).args(["a.setup.json", "b.setup.json", "--results", "r.jsonl"]));
+    assert_eq!(again.code, 0, "{}{}", again.stdout, again.stderr);
+    assert!(again.stdout.contains("a.setup.json: already sent"), "{}", again.stdout);
+    assert_eq!(fake.chat_requests().await.len(), 2, "a once, b once");
+}
+
+/// A results file that cannot be written (here: the file size limit, which
+/// fails the write as a full disk does) stops new requests and fails the run.
+#[cfg(target_os = "linux")]
+#[tokio::test]
+async fn a_record_that_cannot_be_written_stops_the_run() {
+    let fake = Fake::start().await;
+    let names: Vec<String> = (0..5).map(|i| format!("f{i}.create.json")).collect();
+    let files: Vec<(&str, String)> = names.iter().map(|n| (n.as_str(), create_body(n))).collect();
+    let refs: Vec<(&str, &str)> = files.iter().map(|(a, b)| (*a, b.as_str())).collect();
+    let dir = project(&refs);
+    // 16 KiB already there, over the limit below (8 blocks: 4 or 8 KiB): the first new record fails.
+    std::fs::write(dir.path().join("r.jsonl"), format!("{}\n", " ".repeat(16 << 10))).unwrap();
+    let chatlint = assert_cmd::cargo::cargo_bin("chatlint");
+    let env = isolated(dir.path());
+    // SIGXFSZ ignored (the write fails instead of killing), files up to 8 blocks.
+    let script = "trap '' XFSZ; ulimit -f 8; exec \"$0\" \"$@\"";
+    let mut sh = std::process::Command::new("sh");
+    sh.current_dir(dir.path()).envs(env.get_envs().filter_map(|(k, v)| Some((k.to_owned(), v?.to_owned()))));
+    sh.env("CHATLINT_ACCESS_TOKEN", TOKEN)
+        .args(["-c", script])
+        .arg(&chatlint)
+        .args(["check", "--send", "--endpoint", &fake.url(), "--concurrency", "1", "--results", "r.jsonl"])
+        .args(&names);
+    let ran = run(&mut Command::from_std(sh));
+    assert_eq!(ran.code, 1, "{}{}", ran.stdout, ran.stderr);
+    assert!(ran.stderr.contains("r.jsonl: could not write a record"), "{}", ran.stderr);
+    assert!(ran.stdout.contains("not recorded: --results r.jsonl: could not write a record"), "{}", ran.stdout);
+    assert!(ran.stdout.contains("so no new request was started"), "{}", ran.stdout);
+    assert_eq!(fake.chat_requests().await.len(), 1, "no request after the one whose record failed");
+}
+
+#[tokio::test]
+async fn a_second_run_with_the_same_results_file_is_refused() {
+    let fake = Fake::start().await;
+    fake.state.lock().unwrap().hang.push("Hangs".into());
+    let dir = project(&[("h.setup.json", &setup_body("Hangs")), ("n.create.json", &create_body("Next"))]);
+    let mut first = chatlint_process(dir.path())
+        .env("CHATLINT_ACCESS_TOKEN", TOKEN)
+        .args(["check", "--send", "--endpoint", &fake.url(), "--results", "r.jsonl", "h.setup.json"])
+        .spawn()
+        .unwrap();
+    // The first run holds the file once its request is out.
+    wait_for_requests(&fake, 1, Duration::from_secs(60)).await;
+    let second = run(sender(dir.path(), &fake).args(["n.create.json", "--results", "r.jsonl"]));
+    first.kill().unwrap();
+    first.wait().unwrap();
+    assert_eq!(second.code, 2, "{}{}", second.stdout, second.stderr);
+    assert!(second.stderr.contains("another chatlint run is using it"), "{}", second.stderr);
+    assert_eq!(fake.chat_requests().await.len(), 1, "the second run sent nothing");
+    // Once the first has ended, the file is free.
+    let third = run(sender(dir.path(), &fake).args(["n.create.json", "--results", "r.jsonl"]));
+    assert_eq!(third.code, 0, "{}{}", third.stdout, third.stderr);
+}

@@ -6,16 +6,18 @@
 //!    everything, unless `--send-passing` leaves just those files out;
 //! 2. each file's request is planned (`request`, with the stable requestId
 //!    of `request_id`); files that share a requestId but ask for different
-//!    requests stop everything (`conflict`); `--dry-run` shows the plans
-//!    and stops there;
-//! 3. the results file is opened and the credentials found (`auth`) and a
+//!    requests stop everything (`conflict`);
+//! 3. the results file is opened, locked for this run and read (`results`:
+//!    what it records as done, by the request as sent, is not sent again;
+//!    a dry run only reads it); `--dry-run` shows the plans and stops
+//!    there; the credentials are found (`auth`) and a
 //!    first token got (`token`), before anything is sent;
 //! 4. the requests go out with bounded concurrency (`client`, `retry`); each
 //!    answer becomes the file's [`Outcome`], Google errors become findings
 //!    (`google_error`), and a line is appended to the results file
-//!    (`results`) as each request finishes. Requests the results file
-//!    already records as sent are not sent again; SIGINT and SIGTERM end
-//!    the run cleanly (`interrupt`).
+//!    (`results`) as each request finishes; once a line cannot be written,
+//!    no new request starts. SIGINT and SIGTERM end the run cleanly
+//!    (`interrupt`).
 //!
 //! Secrets (`secret`) never reach output, messages or `Debug`.
 
@@ -28,6 +30,7 @@ mod interrupt;
 mod jwt;
 pub mod live;
 mod outcome;
+mod path;
 mod request;
 mod request_id;
 mod results;
@@ -211,15 +214,23 @@ pub fn run(items: &[Item], opts: &Options, notes: Notes) -> Summary {
         return refuse_conflicts(files, &plans, &conflicts);
     }
 
-    // What an earlier run with this results file recorded as sent is not
-    // sent again (a re-run after an interruption sends only the rest).
-    if let Some(path) = &opts.results {
-        let recorded = match results::recorded(path) {
-            Ok(r) => r,
+    // What an earlier run with this results file recorded as done is not
+    // sent again (a re-run after an interruption sends only the rest). A
+    // sending run holds the file until it ends: one run per file.
+    let (results_file, recorded) = match (&opts.results, opts.dry_run) {
+        (None, _) => (None, results::Records::new()),
+        (Some(path), true) => match results::read(path, &notes) {
+            Ok(r) => (None, r),
             Err(e) => return stop(files, e),
-        };
+        },
+        (Some(path), false) => match ResultsFile::open(path, notes.clone()) {
+            Ok((f, r)) => (Some(f), r),
+            Err(e) => return stop(files, e),
+        },
+    };
+    if let Some(path) = &opts.results {
         plans.retain(|p| {
-            let Some(r) = recorded.get(&(p.file.clone(), p.request_id.clone())) else { return true };
+            let Some(r) = recorded.get(&p.identity()) else { return true };
             let mut o = Outcome::because(
                 Status::AlreadySent,
                 format!("{} records it as sent; no request was made", path.display()),
@@ -245,10 +256,6 @@ pub fn run(items: &[Item], opts: &Options, notes: Notes) -> Summary {
         return Summary { files, verdict: Verdict::Done };
     }
 
-    let results_file = match opts.results.as_deref().map(|p| ResultsFile::open(p, notes.clone())).transpose() {
-        Ok(f) => f,
-        Err(e) => return stop(files, e),
-    };
     let auth_opts = Credentials {
         default_user_scopes: default_scopes(&plans, false),
         default_app_scopes: default_scopes(&plans, true),
@@ -342,9 +349,12 @@ pub fn run(items: &[Item], opts: &Options, notes: Notes) -> Summary {
         failed += usize::from(!matches!(outcome.status, Status::Sent | Status::Exists));
         files[index] = Some(FileOutcome { outcome, diagnostics });
     }
+    // A record that could not be written fails the run, even when every
+    // request succeeded: a re-run would send those requests again.
+    let unrecorded = shared.results.as_ref().is_some_and(|f| f.broken().is_some());
     let verdict = if halt.level() >= interrupt::FINISH {
         Verdict::Interrupted
-    } else if failed > 0 {
+    } else if failed > 0 || unrecorded {
         Verdict::Failed
     } else {
         Verdict::Done
@@ -505,6 +515,12 @@ async fn send_one(shared: Arc<Shared>, plan: Planned, text: String) -> (usize, O
         return (plan.index, not_started(&plan), Vec::new());
     }
     let _flying = shared.flying.enter();
+    // No request starts without the record of those before it.
+    if let Some(why) = shared.results.as_ref().and_then(|f| f.broken()) {
+        let mut o = Outcome::because(Status::NotSent, format!("{why}, so no new request was started"));
+        plan.stamp(&mut o);
+        return (plan.index, o, Vec::new());
+    }
     let mut outcome = Outcome::new(Status::Failed);
     plan.stamp(&mut outcome);
     let mut diagnostics = Vec::new();
@@ -526,7 +542,25 @@ async fn send_one(shared: Arc<Shared>, plan: Planned, text: String) -> (usize, O
                     http_status = Some(a.status);
                     outcome.attempts = Some(a.attempts);
                     if (200..300).contains(&a.status) {
-                        match space_of(&a.body) {
+                        // The answer must be about what was asked: a
+                        // member of that space, the space that was patched.
+                        let answer = space_of(&a.body).and_then(|space| match plan.answer.problem(&space.name) {
+                            Some(why) => Err(Wrong::Resource(why)),
+                            None => Ok(space),
+                        });
+                        match answer {
+                            Err(Wrong::Resource(why)) => {
+                                outcome.error = Some(Problem {
+                                    http_status: Some(a.status),
+                                    status: None,
+                                    message: shared.provider.scrub(&why),
+                                    help: Some(
+                                        "the server answered about another resource than the one asked for: \
+                                         check --endpoint (a proxy or another service may have answered)"
+                                            .into(),
+                                    ),
+                                });
+                            }
                             Ok(space)
                                 if plan.method.spec().body.memberships != Memberships::None
                                     && plan.method.spec().body.space.is_none() =>
@@ -539,7 +573,7 @@ async fn send_one(shared: Arc<Shared>, plan: Planned, text: String) -> (usize, O
                                 outcome.status = Status::Sent;
                                 outcome.space = Some(space);
                             }
-                            Err(what) => {
+                            Err(Wrong::Shape(what)) => {
                                 // The content type comes from the server too.
                                 let shown = shared.provider.scrub(&a.body);
                                 let ct = a.content_type.as_deref().map(|c| shared.provider.scrub(c));
@@ -573,15 +607,7 @@ async fn send_one(shared: Arc<Shared>, plan: Planned, text: String) -> (usize, O
                                 err.code_and_status(),
                                 err.message
                             ));
-                            if let Some(file) = &shared.results {
-                                file.record(&results::Line::of(
-                                    &plan.file,
-                                    plan.method,
-                                    &plan.request_id,
-                                    &outcome,
-                                    Some(a.status),
-                                ));
-                            }
+                            keep_record(&shared, &plan, &mut outcome, Some(a.status));
                             return (plan.index, outcome, Vec::new());
                         }
                         diagnostics = err.diagnostics(plan.method, &text);
@@ -605,24 +631,41 @@ async fn send_one(shared: Arc<Shared>, plan: Planned, text: String) -> (usize, O
             }
         }
     }
-    if let Some(file) = &shared.results {
-        file.record(&results::Line::of(&plan.file, plan.method, &plan.request_id, &outcome, http_status));
-    }
+    keep_record(&shared, &plan, &mut outcome, http_status);
     (plan.index, outcome, diagnostics)
+}
+
+/// Appends the request's line to the results file; when it cannot be
+/// written, the outcome says so.
+fn keep_record(shared: &Shared, plan: &Planned, outcome: &mut Outcome, http_status: Option<u16>) {
+    if let Some(file) = &shared.results
+        && let Err(why) = file.record(&results::Line::of(plan, outcome, http_status))
+    {
+        outcome.not_recorded = Some(why);
+    }
+}
+
+/// What is wrong with a successful answer.
+#[derive(Debug)]
+enum Wrong {
+    /// It is no resource (not JSON, no `name`).
+    Shape(&'static str),
+    /// It names another resource than the one asked for.
+    Resource(String),
 }
 
 /// The space in a successful answer (a Space resource: a JSON object with a
 /// `name`), or what is wrong with the answer.
-fn space_of(body: &str) -> Result<Space, &'static str> {
+fn space_of(body: &str) -> Result<Space, Wrong> {
     if body.trim().is_empty() {
-        return Err("the answer is empty");
+        return Err(Wrong::Shape("the answer is empty"));
     }
-    let v: serde_json::Value = serde_json::from_str(body).map_err(|_| "the answer is not JSON")?;
+    let v: serde_json::Value = serde_json::from_str(body).map_err(|_| Wrong::Shape("the answer is not JSON"))?;
     if !v.is_object() {
-        return Err("the answer is not a JSON object");
+        return Err(Wrong::Shape("the answer is not a JSON object"));
     }
     let text = |k: &str| v.get(k).and_then(|x| x.as_str()).map(str::to_string);
-    let name = text("name").filter(|n| !n.is_empty()).ok_or("the answer has no space `name`")?;
+    let name = text("name").filter(|n| !n.is_empty()).ok_or(Wrong::Shape("the answer has no space `name`"))?;
     Ok(Space { name, space_uri: text("spaceUri"), display_name: text("displayName") })
 }
 
@@ -688,7 +731,7 @@ mod tests {
             ("{}", "no space `name`"),
             (r#"{"name":""}"#, "no space `name`"),
         ] {
-            assert!(space_of(body).unwrap_err().contains(says), "{body}");
+            assert!(matches!(space_of(body), Err(Wrong::Shape(why)) if why.contains(says)), "{body}");
         }
         let long = format!("line1\nline2 {}", "x".repeat(500));
         let m = not_a_space("the answer is not JSON", Some("text/plain"), &long, long.len());

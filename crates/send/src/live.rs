@@ -7,7 +7,7 @@
 
 use super::auth;
 use super::token::TokenProvider;
-use super::{Credentials, Notes, client, interrupt, retry};
+use super::{Credentials, Notes, client, interrupt, path, retry};
 use chatlint_plan::desired::member_alias;
 use chatlint_plan::{Desired, Found, Live};
 use reqwest::Url;
@@ -366,32 +366,13 @@ fn google_message(status: u16, body: &str) -> String {
 }
 
 /// The URL path (`v1/spaces/AAA/members/ana%40example.com`) of a resource
-/// name of this shape (`["spaces", "members"]`), each id checked and
-/// encoded as one path segment.
-pub(crate) fn resource(name: &str, collections: &[&str]) -> Result<String, String> {
-    let shape: Vec<String> = collections.iter().map(|c| format!("{c}/{{id}}")).collect();
-    let wrong = || format!("`{name}` is not of the form `{}`", shape.join("/"));
-    let segments: Vec<&str> = name.split('/').collect();
-    if segments.len() != 2 * collections.len() {
-        return Err(wrong());
-    }
-    let mut path = String::from("v1");
-    for (pair, collection) in segments.chunks(2).zip(collections) {
-        let id = pair[1];
-        let bad = id.is_empty() || id == "." || id == ".." || id.chars().any(|c| c.is_whitespace() || c.is_control());
-        if pair[0] != *collection || bad || id.contains(['\\', '?', '#', '%', ':']) {
-            return Err(wrong());
-        }
-        let encoded: String = id
-            .bytes()
-            .map(|b| match b {
-                b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => (b as char).to_string(),
-                _ => format!("%{b:02X}"),
-            })
-            .collect();
-        path.push_str(&format!("/{collection}/{encoded}"));
-    }
-    Ok(path)
+/// name of this shape (`["spaces", "members"]`): each id checked and
+/// encoded as one path segment by `path.rs`, as `--send` builds its URLs.
+pub(crate) fn resource(name: &str, collections: &[&'static str]) -> Result<String, String> {
+    let ids = path::Pattern(collections.to_vec()).ids(name)?;
+    let segments: Vec<String> =
+        collections.iter().zip(ids).map(|(c, id)| format!("{c}/{}", path::encode(id))).collect();
+    Ok(format!("v1/{}", segments.join("/")))
 }
 
 #[cfg(test)]

@@ -34,8 +34,8 @@ pub enum Status {
     NotSent,
     /// `--dry-run`: shown, not sent.
     DryRun,
-    /// Not sent: the results file records this request (same file, same
-    /// requestId) as sent by an earlier run.
+    /// Not sent: the results file records this very request (the same
+    /// verb, URL and body) as done by an earlier run.
     AlreadySent,
     /// A signal stopped the run: the request was not sent (`reason`), or
     /// it was sent but not retried or its answer not awaited (`error`).
@@ -107,6 +107,10 @@ pub struct Outcome {
     /// Why the file was not sent (blocked, skipped, not sent).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
+    /// Why the results file has no record of this request (it could not
+    /// be written): a re-run would send it again.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub not_recorded: Option<String>,
 }
 
 impl Outcome {
@@ -121,6 +125,7 @@ impl Outcome {
             attempts: None,
             request: None,
             reason: None,
+            not_recorded: None,
         }
     }
 
@@ -131,6 +136,14 @@ impl Outcome {
     /// The human output's text for this file (may span lines; later lines
     /// are indented).
     pub fn human_line(&self) -> String {
+        let line = self.status_line();
+        match &self.not_recorded {
+            Some(why) => format!("{line}\n  not recorded: {why}; a re-run would send it again"),
+            None => line,
+        }
+    }
+
+    fn status_line(&self) -> String {
         let rid = match (&self.request_id, self.request_id_source) {
             (Some(id), Some("derived")) => format!(" [requestId {id}, derived]"),
             (Some(id), _) => format!(" [requestId {id}]"),

@@ -92,10 +92,12 @@ pub fn parent_format(ctx: &mut Ctx) {
 /// A space's resource name, wherever the request has it.
 fn name_format(ctx: &mut Ctx, key: ParamKey, rule: Rule) {
     let Some(value) = ctx.param(key) else { return };
-    if is_resource_name(&value.text, "spaces/") {
+    let id_problem = value.text.strip_prefix("spaces/").and_then(url_segment_problem);
+    if is_resource_name(&value.text, "spaces/") && id_problem.is_none() {
         return;
     }
-    let msg = format!("`{}` must look like `spaces/{{space}}`, found \"{}\"", key.name(), value.text);
+    let why = id_problem.map(|w| format!(": the ID {w}")).unwrap_or_default();
+    let msg = format!("`{}` must look like `spaces/{{space}}`, found \"{}\"{why}", key.name(), value.text);
     let d = match value.pointer {
         Some(ptr) => ctx.at_value(rule, ptr, msg),
         None => Diagnostic::new(rule, "", ctx.top(), format!("{msg} (given by chatlint.toml or the command line)")),
@@ -103,4 +105,70 @@ fn name_format(ctx: &mut Ctx, key: ParamKey, rule: Rule) {
     let d = d
         .with_help("use the space's resource name: `spaces/` followed by its ID (from spaces.list or the space's URL)");
     ctx.report(d);
+}
+
+/// Why a space's ID cannot be one segment of the URL path it travels in
+/// (`v1/spaces/{space}`), if it cannot: URL readers take `\\` for `/`, `?`
+/// and `#` end the path, `%` starts an escape (`%2e%2e`, `%2F`), `:` a
+/// custom verb (`:setup`), and `.` and `..` are dot-segments that move up.
+fn url_segment_problem(id: &str) -> Option<&'static str> {
+    if id == "." || id == ".." {
+        return Some("is a dot-segment (`.` or `..`)");
+    }
+    if id.chars().any(char::is_control) {
+        return Some("contains a control character");
+    }
+    ['\\', '?', '#', '%', ':'].into_iter().find(|&c| id.contains(c)).map(|c| match c {
+        '\\' => "contains `\\`, which a URL reader takes for `/`",
+        '?' => "contains `?`, which ends a URL path",
+        '#' => "contains `#`, which ends a URL path",
+        '%' => "contains `%`, which starts an escape in a URL path",
+        _ => "contains `:`, which starts a custom method in a URL path",
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::{Method, Params, Request, Settings, analyze};
+
+    /// The rule ids found in a patch and a member request naming `name`,
+    /// in the file and given from outside it.
+    fn found(name: &str) -> Vec<String> {
+        let quoted = serde_json::to_string(name).unwrap();
+        let patch = format!(r#"{{"space": {{"name": {quoted}, "displayName": "x"}}, "updateMask": "displayName"}}"#);
+        let member =
+            format!(r#"{{"parent": {quoted}, "membership": {{"member": {{"name": "users/1", "type": "HUMAN"}}}}}}"#);
+        let bare = r#"{"member": {"name": "users/1", "type": "HUMAN"}}"#;
+        let mut given = Request::new(bare, Some(Method::MembersCreate), None);
+        given.params = Params { parent: Some(name.to_string()), ..Params::default() };
+        let runs = [
+            Request::new(&patch, Some(Method::Patch), None),
+            Request::new(&member, Some(Method::MembersCreate), None),
+            given,
+        ];
+        runs.iter()
+            .flat_map(|r| analyze(r, &Settings::default()).diagnostics)
+            .map(|d| d.rule.to_string())
+            .filter(|r| r.ends_with("-format"))
+            .collect()
+    }
+
+    #[test]
+    fn a_space_id_that_would_reshape_the_url_is_an_error() {
+        for name in [
+            "spaces/AAA\\messages\\BBB",
+            "spaces/..\\spaces:setup",
+            "spaces/AAA\\messages?",
+            "spaces/%2e%2e",
+            "spaces/..",
+            "spaces/.",
+            "spaces/AAA?useAdminAccess=true&x=",
+            "spaces/AAA#frag",
+            "spaces/AAA:setup",
+            "spaces/AAA\u{7f}",
+        ] {
+            assert_eq!(found(name), ["space-name-format", "parent-format", "parent-format"], "{name}");
+        }
+        assert!(found("spaces/AAAA-b_c.d~1").is_empty());
+    }
 }
