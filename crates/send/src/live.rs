@@ -380,6 +380,28 @@ mod tests {
     use super::*;
 
     #[test]
+    fn the_results_file_maps_each_request_id_to_the_space_it_made() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("r.jsonl");
+        std::fs::write(
+            &path,
+            concat!(
+                "{\"request_id\": \"r-1\", \"status\": \"sent\", \"space\": \"spaces/A\"}\n",
+                "{\"request_id\": \"r-2\", \"status\": \"failed\"}\n",
+                "not a record\n",
+                "{\"request_id\": \"r-3\", \"status\": \"exists\", \"space\": \"spaces/C\"}\n",
+                "{\"request_id\": \"r-4\", \"status\": \"sent\", \"space\": \"spa"
+            ),
+        )
+        .unwrap();
+        let made = spaces_made(&path).unwrap();
+        assert_eq!(made.len(), 2);
+        assert_eq!((made["r-1"].as_str(), made["r-3"].as_str()), ("spaces/A", "spaces/C"));
+        assert!(spaces_made(&dir.path().join("none.jsonl")).unwrap().is_empty());
+        assert!(spaces_made(dir.path()).unwrap_err().contains("not a regular file"));
+    }
+
+    #[test]
     fn a_resource_name_is_one_encoded_segment_per_id() {
         assert_eq!(
             resource("spaces/A/members/ana@example.com", &["spaces", "members"]).unwrap(),
