@@ -14,6 +14,9 @@ use chatlint_send::apply::{Applied, ApplyOptions, Target};
 use chatlint_send::{Checked, Item, Status};
 use std::process::ExitCode;
 
+/// The least time between two space creations: 60 s / 34.
+const CREATE_SPACING: std::time::Duration = std::time::Duration::from_millis(1765);
+
 pub fn apply(args: ApplyArgs) -> ExitCode {
     let checked = match plan::check_files(&args.paths, &args.live) {
         Ok(c) => c,
@@ -72,24 +75,28 @@ pub fn apply(args: ApplyArgs) -> ExitCode {
             }
         })
         .collect();
-    let sent = if items.is_empty() {
-        Vec::new()
-    } else {
-        let o = &opts.read;
-        let send_opts = chatlint_send::Options {
-            send: true,
-            dry_run: false,
-            send_passing: false,
-            endpoint: o.endpoint.clone(),
-            results: o.results.clone(),
-            credentials: o.credentials.clone(),
-            concurrency: 1,
-            timeout: o.timeout,
-            max_attempts: o.max_attempts,
-            retry_delay: o.retry_delay,
-        };
-        chatlint_send::run(&items, &send_opts, plan::notes()).files
+    let o = &opts.read;
+    let send_opts = chatlint_send::Options {
+        send: true,
+        dry_run: false,
+        send_passing: false,
+        endpoint: o.endpoint.clone(),
+        results: o.results.clone(),
+        credentials: o.credentials.clone(),
+        concurrency: 1,
+        timeout: o.timeout,
+        max_attempts: o.max_attempts,
+        retry_delay: o.retry_delay,
     };
+    // One at a time, paced under the documented "less than 35 per minute"
+    // for creating named spaces.
+    let mut sent = Vec::with_capacity(items.len());
+    for (n, item) in items.iter().enumerate() {
+        if n > 0 {
+            std::thread::sleep(CREATE_SPACING);
+        }
+        sent.extend(chatlint_send::run(std::slice::from_ref(item), &send_opts, plan::notes()).files);
+    }
     let mut sent = sent.into_iter();
 
     println!();
