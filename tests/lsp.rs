@@ -154,10 +154,23 @@ impl Client {
     }
 
     async fn request(&mut self, method: &str, params: Value) -> Value {
+        let id = self.send_request(method, params).await;
+        self.response(id).await
+    }
+
+    /// Sends a request without waiting for its answer; returns its id.
+    async fn send_request(&mut self, method: &str, params: Value) -> i64 {
         self.next_id += 1;
-        let id = self.next_id;
-        let msg = json!({ "jsonrpc": "2.0", "id": id, "method": method, "params": params });
+        let msg = json!({ "jsonrpc": "2.0", "id": self.next_id, "method": method, "params": params });
         write_frame(&self.writer, &msg.to_string()).await;
+        self.next_id
+    }
+
+    /// The answer to request `id`.
+    async fn response(&mut self, id: i64) -> Value {
+        if let Some(i) = self.pending.iter().position(|m| m.get("method").is_none() && m["id"] == json!(id)) {
+            return self.pending.remove(i).unwrap();
+        }
         loop {
             let msg = self.next().await;
             if msg.get("method").is_none() && msg["id"] == json!(id) {
@@ -199,6 +212,10 @@ impl Client {
     async fn open(&mut self, uri: &str, text: &str) {
         let td = json!({ "uri": uri, "languageId": "json", "version": 1, "text": text });
         self.notify("textDocument/didOpen", json!({ "textDocument": td })).await;
+    }
+
+    async fn close(&mut self, uri: &str) {
+        self.notify("textDocument/didClose", json!({ "textDocument": { "uri": uri } })).await;
     }
 
     async fn change(&mut self, uri: &str, version: i64, changes: Value) {
@@ -497,6 +514,77 @@ async fn quick_fixes_apply_and_fix_all_applies_every_safe_fix() {
     let after = lint(&all, Method::Setup, &Settings::default());
     assert!(after.iter().all(|d| d.rule != "user-name-format" && d.rule != "duplicate-field"), "{all}");
     assert!(serde_json::from_str::<Value>(&all).is_ok(), "still JSON:\n{all}");
+    assert!(c.stop().await);
+}
+
+// ---------------------------------------------------------------- document life cycle
+
+/// A clean spaces.setup request.
+const CLEAN: &str =
+    r#"{"requestId": "5d0c6a2e-3f4b-4a1c-9e8d-7b6a5c4d3e2f", "space": {"spaceType": "SPACE", "displayName": "x"}}"#;
+
+/// A setup request with `n` memberships, each with a fixable `people/` name.
+fn people_memberships(n: usize) -> String {
+    let members: Vec<String> =
+        (0..n).map(|i| format!("{{\"member\": {{\"name\": \"people/{i}\", \"type\": \"HUMAN\"}}}}")).collect();
+    format!("{}, \"memberships\": [\n{}\n]}}", CLEAN.strip_suffix('}').unwrap(), members.join(",\n"))
+}
+
+fn fix_all_request(uri: &str) -> Value {
+    json!({ "textDocument": { "uri": uri }, "range": lsp_range("", 0, 0),
+            "context": { "diagnostics": [], "only": ["source.fixAll"] } })
+}
+
+/// How many edits the fix-all actions of a codeAction answer make.
+fn fix_all_edits(answer: &Value, uri: &str) -> usize {
+    let actions = answer["result"].as_array().cloned().unwrap_or_default();
+    actions.iter().map(|a| workspace_edits(a, uri).len()).sum()
+}
+
+/// Issue 17 (A5): the analysis of a closed document's text never reaches
+/// the document opened again under the same URI and version, neither as
+/// diagnostics nor as code actions.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_document_closed_and_opened_again_gets_only_its_own_analysis() {
+    let big = people_memberships(30_000);
+    let findings = lint(&big, Method::Setup, &Settings::default()).len();
+    assert!(findings > 30_000, "one finding per membership and more: {findings}");
+
+    // Pushed diagnostics. `other` holds the same text, analysed alongside
+    // the closed one: once its diagnostics are in, so is the closed one's.
+    let mut c = Client::start(default_caps(), None).await;
+    let (u, other) = ("file:///w/reopened.setup.json", "file:///w/other.setup.json");
+    c.open(u, &big).await;
+    c.open(other, &big).await;
+    c.close(u).await;
+    c.open(u, CLEAN).await;
+    assert_eq!(c.diagnostics(other, Some(1)).await.len(), findings);
+    let actions = c.request("textDocument/codeAction", fix_all_request(u)).await;
+    assert_eq!(fix_all_edits(&actions, u), 0, "no fix of the old text is offered");
+    c.close(other).await;
+    let published: Vec<Value> = c.pending.iter().filter(|m| m["params"]["uri"] == u).cloned().collect();
+    assert!(
+        published.iter().all(|m| m["params"]["diagnostics"] == json!([])),
+        "only the clean text's (no) diagnostics are published: {} diagnostics",
+        published.iter().map(|m| m["params"]["diagnostics"].as_array().map_or(0, Vec::len)).sum::<usize>()
+    );
+    assert!(c.stop().await);
+
+    // Pulled diagnostics: the old text's code actions are asked for, and
+    // the document closed and opened again while they are worked out.
+    let mut caps = default_caps();
+    caps["textDocument"]["diagnostic"] = json!({ "dynamicRegistration": false });
+    let mut c = Client::start(caps, None).await;
+    c.open(u, &big).await;
+    let old = c.send_request("textDocument/codeAction", fix_all_request(u)).await;
+    c.close(u).await;
+    c.open(u, CLEAN).await;
+    let old = c.response(old).await;
+    assert!(old["result"].is_null(), "the closed text's actions are dropped");
+    let actions = c.request("textDocument/codeAction", fix_all_request(u)).await;
+    assert_eq!(fix_all_edits(&actions, u), 0, "no fix of the old text is offered");
+    let report = c.request("textDocument/diagnostic", json!({ "textDocument": { "uri": u } })).await;
+    assert_eq!(report["result"]["items"], json!([]));
     assert!(c.stop().await);
 }
 

@@ -2,7 +2,10 @@
 //!
 //! Changes are applied synchronously, in the order the client sent them;
 //! analyses run elsewhere on immutable snapshots and are stored only when
-//! they still match the document's version.
+//! they are of the document's current text: every text a document has gets
+//! its own revision, and every open its own id, so an analysis of an
+//! earlier open of the same URI (which may have the same version number)
+//! never passes for the current one.
 
 use super::analysis::Analysis;
 use super::position::{Encoding, Mapper};
@@ -10,6 +13,7 @@ use chatlint_engine::method::Method;
 use chatlint_engine::source::LineIndex;
 use std::collections::HashMap;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use tower_lsp_server::ls_types::{TextDocumentContentChangeEvent, Uri};
 
 /// An immutable view of a document at one version.
@@ -17,11 +21,22 @@ use tower_lsp_server::ls_types::{TextDocumentContentChangeEvent, Uri};
 pub struct Snapshot {
     pub uri: Uri,
     pub version: i32,
+    /// Which open of the URI this is (unique in the process).
+    pub open: u64,
+    /// Which text this is (unique in the process): changes with every
+    /// open and every edit, whatever versions the client sends.
+    pub revision: u64,
     pub text: Arc<str>,
     pub index: Arc<LineIndex>,
     /// The method the document was last linted as, kept while it is
     /// briefly broken during an edit.
     pub last_method: Option<Method>,
+}
+
+/// A fresh open id or revision.
+fn next_serial() -> u64 {
+    static SERIAL: AtomicU64 = AtomicU64::new(1);
+    SERIAL.fetch_add(1, Ordering::Relaxed)
 }
 
 impl Snapshot {
@@ -32,7 +47,7 @@ impl Snapshot {
 
 pub struct Document {
     pub snapshot: Snapshot,
-    /// The last analysis, of `snapshot.version` or an older one.
+    /// The last analysis, of this open's current text or an older one.
     pub analysis: Option<Arc<Analysis>>,
     /// An analysis task is running (or queued) for this document.
     pub linting: bool,
@@ -43,8 +58,9 @@ pub struct Document {
 impl Document {
     pub fn new(uri: Uri, version: i32, text: String) -> Document {
         let index = Arc::new(LineIndex::new(&text));
+        let open = next_serial();
         Document {
-            snapshot: Snapshot { uri, version, text: text.into(), index, last_method: None },
+            snapshot: Snapshot { uri, version, open, revision: open, text: text.into(), index, last_method: None },
             analysis: None,
             linting: false,
             logged: None,
@@ -69,13 +85,14 @@ impl Document {
         self.snapshot.text = text.into();
         self.snapshot.index = index;
         self.snapshot.version = version;
+        self.snapshot.revision = next_serial();
         // The last analysis stays (completion uses its method and config)
         // but is no longer current.
     }
 
     /// The analysis, if it is of the current text.
     pub fn current_analysis(&self) -> Option<Arc<Analysis>> {
-        self.analysis.as_ref().filter(|a| a.snapshot.version == self.snapshot.version).cloned()
+        self.analysis.as_ref().filter(|a| a.snapshot.revision == self.snapshot.revision).cloned()
     }
 }
 

@@ -124,12 +124,13 @@ impl Backend {
         tokio::task::spawn_blocking(job).await.ok()
     }
 
-    /// Keeps `analysis` if it is of the document's current version and
-    /// config generation. Returns the log line to write, if any.
+    /// Keeps `analysis` if it is of the document's current text (same open,
+    /// same revision) and config generation. Returns the log line to
+    /// write, if any.
     fn store(state: &State, analysis: &Arc<Analysis>) -> (bool, Option<String>) {
         let mut docs = lock(&state.docs);
         let Some(doc) = docs.by_uri.get_mut(&analysis.snapshot.uri) else { return (false, None) };
-        let current = doc.snapshot.version == analysis.snapshot.version
+        let current = doc.snapshot.revision == analysis.snapshot.revision
             && analysis.generation == state.generation.load(Ordering::SeqCst);
         if !current {
             return (false, None);
@@ -145,7 +146,9 @@ impl Backend {
         (true, log)
     }
 
-    /// The analysis of the document's current text, computed if needed.
+    /// The analysis of the document's current text, computed if needed;
+    /// `None` when the document is closed (or closed and opened again)
+    /// before it is ready: an analysis answers only for its own open.
     async fn analysis(&self, uri: &Uri) -> Option<Arc<Analysis>> {
         let snapshot = {
             let docs = lock(&self.state.docs);
@@ -157,11 +160,13 @@ impl Backend {
             }
             doc.snapshot.clone()
         };
+        let open = snapshot.open;
         let analysis = Self::run_analysis(&self.state, snapshot).await?;
         if let (_, Some(line)) = Self::store(&self.state, &analysis) {
             self.client.log_message(MessageType::INFO, line).await;
         }
-        Some(analysis)
+        let still_open = lock(&self.state.docs).by_uri.get(uri).is_some_and(|d| d.snapshot.open == open);
+        still_open.then_some(analysis)
     }
 
     /// What completion needs: the current text with the method and config
@@ -173,7 +178,7 @@ impl Backend {
             let doc = docs.by_uri.get(uri)?;
             let generation = self.state.generation.load(Ordering::SeqCst);
             if let Some(last) = doc.analysis.as_ref().filter(|a| a.generation == generation) {
-                if last.snapshot.version == doc.snapshot.version {
+                if last.snapshot.revision == doc.snapshot.revision {
                     return Some(last.clone());
                 }
                 return Some(Arc::new(Analysis {
@@ -199,25 +204,34 @@ impl Backend {
         if self.caps().pull {
             return;
         }
-        {
+        let open = {
             let mut docs = lock(&self.state.docs);
             let Some(doc) = docs.by_uri.get_mut(uri) else { return };
             if doc.linting {
                 return;
             }
             doc.linting = true;
-        }
+            doc.snapshot.open
+        };
         let state = self.state.clone();
         let client = self.client.clone();
         let uri = uri.clone();
-        tokio::spawn(async move { Self::lint_loop(state, client, uri).await });
+        tokio::spawn(async move { Self::lint_loop(state, client, uri, open).await });
     }
 
-    async fn lint_loop(state: Arc<State>, client: Client, uri: Uri) {
+    /// Lints one open of a document until its diagnostics are published
+    /// or it is closed: a document closed (and maybe opened again: that
+    /// open has its own loop) ends the loop, its analysis dropped.
+    async fn lint_loop(state: Arc<State>, client: Client, uri: Uri, open: u64) {
+        let this_open = |docs: &Documents| docs.by_uri.get(&uri).filter(|d| d.snapshot.open == open).is_some();
         loop {
-            let Some(snapshot) = lock(&state.docs).by_uri.get(&uri).map(|d| d.snapshot.clone()) else { return };
+            let snapshot = {
+                let docs = lock(&state.docs);
+                let Some(doc) = docs.by_uri.get(&uri).filter(|d| d.snapshot.open == open) else { return };
+                doc.snapshot.clone()
+            };
             let Some(analysis) = Self::run_analysis(&state, snapshot).await else {
-                if let Some(d) = lock(&state.docs).by_uri.get_mut(&uri) {
+                if let Some(d) = lock(&state.docs).by_uri.get_mut(&uri).filter(|d| d.snapshot.open == open) {
                     d.linting = false;
                 }
                 let message = format!("{}: the analysis failed (a bug in chatlint; please report it)", uri.as_str());
@@ -229,13 +243,16 @@ impl Backend {
                 client.log_message(MessageType::INFO, line).await;
             }
             if !current {
+                if !this_open(&lock(&state.docs)) {
+                    return; // closed meanwhile: dropped
+                }
                 continue; // edited (or reconfigured) meanwhile: lint the newer text
             }
             let _publishing = state.publish.lock().await;
             {
                 let mut docs = lock(&state.docs);
-                let Some(doc) = docs.by_uri.get_mut(&uri) else { return };
-                if doc.snapshot.version != analysis.snapshot.version
+                let Some(doc) = docs.by_uri.get_mut(&uri).filter(|d| d.snapshot.open == open) else { return };
+                if doc.snapshot.revision != analysis.snapshot.revision
                     || analysis.generation != state.generation.load(Ordering::SeqCst)
                 {
                     continue;
