@@ -1215,6 +1215,93 @@ mod binary {
         drop(stdin);
     }
 
+    /// The server's threads now.
+    #[cfg(target_os = "linux")]
+    fn threads(child: &std::process::Child) -> usize {
+        std::fs::read_dir(format!("/proc/{}/task", child.id())).map_or(0, |d| d.count())
+    }
+
+    /// A spaces.setup request whose one finding names `member`.
+    fn request_naming(member: usize) -> String {
+        format!(
+            r#"{{"requestId": "5d0c6a2e-3f4b-4a1c-9e8d-7b6a5c4d3e2f", "space": {{"spaceType": "SPACE", "displayName": "x"}}, "memberships": [{{"member": {{"name": "people/{member}", "type": "HUMAN"}}}}]}}"#
+        )
+    }
+
+    /// Issue 17 (A19): a burst of 1,000 opens (every tenth document edited
+    /// right after) keeps the server's threads bounded, and every document
+    /// ends with the diagnostics of its latest text.
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn a_burst_of_a_thousand_opens_keeps_the_threads_bounded_and_the_latest_text_wins() {
+        const DOCS: usize = 1000;
+        let mut child = Command::new(env!("CARGO_BIN_EXE_chatlint"))
+            .arg("lsp")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let mut stdin = child.stdin.take().unwrap();
+        let mut stdout = BufReader::new(child.stdout.take().unwrap());
+        let init = serde_json::json!({ "jsonrpc": "2.0", "id": 1, "method": "initialize",
+            "params": { "capabilities": { "textDocument": { "publishDiagnostics": {} } } } });
+        stdin.write_all(&frame(&init.to_string())).unwrap();
+        read_message(&mut stdout);
+        let uri = |i: usize| format!("file:///burst/{i}.setup.json");
+        // The latest member each document names: edited ones name another.
+        let latest = |i: usize| if i % 10 == 0 { (2, i + DOCS) } else { (1, i) };
+        // Written from another thread: the server answers while it reads.
+        let writer = std::thread::spawn(move || {
+            let mut burst = frame(r#"{"jsonrpc":"2.0","method":"initialized","params":{}}"#);
+            for i in 0..DOCS {
+                let td =
+                    serde_json::json!({ "uri": uri(i), "languageId": "json", "version": 1, "text": request_naming(i) });
+                let open = serde_json::json!({ "jsonrpc": "2.0", "method": "textDocument/didOpen", "params": { "textDocument": td } });
+                burst.extend(frame(&open.to_string()));
+            }
+            for i in (0..DOCS).filter(|i| latest(*i).0 == 2) {
+                let change = serde_json::json!({ "jsonrpc": "2.0", "method": "textDocument/didChange", "params": {
+                    "textDocument": { "uri": uri(i), "version": 2 },
+                    "contentChanges": [{ "text": request_naming(latest(i).1) }] } });
+                burst.extend(frame(&change.to_string()));
+            }
+            stdin.write_all(&burst).unwrap();
+            stdin
+        });
+        let mut last: std::collections::HashMap<String, serde_json::Value> = Default::default();
+        let mut most_threads = threads(&child);
+        while (0..DOCS).any(|i| last.get(&uri(i)).is_none_or(|p| p["version"] != latest(i).0)) {
+            let msg = read_message(&mut stdout);
+            most_threads = most_threads.max(threads(&child));
+            if msg["method"] == "textDocument/publishDiagnostics" {
+                last.insert(msg["params"]["uri"].as_str().unwrap().to_string(), msg["params"].clone());
+            }
+        }
+        for i in 0..DOCS {
+            let messages: Vec<&str> = last[&uri(i)]["diagnostics"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|d| d["message"].as_str().unwrap())
+                .collect();
+            let own = format!("\"people/{}\"", latest(i).1);
+            assert!(messages.len() == 1 && messages[0].contains(&own), "{}: {messages:?}", uri(i));
+        }
+        assert!(most_threads <= MAX_THREADS, "the server ran {most_threads} threads at once");
+        let mut stdin = writer.join().unwrap();
+        stdin.write_all(&frame(r#"{"jsonrpc":"2.0","id":2,"method":"shutdown"}"#)).unwrap();
+        while read_message(&mut stdout)["id"] != 2 {}
+        stdin.write_all(&frame(r#"{"jsonrpc":"2.0","method":"exit"}"#)).unwrap();
+        assert_eq!(wait(&mut child).code(), Some(0));
+    }
+
+    /// The main thread, the runtime's two workers and at most four
+    /// blocking threads (standard input and output), the analysis pool (at
+    /// most four), and one to spare. Before the pool: 120 to 430.
+    #[cfg(target_os = "linux")]
+    const MAX_THREADS: usize = 12;
+
     #[test]
     fn stdio_closed_without_shutdown_exits_1() {
         let mut child = Command::new(env!("CARGO_BIN_EXE_chatlint"))

@@ -4,8 +4,9 @@
 use super::actions;
 use super::analysis::{self, Analysis, Context};
 use super::completion;
-use super::documents::{Document, Documents, Snapshot};
+use super::documents::{Document, Documents};
 use super::hover;
+use super::pool::Pool;
 use super::position::Encoding;
 use chatlint_workspace::config::{ConfigCache, FILE_NAME};
 use std::panic::{AssertUnwindSafe, catch_unwind};
@@ -77,7 +78,18 @@ struct State {
     /// Serialises "is this still current? publish it" so that an older
     /// analysis never overwrites a newer one on the client.
     publish: tokio::sync::Mutex<()>,
+    /// Where every analysis runs: the work in flight is bounded.
+    pool: Pool,
     shutdown: Arc<AtomicBool>,
+}
+
+/// How a run of the analysis ended.
+enum Outcome {
+    Done(Arc<Analysis>),
+    /// The document was closed before the analysis started: none was made.
+    Closed,
+    /// The analysis panicked.
+    Failed,
 }
 
 pub struct Backend {
@@ -102,6 +114,7 @@ impl Backend {
             generation: AtomicU64::new(0),
             caps: OnceLock::new(),
             publish: tokio::sync::Mutex::new(()),
+            pool: Pool::for_this_machine(),
             shutdown,
         };
         Backend { client, state: Arc::new(state) }
@@ -111,17 +124,29 @@ impl Backend {
         self.state.caps.get().cloned().unwrap_or_default()
     }
 
-    /// Lints a snapshot on a blocking thread (a 1 MB document takes
-    /// milliseconds; a panic there is caught by the join).
-    async fn run_analysis(state: &Arc<State>, snapshot: Snapshot) -> Option<Arc<Analysis>> {
-        let configs = state.configs.read().unwrap_or_else(PoisonError::into_inner).clone();
-        let generation = state.generation.load(Ordering::SeqCst);
-        let caps = state.caps.get().cloned().unwrap_or_default();
+    /// Lints one open of a document on the pool (a 1 MB document takes
+    /// milliseconds; a panic there costs only this analysis). The text is
+    /// the latest when the job starts, so an analysis that waited in the
+    /// queue never works on an outdated version, and none is made for a
+    /// document closed by then.
+    async fn run_analysis(state: &Arc<State>, uri: &Uri, open: u64) -> Outcome {
+        let (state2, uri) = (state.clone(), uri.clone());
         let job = move || {
+            let state = state2;
+            let snapshot = lock(&state.docs).by_uri.get(&uri).filter(|d| d.snapshot.open == open)?.snapshot.clone();
+            // The generation before the configs: a reload in between makes
+            // this analysis look stale (redone), never current.
+            let generation = state.generation.load(Ordering::SeqCst);
+            let configs = state.configs.read().unwrap_or_else(PoisonError::into_inner).clone();
+            let caps = state.caps.get().cloned().unwrap_or_default();
             let cx = Context { configs: &configs, root: caps.root.as_deref(), encoding: caps.encoding, generation };
-            Arc::new(analysis::analyze(snapshot, &cx))
+            Some(Arc::new(analysis::analyze(snapshot, &cx)))
         };
-        tokio::task::spawn_blocking(job).await.ok()
+        match state.pool.run(job).await {
+            Some(Some(analysis)) => Outcome::Done(analysis),
+            Some(None) => Outcome::Closed,
+            None => Outcome::Failed,
+        }
     }
 
     /// Keeps `analysis` if it is of the document's current text (same open,
@@ -150,7 +175,7 @@ impl Backend {
     /// `None` when the document is closed (or closed and opened again)
     /// before it is ready: an analysis answers only for its own open.
     async fn analysis(&self, uri: &Uri) -> Option<Arc<Analysis>> {
-        let snapshot = {
+        let open = {
             let docs = lock(&self.state.docs);
             let doc = docs.by_uri.get(uri)?;
             if let Some(a) = doc.current_analysis()
@@ -158,10 +183,9 @@ impl Backend {
             {
                 return Some(a);
             }
-            doc.snapshot.clone()
+            doc.snapshot.open
         };
-        let open = snapshot.open;
-        let analysis = Self::run_analysis(&self.state, snapshot).await?;
+        let Outcome::Done(analysis) = Self::run_analysis(&self.state, uri, open).await else { return None };
         if let (_, Some(line)) = Self::store(&self.state, &analysis) {
             self.client.log_message(MessageType::INFO, line).await;
         }
@@ -225,18 +249,18 @@ impl Backend {
     async fn lint_loop(state: Arc<State>, client: Client, uri: Uri, open: u64) {
         let this_open = |docs: &Documents| docs.by_uri.get(&uri).filter(|d| d.snapshot.open == open).is_some();
         loop {
-            let snapshot = {
-                let docs = lock(&state.docs);
-                let Some(doc) = docs.by_uri.get(&uri).filter(|d| d.snapshot.open == open) else { return };
-                doc.snapshot.clone()
-            };
-            let Some(analysis) = Self::run_analysis(&state, snapshot).await else {
-                if let Some(d) = lock(&state.docs).by_uri.get_mut(&uri).filter(|d| d.snapshot.open == open) {
-                    d.linting = false;
+            let analysis = match Self::run_analysis(&state, &uri, open).await {
+                Outcome::Done(analysis) => analysis,
+                Outcome::Closed => return,
+                Outcome::Failed => {
+                    if let Some(d) = lock(&state.docs).by_uri.get_mut(&uri).filter(|d| d.snapshot.open == open) {
+                        d.linting = false;
+                    }
+                    let message =
+                        format!("{}: the analysis failed (a bug in chatlint; please report it)", uri.as_str());
+                    client.log_message(MessageType::ERROR, message).await;
+                    return;
                 }
-                let message = format!("{}: the analysis failed (a bug in chatlint; please report it)", uri.as_str());
-                client.log_message(MessageType::ERROR, message).await;
-                return;
             };
             let (current, log) = Self::store(&state, &analysis);
             if let Some(line) = log {
