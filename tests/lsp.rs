@@ -334,6 +334,38 @@ async fn diagnostics_on_open_are_the_cli_findings_with_code_link_source_and_seve
     assert!(c.stop().await);
 }
 
+/// Issue 17 (A10): the LSP ends a line at `\n`, `\r\n` and a lone `\r`;
+/// findings land on the line the editor shows, and an edit past the end of
+/// a `\r\n` line goes before the `\r\n`, as in the editor's own text.
+#[tokio::test]
+async fn lone_cr_and_crlf_line_ends_are_line_ends_as_the_lsp_counts_them() {
+    let mut c = Client::start(default_caps(), None).await;
+    let u = "file:///w/old-mac.setup.json";
+    c.open(u, "{\r  \"space\": {\"spaceType\": \"ROOM\"}\r}\r").await;
+    let diags = c.diagnostics(u, Some(1)).await;
+    let d = diags.iter().find(|d| d["code"] == "invalid-enum-value").expect("invalid-enum-value");
+    assert_eq!(d["range"]["start"], json!({ "line": 1, "character": 25 }), "{d}");
+
+    let u = "file:///w/windows.setup.json";
+    c.open(u, "{\r\n  \"space\": {}\r\n}\r\n").await;
+    c.diagnostics(u, Some(1)).await;
+    // Typed at the end of line 1 by a client that sends a column past it.
+    let at_end = json!({ "line": 1, "character": 99 });
+    c.change(u, 2, json!([{ "range": { "start": at_end, "end": at_end }, "text": ", \"x\": \"ROOM\"" }])).await;
+    // The editor's text now: `  "space": {}, "x": "ROOM"\r\n` on line 1.
+    let diags = c.diagnostics(u, Some(2)).await;
+    let d = diags.iter().find(|d| d["code"] == "unknown-field").expect("unknown-field");
+    assert_eq!(d["range"]["start"], json!({ "line": 1, "character": 15 }), "{d}");
+    assert!(diags.iter().all(|d| d["code"] != "invalid-json"), "{diags:?}");
+    // A line end replaced through a range that ends past it: nothing is left between.
+    let (start, end) = (json!({ "line": 1, "character": 99 }), json!({ "line": 2, "character": 0 }));
+    c.change(u, 3, json!([{ "range": { "start": start, "end": end }, "text": "\n" }])).await;
+    let diags = c.diagnostics(u, Some(3)).await;
+    let d = diags.iter().find(|d| d["code"] == "unknown-field").expect("unknown-field");
+    assert_eq!(d["range"]["start"], json!({ "line": 1, "character": 15 }), "{d}");
+    assert!(c.stop().await);
+}
+
 #[tokio::test]
 async fn emoji_do_not_shift_ranges_in_utf16_or_utf8() {
     let text = "{\"space\": {\"displayName\": \"🚀🚀 launch\", \"spaceType\": \"ROOM\"}}";

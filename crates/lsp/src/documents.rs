@@ -8,9 +8,8 @@
 //! never passes for the current one.
 
 use super::analysis::Analysis;
-use super::position::{Encoding, Mapper};
+use super::position::{Encoding, Lines, Mapper};
 use chatlint_engine::method::Method;
-use chatlint_engine::source::LineIndex;
 use std::collections::HashMap;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -27,7 +26,8 @@ pub struct Snapshot {
     /// open and every edit, whatever versions the client sends.
     pub revision: u64,
     pub text: Arc<str>,
-    pub index: Arc<LineIndex>,
+    /// Its lines as the LSP counts them.
+    pub lines: Arc<Lines>,
     /// The method the document was last linted as, kept while it is
     /// briefly broken during an edit.
     pub last_method: Option<Method>,
@@ -40,8 +40,15 @@ fn next_serial() -> u64 {
 }
 
 impl Snapshot {
+    /// The first text of a fresh open.
+    pub fn new(uri: Uri, version: i32, text: String) -> Snapshot {
+        let lines = Arc::new(Lines::new(&text));
+        let open = next_serial();
+        Snapshot { uri, version, open, revision: open, text: text.into(), lines, last_method: None }
+    }
+
     pub fn mapper(&self, encoding: Encoding) -> Mapper<'_> {
-        Mapper { text: &self.text, index: &self.index, encoding }
+        Mapper { text: &self.text, lines: &self.lines, encoding }
     }
 }
 
@@ -57,33 +64,26 @@ pub struct Document {
 
 impl Document {
     pub fn new(uri: Uri, version: i32, text: String) -> Document {
-        let index = Arc::new(LineIndex::new(&text));
-        let open = next_serial();
-        Document {
-            snapshot: Snapshot { uri, version, open, revision: open, text: text.into(), index, last_method: None },
-            analysis: None,
-            linting: false,
-            logged: None,
-        }
+        Document { snapshot: Snapshot::new(uri, version, text), analysis: None, linting: false, logged: None }
     }
 
     /// Applies the client's changes in order (full or incremental) and
     /// moves to `version`. Ranges are clamped to the text.
     pub fn apply(&mut self, version: i32, changes: Vec<TextDocumentContentChangeEvent>, encoding: Encoding) {
         let mut text: String = String::from(&*self.snapshot.text);
-        let mut index = self.snapshot.index.clone();
+        let mut lines = self.snapshot.lines.clone();
         for change in changes {
             match change.range {
                 None => text = change.text,
                 Some(range) => {
-                    let r = Mapper { text: &text, index: &index, encoding }.text_range(range);
+                    let r = Mapper { text: &text, lines: &lines, encoding }.text_range(range);
                     text.replace_range(r.start..r.end, &change.text);
                 }
             }
-            index = Arc::new(LineIndex::new(&text));
+            lines = Arc::new(Lines::new(&text));
         }
         self.snapshot.text = text.into();
-        self.snapshot.index = index;
+        self.snapshot.lines = lines;
         self.snapshot.version = version;
         self.snapshot.revision = next_serial();
         // The last analysis stays (completion uses its method and config)
@@ -130,6 +130,6 @@ mod tests {
             Encoding::Utf8,
         );
         assert_eq!(&*doc.snapshot.text, "{}");
-        assert_eq!(doc.snapshot.index.line_count(), 1);
+        assert_eq!(doc.snapshot.lines.line_count(), 1);
     }
 }
