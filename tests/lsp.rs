@@ -813,6 +813,43 @@ async fn chatlint_toml_is_honoured_logged_and_reloaded() {
     assert!(c.stop().await);
 }
 
+/// Issue 17 (A9): with a broken chatlint.toml the CLI fails every JSON file
+/// it would check (exit 2); the editor says so on each such document too,
+/// not only on those whose name makes them requests: the config that would
+/// name the others as requests cannot be read.
+#[tokio::test]
+async fn a_broken_config_is_reported_on_files_only_the_config_names() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("chatlint.toml");
+    let toml = "profile = \"nope\"\n\n[methods]\n\"spaces.setup\" = [\"provisioning/*.json\"]\n\n[[requests]]\npath = \"members/eng.json\"\nmethod = \"spaces.members.create\"\nparent = \"spaces/AAA\"\n";
+    std::fs::write(&config, toml).unwrap();
+    let body = "{\"member\": {\"name\": \"users/1\", \"type\": \"HUMAN\"}}";
+    let files = ["provisioning/team.json", "members/eng.json", "a.setup.json"];
+    for f in files {
+        std::fs::create_dir_all(dir.path().join(f).parent().unwrap()).unwrap();
+        std::fs::write(dir.path().join(f), body).unwrap();
+    }
+    let cli = std::process::Command::new(env!("CARGO_BIN_EXE_chatlint"))
+        .args(["check", "--format", "concise"])
+        .args(files)
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(cli.status.code(), Some(2), "{cli:?}");
+
+    let mut c = Client::start(default_caps(), Some(dir.path())).await;
+    for f in files {
+        let u = uri(&dir.path().join(f));
+        c.open(&u, body).await;
+        let diags = c.diagnostics(&u, Some(1)).await;
+        assert_eq!(diags.len(), 1, "{f}: {diags:?}");
+        assert_eq!(diags[0]["severity"], 1, "{f}");
+        let message = diags[0]["message"].as_str().unwrap();
+        assert!(message.contains("config is invalid") && message.contains("unknown profile"), "{f}: {message}");
+    }
+    assert!(c.stop().await);
+}
+
 /// The editor shows exactly what `chatlint check` reports for the same file
 /// and config: both go through one per-document pipeline, `[[ignore]]`
 /// entries included.
