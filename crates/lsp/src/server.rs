@@ -133,10 +133,18 @@ impl Backend {
         let (state2, uri) = (state.clone(), uri.clone());
         let job = move || {
             let state = state2;
-            let snapshot = lock(&state.docs).by_uri.get(&uri).filter(|d| d.snapshot.open == open)?.snapshot.clone();
             // The generation before the configs: a reload in between makes
             // this analysis look stale (redone), never current.
             let generation = state.generation.load(Ordering::SeqCst);
+            let snapshot = {
+                let docs = lock(&state.docs);
+                let doc = docs.by_uri.get(&uri).filter(|d| d.snapshot.open == open)?;
+                // Another job (a request's, the lint loop's) did this text already.
+                if let Some(done) = doc.current_analysis().filter(|a| a.generation == generation) {
+                    return Some(done);
+                }
+                doc.snapshot.clone()
+            };
             let configs = state.configs.read().unwrap_or_else(PoisonError::into_inner).clone();
             let caps = state.caps.get().cloned().unwrap_or_default();
             let cx = Context { configs: &configs, root: caps.root.as_deref(), encoding: caps.encoding, generation };
