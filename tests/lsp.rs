@@ -1319,7 +1319,7 @@ mod binary {
         read_message(&mut stdout);
         let uri = |i: usize| format!("file:///burst/{i}.setup.json");
         // The latest member each document names: edited ones name another.
-        let latest = |i: usize| if i % 10 == 0 { (2, i + DOCS) } else { (1, i) };
+        let latest = |i: usize| if i.is_multiple_of(10) { (2, i + DOCS) } else { (1, i) };
         // Written from another thread: the server answers while it reads.
         let writer = std::thread::spawn(move || {
             let mut burst = frame(r#"{"jsonrpc":"2.0","method":"initialized","params":{}}"#);
