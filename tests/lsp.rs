@@ -1256,8 +1256,8 @@ mod binary {
         serde_json::from_slice(&body).unwrap()
     }
 
-    #[test]
-    fn stdio_initialize_shutdown_exit_exits_0() {
+    /// `chatlint lsp` with its standard input and output.
+    fn start() -> (std::process::Child, std::process::ChildStdin, BufReader<std::process::ChildStdout>) {
         let mut child = Command::new(env!("CARGO_BIN_EXE_chatlint"))
             .arg("lsp")
             .stdin(Stdio::piped())
@@ -1265,8 +1265,14 @@ mod binary {
             .stderr(Stdio::null())
             .spawn()
             .unwrap();
-        let mut stdin = child.stdin.take().unwrap();
-        let mut stdout = BufReader::new(child.stdout.take().unwrap());
+        let stdin = child.stdin.take().unwrap();
+        let stdout = BufReader::new(child.stdout.take().unwrap());
+        (child, stdin, stdout)
+    }
+
+    #[test]
+    fn stdio_initialize_shutdown_exit_exits_0() {
+        let (mut child, mut stdin, mut stdout) = start();
         stdin
             .write_all(&frame(r#"{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"capabilities":{}}}"#))
             .unwrap();
@@ -1304,15 +1310,7 @@ mod binary {
     #[test]
     fn a_burst_of_a_thousand_opens_keeps_the_threads_bounded_and_the_latest_text_wins() {
         const DOCS: usize = 1000;
-        let mut child = Command::new(env!("CARGO_BIN_EXE_chatlint"))
-            .arg("lsp")
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
-        let mut stdin = child.stdin.take().unwrap();
-        let mut stdout = BufReader::new(child.stdout.take().unwrap());
+        let (mut child, mut stdin, mut stdout) = start();
         let init = serde_json::json!({ "jsonrpc": "2.0", "id": 1, "method": "initialize",
             "params": { "capabilities": { "textDocument": { "publishDiagnostics": {} } } } });
         stdin.write_all(&frame(&init.to_string())).unwrap();
