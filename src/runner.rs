@@ -269,15 +269,16 @@ fn check_one(target: &Target, opts: &RunOptions) -> Result<Checked, Skipped> {
         (FixMode::Apply { unsafe_fixes } | FixMode::Diff { unsafe_fixes }, Target::File { path, .. }) => {
             let fixed = prepared.fix(&text, unsafe_fixes);
             if fixed.text != text {
-                res.fixed = fixed.applied;
                 if matches!(opts.fix, FixMode::Diff { .. }) {
+                    res.fixed = fixed.applied;
                     res.diff = Some(disk::unified_diff(&crate::render::shown(&res.name), &text, &fixed.text));
                     fixed.original
-                } else if let Err(e) = disk::write_atomically(path, &fixed.text) {
-                    res.error =
-                        Some(format!("could not write the fixed file: {}", chatlint_workspace::files::describe_io(&e)));
+                } else if let Err(why) = disk::replace_fixed(path, &text, &fixed.text) {
+                    // Only what was written counts as fixed.
+                    res.error = Some(format!("not fixed: {why}"));
                     fixed.original
                 } else {
+                    res.fixed = fixed.applied;
                     res.text = fixed.text;
                     fixed.report
                 }

@@ -394,3 +394,68 @@ fn fix_through_a_symlink_fixes_the_target_and_keeps_the_link() {
     let leftovers: Vec<_> = fs::read_dir(dir.path().join("real")).unwrap().map(|e| e.unwrap().file_name()).collect();
     assert_eq!(leftovers.len(), 1, "no temporary file is left beside the target: {leftovers:?}");
 }
+
+/// Issue 17 items 11 and 15: `--fix` leaves a read-only file as it is (a
+/// mode of 0444 says "do not change me", whoever runs chatlint), says why,
+/// and does not count a fix it did not write.
+#[cfg(unix)]
+#[test]
+fn fix_leaves_a_read_only_file_alone_and_counts_no_fix() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = temp_with(&[("team.setup.json", GROUP_CHAT)]);
+    let file = dir.path().join("team.setup.json");
+    fs::set_permissions(&file, fs::Permissions::from_mode(0o444)).unwrap();
+    let (code, out) = run_in(dir.path(), &["check", ".", "--fix"]);
+    assert_eq!(code, 2, "a file that could not be fixed is an error of the run: {out}");
+    assert!(out.contains("team.setup.json: not fixed: it is read-only"), "{out}");
+    assert!(!out.contains("Fixed"), "a fix that was not written is not counted: {out}");
+    assert_eq!(fs::read_to_string(&file).unwrap(), GROUP_CHAT, "the read-only file was rewritten");
+    assert_eq!(fs::metadata(&file).unwrap().permissions().mode() & 0o777, 0o444);
+    let (_, out) = run_in(dir.path(), &["check", ".", "--fix", "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["summary"]["fixed"], 0, "{v:#}");
+}
+
+/// Issue 17 item 11: a file with more than one hard link is not replaced
+/// (a new file under one name would split it from the others); `--fix`
+/// says why and writes nothing.
+#[cfg(unix)]
+#[test]
+fn fix_leaves_a_hard_linked_file_alone() {
+    use std::os::unix::fs::MetadataExt;
+    let dir = temp_with(&[("team.setup.json", GROUP_CHAT)]);
+    let file = dir.path().join("team.setup.json");
+    fs::create_dir(dir.path().join("backup")).unwrap();
+    let other = dir.path().join("backup/team.json");
+    fs::hard_link(&file, &other).unwrap();
+    let (code, out) = run_in(dir.path(), &["check", "team.setup.json", "--fix"]);
+    assert_eq!(code, 2, "{out}");
+    assert!(out.contains("not fixed: it has 2 hard links"), "{out}");
+    assert!(!out.contains("Fixed"), "{out}");
+    assert_eq!(fs::read_to_string(&file).unwrap(), GROUP_CHAT);
+    assert_eq!(fs::metadata(&file).unwrap().ino(), fs::metadata(&other).unwrap().ino(), "the link was broken");
+}
+
+/// Issue 17 item 11: the fixed file keeps its mode, owner and group (as
+/// root, the test gives it another owner first; otherwise its own group).
+#[cfg(unix)]
+#[test]
+fn fix_keeps_the_mode_owner_and_group() {
+    use std::os::unix::fs::{MetadataExt, PermissionsExt};
+    let dir = temp_with(&[("team.setup.json", GROUP_CHAT)]);
+    let file = dir.path().join("team.setup.json");
+    fs::set_permissions(&file, fs::Permissions::from_mode(0o640)).unwrap();
+    // Another owner when the test may give one (as root), else as it is.
+    let _ = std::os::unix::fs::chown(&file, Some(4321), Some(4321));
+    let before = fs::metadata(&file).unwrap();
+    let (code, out) = run_in(dir.path(), &["check", ".", "--fix"]);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("Fixed 2 problems"), "{out}");
+    let after = fs::metadata(&file).unwrap();
+    assert_ne!(fs::read_to_string(&file).unwrap(), GROUP_CHAT, "not fixed");
+    assert_eq!(
+        (after.mode() & 0o7777, after.uid(), after.gid()),
+        (before.mode() & 0o7777, before.uid(), before.gid()),
+        "mode, owner or group changed"
+    );
+}
