@@ -459,3 +459,30 @@ fn fix_keeps_the_mode_owner_and_group() {
         "mode, owner or group changed"
     );
 }
+
+/// Issue 17 item 8: `--add-ignores` writes each file's path as a literal
+/// pattern: a file named `*.setup.json` does not silence every file, and
+/// `eng[prod].setup.json` is silenced by its own entry.
+#[test]
+fn add_ignores_writes_literal_paths_not_patterns() {
+    let dir = temp_with(&[("eng[prod].setup.json", GROUP_CHAT)]);
+    let (code, out) = run_in(dir.path(), &["check", ".", "--add-ignores", "accepted"]);
+    assert_eq!(code, 0, "{out}");
+    let (code, out) = run_in(dir.path(), &["check", "."]);
+    assert!(code == 0 && out.contains("0 errors, 0 warnings"), "its own entry did not match it: {out}");
+
+    let dir = temp_with(&[("*.setup.json", GROUP_CHAT), ("eng[prod].setup.json", GROUP_CHAT)]);
+    let (code, out) = run_in(dir.path(), &["check", ".", "--add-ignores", "accepted"]);
+    assert_eq!(code, 0, "{out}");
+    fs::write(dir.path().join("team.setup.json"), GROUP_CHAT).unwrap();
+    let (code, out) = run_in(dir.path(), &["check", ".", "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let count = |name: &str| {
+        let file = v["files"].as_array().unwrap().iter().find(|f| f["path"] == name).unwrap();
+        file["diagnostics"].as_array().unwrap().len()
+    };
+    assert_eq!(count("eng[prod].setup.json"), 0, "{v:#}");
+    assert_eq!(count("*.setup.json"), 0, "{v:#}");
+    assert!(count("team.setup.json") > 0, "a file named `*.setup.json` silenced another file: {v:#}");
+    assert_eq!((code, &v["unused_ignores"]), (1, &serde_json::json!([])), "{v:#}");
+}

@@ -258,6 +258,13 @@ impl Config {
         self.relative(file).to_string_lossy().replace('\\', "/")
     }
 
+    /// A pattern (of `[[ignore]]`, `[[requests]]`, …) that matches `file`
+    /// and nothing else: its path with every glob character (`*?[]{}`…)
+    /// escaped, so a file named `*.setup.json` is not every file.
+    pub fn literal_pattern(&self, file: &Path) -> String {
+        globset::escape(&self.pattern_path(file))
+    }
+
     fn relative<'p>(&self, file: &'p Path) -> &'p Path {
         file.strip_prefix(&self.root).unwrap_or(file)
     }
