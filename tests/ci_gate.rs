@@ -486,3 +486,21 @@ fn add_ignores_writes_literal_paths_not_patterns() {
     assert!(count("team.setup.json") > 0, "a file named `*.setup.json` silenced another file: {v:#}");
     assert_eq!((code, &v["unused_ignores"]), (1, &serde_json::json!([])), "{v:#}");
 }
+
+/// Issue 17 item 18: `--format github` never writes a control character
+/// from a file name (or from the file, through a message) raw, and never
+/// one that GitHub would decode back into one (`%0A` in a name): names are
+/// shown escaped, as human and JUnit output show them.
+#[cfg(unix)]
+#[test]
+fn github_output_escapes_control_characters_in_names_and_messages() {
+    let escape_in_value = GROUP_CHAT.replace("people/1", "people/\\u001b[2J");
+    let dir = temp_with(&[("a\u{1b}[31mred\u{7}.setup.json", GROUP_CHAT), ("two\nlines.setup.json", &escape_in_value)]);
+    let (code, out) = run_in(dir.path(), &["check", ".", "--format", "github"]);
+    assert_eq!(code, 1, "{out}");
+    let raw: Vec<char> = out.chars().filter(|c| c.is_control() && *c != '\n').collect();
+    assert!(raw.is_empty(), "raw control characters {raw:?} in:\n{out}");
+    assert!(out.lines().all(|l| l.starts_with("::")), "a name split a line:\n{out}");
+    assert!(out.contains(r#"file="a\x1b[31mred\x07.setup.json""#), "{out}");
+    assert!(out.contains(r#"file="two\nlines.setup.json""#), "{out}");
+}

@@ -379,10 +379,12 @@ fn control_characters_in_file_names_are_escaped() {
     assert!(!out.contains('\u{1b}') && out.contains("a␛[2Jb"), "{out}");
     fs::remove_file(raw).unwrap();
 
-    // GitHub: one workflow command per line, the property escaped as the runner unescapes it.
+    // GitHub: one workflow command per line, the name shown escaped (issue
+    // 17 item 18: no raw ESC, no `%0A` the runner would turn back into a
+    // line break), then property-escaped as the runner unescapes it.
     let (_, out, _) = run_in(dir.path(), &["check", ".", "--format", "github"]);
     assert_eq!(out.lines().count(), 1, "{out}");
-    assert!(out.starts_with("::error file=evil%0A\u{1b}[31mred%2Cx%3Ay.setup.json,line=1,"), "{out}");
+    assert!(out.starts_with(r#"::error file="evil\n\x1b[31mred%2Cx%3Ay.setup.json",line=1,"#), "{out}");
     // JUnit: well-formed XML whose attribute keeps the newline (as a character reference).
     let (_, out, _) = run_in(dir.path(), &["check", ".", "--format", "junit"]);
     assert!(!out.contains('\u{1b}'), "{out}");
