@@ -264,6 +264,17 @@ fn check_one(target: &Target, opts: &RunOptions) -> Result<Checked, Skipped> {
             return Ok((res, Facts::default(), None));
         }
     };
+    // Parameters from outside that the file contradicts or its method does
+    // not take: the file is not checked, fixed or sent as if they agreed.
+    if !prepared.params.is_empty()
+        && let Some(method) = prepared.named.or_else(|| prepared.check(&text).method)
+    {
+        let conflicts = prepared.param_conflicts(&text, method);
+        if !conflicts.is_empty() {
+            let res = FileResult { method: Some(method), ..FileResult::failed(name, conflicts.join("; ")) };
+            return Ok((res, Facts::default(), None));
+        }
+    }
     let mut res = FileResult { name, params: prepared.params.clone(), ..FileResult::default() };
     let report: Report = match (opts.fix, target) {
         (FixMode::Apply { unsafe_fixes } | FixMode::Diff { unsafe_fixes }, Target::File { path, .. }) => {

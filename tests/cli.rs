@@ -579,3 +579,66 @@ fn a_walk_that_finds_nothing_to_check_says_what_it_skipped() {
     assert_eq!(code, 0, "{out}");
     assert!(out.contains("Checked 1 file"), "{out}");
 }
+
+const MEMBER_OF_AAA: &str =
+    r#"{"parent": "spaces/AAA", "membership": {"member": {"name": "users/ana@example.com", "type": "HUMAN"}}}"#;
+const PATCH_OF_AAA: &str =
+    r#"{"space": {"name": "spaces/AAA", "displayName": "Platform"}, "updateMask": "displayName"}"#;
+
+/// Issue 17 item 12: a parameter flag that disagrees with what the file
+/// itself says is an error for that file naming both values (chatlint
+/// never picks one without a word), and one the file's method does not
+/// take is an error naming the method. A flag that agrees (in either
+/// spelling of a mask) is fine.
+#[test]
+fn parameter_flags_that_disagree_with_the_file_or_do_not_apply_are_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    fs::write(d.join("ana.member.json"), MEMBER_OF_AAA).unwrap();
+    fs::write(d.join("rename.patch.json"), PATCH_OF_AAA).unwrap();
+    fs::write(d.join("team.setup.json"), GROUP_CHAT_NAMED.replace("GROUP_CHAT", "SPACE")).unwrap();
+
+    let (code, out, _) = run_in(d, &["check", "ana.member.json", "--parent", "spaces/BBB"]);
+    assert_eq!(code, 2, "{out}");
+    assert!(
+        out.contains("ana.member.json: --parent gives \"spaces/BBB\", but the file says `parent` is \"spaces/AAA\""),
+        "{out}"
+    );
+    let (code, out, _) = run_in(d, &["check", "rename.patch.json", "--update-mask", "description"]);
+    assert_eq!(code, 2, "{out}");
+    assert!(
+        out.contains("--update-mask gives \"description\", but the file says `updateMask` is \"displayName\""),
+        "{out}"
+    );
+    let (code, out, _) = run_in(d, &["check", "rename.patch.json", "--name", "spaces/BBB"]);
+    assert!(code == 2 && out.contains("--name gives \"spaces/BBB\", but the file says `name`"), "{out}");
+    let (code, out, _) = run_in(d, &["check", "team.setup.json", "--parent", "spaces/AAA", "--update-mask", "x"]);
+    assert_eq!(code, 2, "{out}");
+    assert!(out.contains("--parent does not apply: spaces.setup takes no `parent`"), "{out}");
+    assert!(out.contains("--update-mask does not apply: spaces.setup takes no `updateMask`"), "{out}");
+    let (code, out, _) = run_in(d, &["check", "team.setup.json", "--use-admin-access"]);
+    assert!(code == 2 && out.contains("spaces.setup takes no `useAdminAccess`"), "{out}");
+
+    // Flags that agree with the file are no error.
+    let (code, out, _) = run_in(d, &["check", "ana.member.json", "--parent", "spaces/AAA"]);
+    assert_eq!(code, 0, "{out}");
+    let (code, out, _) = run_in(d, &["check", "rename.patch.json", "--update-mask", "display_name"]);
+    assert_eq!(code, 0, "{out}");
+
+    // The same for chatlint.toml's [[requests]] parameters, which name the config.
+    fs::write(d.join("chatlint.toml"), "[[requests]]\npath = \"*.json\"\nparent = \"spaces/BBB\"\n").unwrap();
+    let (code, out, _) = run_in(d, &["check", "ana.member.json", "team.setup.json"]);
+    assert_eq!(code, 2, "{out}");
+    assert!(
+        out.contains(
+            "ana.member.json: `parent` of [[requests]] in chatlint.toml gives \"spaces/BBB\", but the file says `parent` is \"spaces/AAA\""
+        ),
+        "{out}"
+    );
+    assert!(
+        out.contains(
+            "team.setup.json: `parent` of [[requests]] in chatlint.toml does not apply: spaces.setup takes no `parent`"
+        ),
+        "{out}"
+    );
+}

@@ -7,7 +7,7 @@
 use crate::config::{Config, ConfigCache};
 use crate::files::{self, ReadError, Target};
 use chatlint_engine::fix::{Fixed, fix_with};
-use chatlint_engine::method::Method;
+use chatlint_engine::method::{Method, ParamKey};
 use chatlint_engine::{Diagnostic, Facts, Params, Report, Request, Rule, TextRange};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -50,6 +50,9 @@ pub struct Prepared {
     /// `None`: such a text is not a Chat request and is left alone.
     pub fallback: Option<Method>,
     pub params: Params,
+    /// The parameters the flags gave (the rest came from `[[requests]]`),
+    /// to name where a value came from when it disagrees with the file.
+    from_flags: Vec<ParamKey>,
     strict: bool,
 }
 
@@ -74,7 +77,8 @@ pub fn prepare(configs: &ConfigCache, path: &Path, choice: &Choice) -> Preparati
     // The config's parameters for this file, then the flags'.
     let mut params = selection.params;
     params.merge(&choice.params);
-    Preparation::Ready(Prepared { config, path: abs, named, fallback, params, strict: choice.strict })
+    let from_flags = PARAM_KEYS.into_iter().filter(|k| choice.params.get(*k).is_some()).collect();
+    Preparation::Ready(Prepared { config, path: abs, named, fallback, params, from_flags, strict: choice.strict })
 }
 
 /// A document's text could not be had.
@@ -124,6 +128,46 @@ impl Prepared {
         }
     }
 
+    /// The parameters given from outside the file (flags, `[[requests]]`)
+    /// that the request `text` of `method` cannot take, or that disagree
+    /// with what the file itself says: one sentence each, naming where the
+    /// value came from and both values. chatlint never picks one of two
+    /// values silently; such a file is not checked (nor fixed, nor sent).
+    pub fn param_conflicts(&self, text: &str, method: Method) -> Vec<String> {
+        if self.params.is_empty() {
+            return Vec::new();
+        }
+        let spec = method.spec();
+        let doc = chatlint_engine::parse_document(text, method);
+        let mut out = Vec::new();
+        for key in PARAM_KEYS {
+            let Some(given) = self.params.get(key) else { continue };
+            let from = if self.from_flags.contains(&key) {
+                format!("--{}", to_kebab(key))
+            } else {
+                let config = self.config.shown_path();
+                format!("`{}` of [[requests]] in {config}", chatlint_engine::model::to_snake_case(key.name()))
+            };
+            if !spec.params.iter().any(|p| p.key == key) {
+                out.push(format!("{from} does not apply: {} takes no `{}`", spec.name, key.name()));
+                continue;
+            }
+            let in_file = doc.as_ref().and_then(|d| Some(d.get(d.layout.param(key)?)?.clone()));
+            let Some(in_file) = in_file else { continue };
+            let file_text = match &in_file {
+                chatlint_engine::Value::String(s) => s.clone(),
+                other => other.to_string(),
+            };
+            if !same_param(key, &given, &file_text) {
+                out.push(format!(
+                    "{from} gives \"{given}\", but the file says `{}` is \"{file_text}\"; keep one of them",
+                    key.name()
+                ));
+            }
+        }
+        out
+    }
+
     /// Checks a text: the engine, then the `[[ignore]]` entries.
     pub fn check(&self, text: &str) -> Report {
         self.check_as(text, None)
@@ -156,4 +200,25 @@ impl Prepared {
         }
         diagnostics
     }
+}
+
+/// Every parameter, in the order conflicts are reported.
+const PARAM_KEYS: [ParamKey; 5] =
+    [ParamKey::Name, ParamKey::Parent, ParamKey::UpdateMask, ParamKey::UseAdminAccess, ParamKey::RequestId];
+
+/// The flag's spelling of a parameter (`updateMask` → `update-mask`).
+fn to_kebab(key: ParamKey) -> String {
+    chatlint_engine::model::to_snake_case(key.name()).replace('_', "-")
+}
+
+/// Whether a value given from outside says the same as the file's: masks
+/// compare as sets of paths in either spelling, the rest as text.
+fn same_param(key: ParamKey, given: &str, in_file: &str) -> bool {
+    if key != ParamKey::UpdateMask {
+        return given == in_file;
+    }
+    let paths = |mask: &str| -> std::collections::BTreeSet<String> {
+        mask.split(',').map(|p| chatlint_engine::mask::normalize(p.trim())).collect()
+    };
+    paths(given) == paths(in_file)
 }
