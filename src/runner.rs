@@ -35,6 +35,11 @@ pub struct FileResult {
     /// The request parameters given for the file from outside it (config,
     /// flags), for `--send`.
     pub params: chatlint_engine::Params,
+    /// Findings `[[ignore]]` entries accepted (not in `diagnostics`).
+    pub ignored: usize,
+    /// Not a file: a folder whose walk found no Chat request to check
+    /// (`error` says what it skipped).
+    pub no_request_in_folder: bool,
 }
 
 impl FileResult {
@@ -174,7 +179,9 @@ fn finish(outcome: Result<Checked, Skipped>, cross: &mut CrossFile, opts: &RunOp
     let extra = cross.next(&res.name, &facts);
     if let Some(prepared) = prepared.filter(|_| !extra.is_empty()) {
         let mut all = std::mem::take(&mut res.diagnostics);
-        all.extend(prepared.settle(extra));
+        let (settled, ignored) = prepared.settle_counted(extra);
+        all.extend(settled);
+        res.ignored += ignored;
         all.sort_by_key(|d| (d.range.start, d.range.end));
         res.diagnostics = all;
     }
@@ -278,7 +285,8 @@ fn check_one(target: &Target, opts: &RunOptions) -> Result<Checked, Skipped> {
     let mut res = FileResult { name, params: prepared.params.clone(), ..FileResult::default() };
     let report: Report = match (opts.fix, target) {
         (FixMode::Apply { unsafe_fixes } | FixMode::Diff { unsafe_fixes }, Target::File { path, .. }) => {
-            let fixed = prepared.fix(&text, unsafe_fixes);
+            let (fixed, ignored_before, ignored_after) = prepared.fix_counted(&text, unsafe_fixes);
+            res.ignored = ignored_before;
             if fixed.text != text {
                 if matches!(opts.fix, FixMode::Diff { .. }) {
                     res.fixed = fixed.applied;
@@ -291,13 +299,18 @@ fn check_one(target: &Target, opts: &RunOptions) -> Result<Checked, Skipped> {
                 } else {
                     res.fixed = fixed.applied;
                     res.text = fixed.text;
+                    res.ignored = ignored_after;
                     fixed.report
                 }
             } else {
                 fixed.report
             }
         }
-        _ => prepared.check(&text),
+        _ => {
+            let (report, ignored) = prepared.check_counted(&text);
+            res.ignored = ignored;
+            report
+        }
     };
     let method = report.method.ok_or(Skipped::NotARequest)?;
     if res.text.is_empty() {

@@ -642,3 +642,80 @@ fn parameter_flags_that_disagree_with_the_file_or_do_not_apply_are_errors() {
         "{out}"
     );
 }
+
+/// Issue 17 item B5: a bare body checked with `--method` (standard input,
+/// say) is told about the flags that give its parameters, not only about
+/// chatlint.toml.
+#[test]
+fn parameter_not_given_names_the_flags() {
+    let out = chatlint()
+        .args(["check", "-", "--method", "patch", "--format", "json"])
+        .write_stdin(r#"{"displayName": "Platform"}"#)
+        .output()
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let helps: Vec<&str> = v["files"][0]["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["rule"] == "parameter-not-given")
+        .map(|d| d["help"].as_str().unwrap())
+        .collect();
+    assert_eq!(helps.len(), 2, "{v:#}");
+    assert!(helps.iter().any(|h| h.contains("`--name spaces/…`")), "{helps:#?}");
+    assert!(helps.iter().any(|h| h.contains("`--update-mask PATHS`")), "{helps:#?}");
+    let out = chatlint()
+        .args(["check", "-", "--method", "member", "--format", "json"])
+        .write_stdin(r#"{"member": {"name": "users/1", "type": "HUMAN"}}"#)
+        .output()
+        .unwrap();
+    assert!(String::from_utf8(out.stdout).unwrap().contains("`--parent spaces/…`"));
+}
+
+/// Issue 17 item B3: human output marks what `--fix` would fix (`[*]`, and
+/// `[* --unsafe-fixes]` for what only that flag would), and the summary
+/// counts fixable findings, those `[[ignore]]` accepted, and the files a
+/// walk skipped as not Chat requests.
+#[test]
+fn human_output_marks_fixable_findings_and_counts_fixable_ignored_and_skipped() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    // display-name-forbidden (a safe fix) and user-name-format (`people/1`: safe) ...
+    let team = GROUP_CHAT_NAMED.replace("users/1", "people/1");
+    fs::write(d.join("team.setup.json"), &team).unwrap();
+    // ... and no requestId (an unsafe fix adds one).
+    let no_id = GROUP_CHAT_NAMED.replace(r#""requestId": "6f1c2d3e-4a5b-4c6d-8e7f-901a2b3c4d5e", "#, "");
+    fs::write(d.join("no-id.setup.json"), no_id).unwrap();
+    fs::write(d.join("package.json"), r#"{"name": "x", "version": "1.0.0"}"#).unwrap();
+    fs::write(
+        d.join("chatlint.toml"),
+        "[[ignore]]\npath = \"team.setup.json\"\nrule = \"user-name-format\"\nreason = \"migrated later\"\n",
+    )
+    .unwrap();
+    let (code, out, _) = run_in(d, &["check", "."]);
+    assert_eq!(code, 1, "{out}");
+    let headers: Vec<&str> = out.lines().filter(|l| !l.is_empty() && !l.starts_with(' ')).collect();
+    assert!(headers.contains(&"display-name-forbidden [*]"), "{headers:#?}");
+    assert!(headers.contains(&"request-id-not-uuid [* --unsafe-fixes]"), "{headers:#?}");
+    let summary = out.lines().last().unwrap();
+    assert_eq!(
+        summary,
+        "Checked 2 files: 2 errors, 0 warnings, 1 hint; 2 fixable with --fix (1 more with --unsafe-fixes); 1 ignored; 1 skipped: not Chat requests",
+        "{out}"
+    );
+}
+
+/// Issue 17 item B5: a walk of a folder with no Chat request says so in
+/// the summary, not "1 file could not be checked" (it is still exit 2).
+#[test]
+fn an_empty_folder_is_no_file_that_could_not_be_checked() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::create_dir(dir.path().join("empty")).unwrap();
+    let (code, out, _) = run_in(dir.path(), &["check", "empty"]);
+    assert_eq!(code, 2, "{out}");
+    assert!(!out.contains("could not be checked"), "{out}");
+    assert!(
+        out.ends_with("Checked 0 files: 0 errors, 0 warnings, 0 hints; 1 folder held no Chat request to check\n"),
+        "{out}"
+    );
+}

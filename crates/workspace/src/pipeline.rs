@@ -170,35 +170,68 @@ impl Prepared {
 
     /// Checks a text: the engine, then the `[[ignore]]` entries.
     pub fn check(&self, text: &str) -> Report {
+        self.check_counted(text).0
+    }
+
+    /// [`Prepared::check`], and how many findings `[[ignore]]` entries
+    /// accepted (for the summary).
+    pub fn check_counted(&self, text: &str) -> (Report, usize) {
         self.check_as(text, None)
     }
 
     /// [`Prepared::check`], with the method an earlier pass settled on.
-    fn check_as(&self, text: &str, settled: Option<Method>) -> Report {
+    fn check_as(&self, text: &str, settled: Option<Method>) -> (Report, usize) {
         let request =
             Request { text, method: settled.or(self.named), fallback: self.fallback, params: self.params.clone() };
         let mut report = chatlint_engine::analyze(&request, &self.config.settings);
-        report.diagnostics = self.accept(report.diagnostics);
-        report
+        let (kept, ignored) = self.accept_counted(report.diagnostics);
+        report.diagnostics = kept;
+        (report, ignored)
     }
 
     /// Applies fixes to a text; findings the config accepts are not fixed.
     pub fn fix(&self, text: &str, unsafe_fixes: bool) -> Fixed {
-        fix_with(text, unsafe_fixes, |t, settled| self.check_as(t, settled))
+        self.fix_counted(text, unsafe_fixes).0
+    }
+
+    /// [`Prepared::fix`], and how many findings `[[ignore]]` entries
+    /// accepted in the original text and in the fixed one.
+    pub fn fix_counted(&self, text: &str, unsafe_fixes: bool) -> (Fixed, usize, usize) {
+        // The first pass judges the original, the last the fixed text.
+        let mut ignored: Option<(usize, usize)> = None;
+        let fixed = fix_with(text, unsafe_fixes, |t, settled| {
+            let (report, n) = self.check_as(t, settled);
+            ignored = Some(ignored.map_or((n, n), |(first, _)| (first, n)));
+            report
+        });
+        let (before, after) = ignored.unwrap_or_default();
+        (fixed, before, after)
     }
 
     /// Findings made outside the engine's pass over this document (the
     /// cross-file rules, the server's answer): severities, then `[[ignore]]`.
     pub fn settle(&self, diagnostics: Vec<Diagnostic>) -> Vec<Diagnostic> {
-        self.accept(chatlint_engine::settle(diagnostics, &self.config.settings))
+        self.settle_counted(diagnostics).0
+    }
+
+    /// [`Prepared::settle`], and how many findings `[[ignore]]` accepted.
+    pub fn settle_counted(&self, diagnostics: Vec<Diagnostic>) -> (Vec<Diagnostic>, usize) {
+        self.accept_counted(chatlint_engine::settle(diagnostics, &self.config.settings))
     }
 
     /// Drops the findings an `[[ignore]]` entry accepts (unless strict).
-    fn accept(&self, mut diagnostics: Vec<Diagnostic>) -> Vec<Diagnostic> {
+    fn accept(&self, diagnostics: Vec<Diagnostic>) -> Vec<Diagnostic> {
+        self.accept_counted(diagnostics).0
+    }
+
+    /// [`Prepared::accept`], and how many it dropped.
+    fn accept_counted(&self, mut diagnostics: Vec<Diagnostic>) -> (Vec<Diagnostic>, usize) {
+        let before = diagnostics.len();
         if !self.strict {
             self.config.suppress(&self.path, &mut diagnostics);
         }
-        diagnostics
+        let dropped = before - diagnostics.len();
+        (diagnostics, dropped)
     }
 }
 
