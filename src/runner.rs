@@ -40,6 +40,9 @@ pub struct FileResult {
     /// Not a file: a folder whose walk found no Chat request to check
     /// (`error` says what it skipped).
     pub no_request_in_folder: bool,
+    /// Checked, but `--fix` refused to rewrite it (`error` says why; its
+    /// findings are those of the file as it is).
+    pub not_fixed: bool,
 }
 
 impl FileResult {
@@ -295,6 +298,7 @@ fn check_one(target: &Target, opts: &RunOptions) -> Result<Checked, Skipped> {
                 } else if let Err(why) = disk::replace_fixed(path, &text, &fixed.text) {
                     // Only what was written counts as fixed.
                     res.error = Some(format!("not fixed: {why}"));
+                    res.not_fixed = true;
                     fixed.original
                 } else {
                     res.fixed = fixed.applied;

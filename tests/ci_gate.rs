@@ -409,6 +409,9 @@ fn fix_leaves_a_read_only_file_alone_and_counts_no_fix() {
     assert_eq!(code, 2, "a file that could not be fixed is an error of the run: {out}");
     assert!(out.contains("team.setup.json: not fixed: it is read-only"), "{out}");
     assert!(!out.contains("Fixed"), "a fix that was not written is not counted: {out}");
+    // It was checked: its findings are shown, and it is no file that could not be checked.
+    assert!(out.contains("display-name-forbidden [*]"), "{out}");
+    assert!(out.ends_with("; 2 fixable with --fix; 1 file not fixed (see above)\n"), "{out}");
     assert_eq!(fs::read_to_string(&file).unwrap(), GROUP_CHAT, "the read-only file was rewritten");
     assert_eq!(fs::metadata(&file).unwrap().permissions().mode() & 0o777, 0o444);
     let (_, out) = run_in(dir.path(), &["check", ".", "--fix", "--format", "json"]);

@@ -80,7 +80,10 @@ impl super::Report for Github {
 fn annotations(r: &FileResult, out: &mut String) {
     if let Some(e) = &r.error {
         let _ = writeln!(out, "::error file={},title=chatlint::{}", file(&r.name), data(&super::plain(e)));
-        return;
+        // A file `--fix` would not rewrite was still checked: its findings follow.
+        if !r.not_fixed {
+            return;
+        }
     }
     let index = LineIndex::new(&r.text);
     for d in &r.diagnostics {

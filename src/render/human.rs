@@ -263,7 +263,10 @@ impl super::Report for Human {
 fn findings(handler: &GraphicalReportHandler, r: &FileResult, out: &mut String) {
     if let Some(e) = &r.error {
         let _ = writeln!(out, "  × {}: {}\n", shown(&r.name), plain(e));
-        return;
+        // A file `--fix` would not rewrite was still checked: its findings follow.
+        if !r.not_fixed {
+            return;
+        }
     }
     let index = LineIndex::new(&r.text);
     for d in &r.diagnostics {
@@ -308,7 +311,8 @@ pub fn summary_line(s: &Summary) -> String {
         let _ = write!(line, "Fixes would change {}. ", plural(s.would_fix, "problem", "problems"));
     }
     // A folder with no request in it is no file that could not be checked.
-    let (files, failed) = (s.files - s.empty_folders, s.failed - s.empty_folders);
+    // Nor is a file `--fix` checked but would not rewrite.
+    let (files, failed) = (s.files - s.empty_folders, s.failed - s.empty_folders - s.not_fixed);
     let _ = write!(
         line,
         "Checked {}: {}, {}, {}",
@@ -343,6 +347,9 @@ pub fn summary_line(s: &Summary) -> String {
     }
     if failed > 0 {
         let _ = write!(line, "; {} could not be checked", plural(failed, "file", "files"));
+    }
+    if s.not_fixed > 0 {
+        let _ = write!(line, "; {} not fixed (see above)", plural(s.not_fixed, "file", "files"));
     }
     if s.empty_folders > 0 {
         let _ = write!(line, "; {} no Chat request to check", plural(s.empty_folders, "folder held", "folders held"));

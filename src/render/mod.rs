@@ -342,6 +342,9 @@ pub struct Summary {
     /// `files` and `failed`: JSON lists it as an entry with its error).
     #[serde(skip)]
     pub empty_folders: usize,
+    /// Files `--fix` checked but refused to rewrite (also counted in `failed`).
+    #[serde(skip)]
+    pub not_fixed: usize,
 }
 
 impl Summary {
@@ -358,6 +361,7 @@ impl Summary {
             self.failed += 1;
         }
         self.empty_folders += usize::from(r.no_request_in_folder);
+        self.not_fixed += usize::from(r.not_fixed);
         self.ignored += r.ignored;
         #[cfg(feature = "send")]
         match r.sent.as_ref().map(|o| o.status) {
