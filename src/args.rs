@@ -139,26 +139,8 @@ pub struct SendArgs {
     /// the same FILE does not send again what it records as sent (a re-run after an interruption sends the rest).
     #[arg(long, value_name = "FILE")]
     pub results: Option<PathBuf>,
-    /// Read the access token from this environment variable (default: CHATLINT_ACCESS_TOKEN, when set).
-    #[arg(long, value_name = "VAR")]
-    pub token_env: Option<String>,
-    /// Read the access token from this file.
-    #[arg(long, value_name = "FILE")]
-    pub token_file: Option<PathBuf>,
-    /// An authorized_user or service_account JSON (default: GOOGLE_APPLICATION_CREDENTIALS, then gcloud's
-    /// application-default credentials).
-    #[arg(long, value_name = "FILE")]
-    pub credentials: Option<PathBuf>,
-    /// With a service account key: the user to act as (domain-wide delegation).
-    #[arg(long, value_name = "EMAIL")]
-    pub subject: Option<String>,
-    /// With a service account key: a scope to ask for (repeatable; `chat.spaces` means
-    /// https://www.googleapis.com/auth/chat.spaces). Default: the narrowest scope of each method sent.
-    #[arg(long, value_name = "SCOPE")]
-    pub scope: Vec<String>,
-    /// Use this OAuth token URI instead of the one in the credentials file.
-    #[arg(long, value_name = "URL")]
-    pub token_uri: Option<String>,
+    #[command(flatten)]
+    pub access: CredentialArgs,
     /// How many requests may be in flight at once.
     #[arg(long, value_name = "N", default_value_t = 4, value_parser = clap::value_parser!(u32).range(1..=64))]
     pub concurrency: u32,
@@ -188,19 +170,53 @@ impl SendArgs {
             send_passing: self.send_passing,
             endpoint: self.endpoint.clone(),
             results: self.results.clone(),
-            credentials: chatlint_send::Credentials {
-                token_env: self.token_env.clone(),
-                token_file: self.token_file.clone(),
-                credentials: self.credentials.clone(),
-                subject: self.subject.clone(),
-                scopes: self.scope.clone(),
-                token_uri: self.token_uri.clone(),
-                ..Default::default()
-            },
+            credentials: self.access.credentials(),
             concurrency: self.concurrency,
             timeout: self.timeout,
             max_attempts: self.max_attempts,
             retry_delay: self.retry_delay,
+        }
+    }
+}
+
+/// Where the access token comes from, for `--send`, `plan`, `apply` and
+/// `import` alike.
+#[cfg(feature = "send")]
+#[derive(Debug, Clone, clap::Args)]
+pub struct CredentialArgs {
+    /// Read the access token from this environment variable (default: CHATLINT_ACCESS_TOKEN, when set).
+    #[arg(long, value_name = "VAR")]
+    pub token_env: Option<String>,
+    /// Read the access token from this file.
+    #[arg(long, value_name = "FILE")]
+    pub token_file: Option<PathBuf>,
+    /// An authorized_user or service_account JSON (default: GOOGLE_APPLICATION_CREDENTIALS, then gcloud's
+    /// application-default credentials).
+    #[arg(long, value_name = "FILE")]
+    pub credentials: Option<PathBuf>,
+    /// With a service account key: the user to act as (domain-wide delegation).
+    #[arg(long, value_name = "EMAIL")]
+    pub subject: Option<String>,
+    /// With a service account key: a scope to ask for (repeatable; `chat.spaces` means
+    /// https://www.googleapis.com/auth/chat.spaces). Default: the narrowest scopes that do the job (docs/send.md, docs/plan.md).
+    #[arg(long, value_name = "SCOPE")]
+    pub scope: Vec<String>,
+    /// Use this OAuth token URI instead of the one in the credentials file.
+    #[arg(long, value_name = "URL")]
+    pub token_uri: Option<String>,
+}
+
+#[cfg(feature = "send")]
+impl CredentialArgs {
+    pub fn credentials(&self) -> chatlint_send::Credentials {
+        chatlint_send::Credentials {
+            token_env: self.token_env.clone(),
+            token_file: self.token_file.clone(),
+            credentials: self.credentials.clone(),
+            subject: self.subject.clone(),
+            scopes: self.scope.clone(),
+            token_uri: self.token_uri.clone(),
+            ..Default::default()
         }
     }
 }
@@ -298,26 +314,8 @@ pub struct LiveArgs {
     /// appends to it).
     #[arg(long, value_name = "FILE")]
     pub results: Option<PathBuf>,
-    /// Read the access token from this environment variable (default: CHATLINT_ACCESS_TOKEN, when set).
-    #[arg(long, value_name = "VAR")]
-    pub token_env: Option<String>,
-    /// Read the access token from this file.
-    #[arg(long, value_name = "FILE")]
-    pub token_file: Option<PathBuf>,
-    /// An authorized_user or service_account JSON (default: GOOGLE_APPLICATION_CREDENTIALS, then gcloud's
-    /// application-default credentials).
-    #[arg(long, value_name = "FILE")]
-    pub credentials: Option<PathBuf>,
-    /// With a service account key: the user to act as (domain-wide delegation).
-    #[arg(long, value_name = "EMAIL")]
-    pub subject: Option<String>,
-    /// With a service account key: a scope to ask for (repeatable). Default for plan: chat.spaces.readonly and
-    /// chat.memberships.readonly.
-    #[arg(long, value_name = "SCOPE")]
-    pub scope: Vec<String>,
-    /// Use this OAuth token URI instead of the one in the credentials file.
-    #[arg(long, value_name = "URL")]
-    pub token_uri: Option<String>,
+    #[command(flatten)]
+    pub access: CredentialArgs,
     /// Give up on one attempt of a request after this many seconds.
     #[arg(long, value_name = "SECONDS", default_value = "30", value_parser = parse_seconds)]
     pub timeout: std::time::Duration,

@@ -97,15 +97,7 @@ pub(crate) fn read_options(live: &LiveArgs) -> ReadOptions {
     ReadOptions {
         endpoint: live.endpoint.clone(),
         results: live.results.clone(),
-        credentials: chatlint_send::Credentials {
-            token_env: live.token_env.clone(),
-            token_file: live.token_file.clone(),
-            credentials: live.credentials.clone(),
-            subject: live.subject.clone(),
-            scopes: live.scope.clone(),
-            token_uri: live.token_uri.clone(),
-            ..Default::default()
-        },
+        credentials: live.access.credentials(),
         timeout: live.timeout,
         max_attempts: 3,
         retry_delay: std::time::Duration::from_secs(1),
