@@ -316,7 +316,7 @@ async fn diagnostics_on_open_are_the_cli_findings_with_code_link_source_and_seve
         assert_eq!(d["code"], e.rule.id());
         assert_eq!(d["range"], lsp_range(GROUP_CHAT, e.range.start, e.range.end), "{}", e.rule);
         assert_eq!(d["source"], "chatlint");
-        assert_eq!(d["codeDescription"]["href"], format!("{}{}.toml", chatlint_lsp::RULE_DOCS_BASE, e.rule));
+        assert_eq!(d["codeDescription"]["href"], e.rule.info().docs_url());
         assert!(d["message"].as_str().unwrap().starts_with(&e.message));
         let severity = match e.severity {
             chatlint_engine::diagnostic::Severity::Error => 1,
@@ -648,7 +648,7 @@ async fn hover_documents_fields_enum_values_and_rules() {
     let h = c.at("textDocument/hover", u, pos_of(GROUP_CHAT, "people/", 2)).await;
     let text = h["contents"]["value"].as_str().unwrap();
     assert!(text.contains("chatlint `user-name-format`") && text.contains("**Why:**"), "{text}");
-    assert!(text.contains(&format!("{}user-name-format.toml", chatlint_lsp::RULE_DOCS_BASE)));
+    assert!(text.contains(&chatlint_engine::catalogue::get("user-name-format").unwrap().docs_url()));
 
     // On whitespace: nothing.
     let h = c.at("textDocument/hover", u, (0, 1)).await;
