@@ -850,6 +850,35 @@ async fn a_broken_config_is_reported_on_files_only_the_config_names() {
     assert!(c.stop().await);
 }
 
+/// A `parent` in `[[requests]]` that the file contradicts leaves the file
+/// unchecked in the editor as on the command line, and says why, naming
+/// both values.
+#[tokio::test]
+async fn a_config_parameter_the_file_contradicts_is_said_as_the_cli_says_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let toml = "[[requests]]\npath = \"eng.member.json\"\nparent = \"spaces/BBB\"\n";
+    std::fs::write(dir.path().join("chatlint.toml"), toml).unwrap();
+    let body = r#"{"parent": "spaces/AAA", "membership": {"member": {"name": "users/1", "type": "HUMAN"}}}"#;
+    let file = dir.path().join("eng.member.json");
+    std::fs::write(&file, body).unwrap();
+    let cli = std::process::Command::new(env!("CARGO_BIN_EXE_chatlint"))
+        .args(["check", "--format", "concise", "eng.member.json"])
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(cli.status.code(), Some(2), "{cli:?}");
+
+    let mut c = Client::start(default_caps(), Some(dir.path())).await;
+    let u = uri(&file);
+    c.open(&u, body).await;
+    let diags = c.diagnostics(&u, Some(1)).await;
+    assert_eq!(diags.len(), 1, "{diags:?}");
+    assert_eq!(diags[0]["severity"], 1);
+    let message = diags[0]["message"].as_str().unwrap();
+    assert!(message.contains("spaces/BBB") && message.contains("spaces/AAA"), "{message}");
+    assert!(c.stop().await);
+}
+
 /// The editor shows exactly what `chatlint check` reports for the same file
 /// and config: both go through one per-document pipeline, `[[ignore]]`
 /// entries included.
