@@ -2,7 +2,7 @@
 //! README.md and docs/send.md list exactly the codes chatlint exits with
 //! (`src/exit.rs`), the README's option tables name exactly the options of
 //! `chatlint check --help`, and docs/send.md's dry-run example is what a
-//! dry run prints.
+//! dry run prints; the descriptions and file lists name every method.
 
 use assert_cmd::Command;
 use chatlint::exit::Exit;
@@ -199,4 +199,29 @@ fn rule_explanation_points_at_the_constraint_checklist() {
     let text = String::from_utf8(out.stdout).unwrap();
     assert!(text.contains("\nConstraints: S22 (docs/constraints.md)\n"), "{text}");
     assert!(read("docs/constraints.md").contains("\n| S22 | "), "docs/constraints.md has S22");
+}
+
+/// The descriptions users read before they install (the Action, the
+/// pre-commit hooks, the VS Code extension) name no method, so they cannot
+/// go stale when one is added; the places that list the file suffixes list
+/// every method's.
+#[test]
+fn descriptions_and_file_lists_cover_every_method() {
+    let descriptions = [
+        ("action.yml", "description:"),
+        (".pre-commit-hooks.yaml", "description:"),
+        ("editors/vscode/package.json", "\"description\":"),
+    ];
+    for (file, key) in descriptions {
+        for line in read(file).lines().filter(|l| l.trim_start().starts_with(key)) {
+            assert!(!line.contains("spaces."), "{file} names methods in a description, which goes stale: {line}");
+        }
+    }
+    for file in ["README.md", "editors/vscode/README.md"] {
+        let text = read(file);
+        for method in chatlint_engine::Method::all() {
+            let suffix = method.spec().file_suffix;
+            assert!(text.contains(&format!("*{suffix}")), "{file} does not list `*{suffix}` ({method})");
+        }
+    }
 }

@@ -88,6 +88,15 @@ fn the_language_server_knows_nothing_of_sending_or_terminals() {
 }
 
 #[test]
+fn the_browsers_engine_is_the_engine_and_nothing_else() {
+    let mut forbidden = ADAPTER_CRATES.to_vec();
+    forbidden.extend(["chatlint", "chatlint-workspace", "chatlint-lsp", "chatlint-send", "globset"]);
+    assert_absent("crates/wasm/Cargo.toml", "the browser's engine", &forbidden);
+    let pulled = closure("crates/wasm/Cargo.toml", &lock_graph());
+    assert!(pulled.contains("chatlint-engine") && pulled.contains("wasm-bindgen"), "{pulled:?}");
+}
+
+#[test]
 fn the_closure_sees_indirect_dependencies() {
     // The check above is only worth something if it follows the graph down.
     let pulled = closure("crates/send/Cargo.toml", &lock_graph());

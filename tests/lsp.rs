@@ -316,7 +316,7 @@ async fn diagnostics_on_open_are_the_cli_findings_with_code_link_source_and_seve
         assert_eq!(d["code"], e.rule.id());
         assert_eq!(d["range"], lsp_range(GROUP_CHAT, e.range.start, e.range.end), "{}", e.rule);
         assert_eq!(d["source"], "chatlint");
-        assert_eq!(d["codeDescription"]["href"], format!("{}{}.toml", chatlint_lsp::RULE_DOCS_BASE, e.rule));
+        assert_eq!(d["codeDescription"]["href"], e.rule.info().docs_url());
         assert!(d["message"].as_str().unwrap().starts_with(&e.message));
         let severity = match e.severity {
             chatlint_engine::diagnostic::Severity::Error => 1,
@@ -648,7 +648,7 @@ async fn hover_documents_fields_enum_values_and_rules() {
     let h = c.at("textDocument/hover", u, pos_of(GROUP_CHAT, "people/", 2)).await;
     let text = h["contents"]["value"].as_str().unwrap();
     assert!(text.contains("chatlint `user-name-format`") && text.contains("**Why:**"), "{text}");
-    assert!(text.contains(&format!("{}user-name-format.toml", chatlint_lsp::RULE_DOCS_BASE)));
+    assert!(text.contains(&chatlint_engine::catalogue::get("user-name-format").unwrap().docs_url()));
 
     // On whitespace: nothing.
     let h = c.at("textDocument/hover", u, (0, 1)).await;
@@ -847,6 +847,35 @@ async fn a_broken_config_is_reported_on_files_only_the_config_names() {
         let message = diags[0]["message"].as_str().unwrap();
         assert!(message.contains("config is invalid") && message.contains("unknown profile"), "{f}: {message}");
     }
+    assert!(c.stop().await);
+}
+
+/// A `parent` in `[[requests]]` that the file contradicts leaves the file
+/// unchecked in the editor as on the command line, and says why, naming
+/// both values.
+#[tokio::test]
+async fn a_config_parameter_the_file_contradicts_is_said_as_the_cli_says_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let toml = "[[requests]]\npath = \"eng.member.json\"\nparent = \"spaces/BBB\"\n";
+    std::fs::write(dir.path().join("chatlint.toml"), toml).unwrap();
+    let body = r#"{"parent": "spaces/AAA", "membership": {"member": {"name": "users/1", "type": "HUMAN"}}}"#;
+    let file = dir.path().join("eng.member.json");
+    std::fs::write(&file, body).unwrap();
+    let cli = std::process::Command::new(env!("CARGO_BIN_EXE_chatlint"))
+        .args(["check", "--format", "concise", "eng.member.json"])
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(cli.status.code(), Some(2), "{cli:?}");
+
+    let mut c = Client::start(default_caps(), Some(dir.path())).await;
+    let u = uri(&file);
+    c.open(&u, body).await;
+    let diags = c.diagnostics(&u, Some(1)).await;
+    assert_eq!(diags.len(), 1, "{diags:?}");
+    assert_eq!(diags[0]["severity"], 1);
+    let message = diags[0]["message"].as_str().unwrap();
+    assert!(message.contains("spaces/BBB") && message.contains("spaces/AAA"), "{message}");
     assert!(c.stop().await);
 }
 

@@ -14,8 +14,6 @@ use std::io;
 use std::path::{Component, Path, PathBuf};
 
 const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
-/// Where a rule's documentation lives; SARIF viewers link to it.
-pub const RULE_DOCS_BASE: &str = "https://github.com/chatlint/chatlint/blob/main/rules/";
 
 fn level(s: Severity) -> &'static str {
     match s {
@@ -81,7 +79,7 @@ fn rule_descriptor(r: &RuleInfo) -> Value {
         "shortDescription": { "text": r.summary },
         "fullDescription": { "text": r.what.trim() },
         "help": { "text": help },
-        "helpUri": format!("{RULE_DOCS_BASE}{}.toml", r.id),
+        "helpUri": r.docs_url(),
         "defaultConfiguration": { "level": level(r.severity) },
         "properties": { "constraints": r.constraints, "methods": r.methods },
     })

@@ -130,7 +130,16 @@ impl Rule {
     }
 }
 
+/// Where the rule pages are published (`web/build.sh` makes them); the one
+/// place the command line, the language server and SARIF take it from.
+pub const RULE_DOCS_BASE: &str = "https://chatlint.github.io/chatlint/rules/";
+
 impl RuleInfo {
+    /// The rule's page: [`RULE_DOCS_BASE`] + id + `.html`.
+    pub fn docs_url(&self) -> String {
+        format!("{RULE_DOCS_BASE}{}.html", self.id)
+    }
+
     pub fn applies_to(&self, method: Method) -> bool {
         self.methods.contains(&method.name())
     }
@@ -194,6 +203,12 @@ pub fn get(id: &str) -> Option<&'static RuleInfo> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn docs_links_go_to_the_published_rule_pages() {
+        let url = Rule::DisplayNameForbidden.info().docs_url();
+        assert_eq!(url, "https://chatlint.github.io/chatlint/rules/display-name-forbidden.html");
+    }
 
     #[test]
     fn ids_round_trip_and_are_sorted() {

@@ -122,6 +122,19 @@ pub fn analyze(snapshot: Snapshot, cx: &Context) -> Analysis {
         return out;
     }
     let report = prepared.check(&text);
+    // As `chatlint check`: parameters from chatlint.toml that the file
+    // contradicts (or its method does not take) leave it unchecked, and say so.
+    let conflicts = report.method.map(|m| prepared.param_conflicts(&text, m)).unwrap_or_default();
+    if !conflicts.is_empty() {
+        let map = out.snapshot.mapper(cx.encoding);
+        out.lsp.push(diagnostics::notice(
+            DiagnosticSeverity::ERROR,
+            format!("chatlint: not checked: {}", conflicts.join("; ")),
+            &map,
+        ));
+        out.note = format!("parameters disagree with the file; {config_name}");
+        return out;
+    }
     out.method = report.method;
     out.layout = report.layout;
     out.note = match report.method {

@@ -7,13 +7,6 @@ use tower_lsp_server::ls_types::{self, CodeDescription, DiagnosticSeverity, Numb
 /// The `source` of every diagnostic.
 pub const SOURCE: &str = "chatlint";
 
-/// Where a rule's documentation lives: `RULE_DOCS_BASE` + id + `.toml`.
-pub const RULE_DOCS_BASE: &str = "https://github.com/chatlint/chatlint/blob/main/rules/";
-
-pub fn rule_doc_url(rule: &str) -> String {
-    format!("{RULE_DOCS_BASE}{rule}.toml")
-}
-
 pub fn severity(s: Severity) -> DiagnosticSeverity {
     match s {
         Severity::Error => DiagnosticSeverity::ERROR,
@@ -33,7 +26,7 @@ pub fn to_lsp(d: &Diagnostic, map: &Mapper) -> ls_types::Diagnostic {
         range: map.range(d.range),
         severity: Some(severity(d.severity)),
         code: Some(NumberOrString::String(d.rule.id().to_string())),
-        code_description: rule_doc_url(d.rule.id()).parse::<Uri>().ok().map(|href| CodeDescription { href }),
+        code_description: d.rule.info().docs_url().parse::<Uri>().ok().map(|href| CodeDescription { href }),
         source: Some(SOURCE.to_string()),
         message,
         data: (!d.pointer.is_empty()).then(|| serde_json::json!({ "pointer": d.pointer })),

@@ -2,7 +2,6 @@
 //! from the discovery document, and a rule's documentation from the
 //! catalogue.
 
-use super::diagnostics::rule_doc_url;
 use chatlint_engine::catalogue;
 use chatlint_engine::model::{EnumValue, Field, Kind, Message, Model};
 use chatlint_engine::profile::Profile;
@@ -136,7 +135,7 @@ pub fn rule_doc(id: &str) -> Option<String> {
     for s in rule.sources {
         out.push_str(&format!("\n\n> {}\n>\n> — {}", s.quote.trim(), s.from.trim()));
     }
-    out.push_str(&format!("\n\n[Rule documentation]({})", rule_doc_url(rule.id)));
+    out.push_str(&format!("\n\n[Rule documentation]({})", rule.docs_url()));
     Some(out)
 }
 

@@ -37,8 +37,6 @@ use std::time::Duration;
 use tokio::io::{AsyncRead, AsyncWrite};
 use tower_lsp_server::{LspService, Server};
 
-pub use diagnostics::RULE_DOCS_BASE;
-
 /// Serves one client over `input`/`output` until it sends `exit` or closes
 /// the input. Returns whether it asked for `shutdown` first (a clean stop).
 /// Needs a Tokio runtime with timers (the transport waits with timeouts).
