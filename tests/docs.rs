@@ -225,3 +225,47 @@ fn descriptions_and_file_lists_cover_every_method() {
         }
     }
 }
+
+/// The README's Schemas section names every schema `schemas/` holds.
+#[test]
+fn readme_names_every_schema() {
+    let readme = read("README.md");
+    let section = &readme[readme.find("\n## Schemas\n").expect("README has a Schemas section")..];
+    let section = &section[..section[1..].find("\n## ").map_or(section.len(), |end| end + 1)];
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("schemas");
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let name = entry.unwrap().file_name().into_string().unwrap();
+        if name.ends_with(".schema.json") {
+            assert!(section.contains(&format!("`schemas/{name}`")), "README's Schemas section does not name {name}");
+        }
+    }
+}
+
+/// What users read and what the tests use lives in this repository: nothing
+/// points into the developers' `shared/` folder beside the checkout, which
+/// users do not have.
+#[test]
+fn nothing_users_read_points_outside_the_repository() {
+    let mut files = vec![Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")];
+    for dir in ["docs", "tests", "editors/vscode", "rules", "schemas/source", "crates", "src"] {
+        let mut stack = vec![Path::new(env!("CARGO_MANIFEST_DIR")).join(dir)];
+        while let Some(d) = stack.pop() {
+            for entry in std::fs::read_dir(&d).unwrap() {
+                let path = entry.unwrap().path();
+                let name = path.file_name().unwrap().to_string_lossy().into_owned();
+                if path.is_dir() {
+                    if !matches!(name.as_str(), "node_modules" | "snapshots" | "golden" | "target") {
+                        stack.push(path);
+                    }
+                } else if [".md", ".rs", ".toml", ".sh", ".mjs", ".py"].iter().any(|x| name.ends_with(x)) {
+                    files.push(path);
+                }
+            }
+        }
+    }
+    let marker = ["shared", "/reference/"].concat();
+    for file in files {
+        let text = std::fs::read_to_string(&file).unwrap_or_default();
+        assert!(!text.contains(&marker), "{} points into {marker}", file.display());
+    }
+}
