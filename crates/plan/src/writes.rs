@@ -59,12 +59,12 @@ pub fn apply(desired: &Desired, live: &Live, action: &Action) -> Apply {
         },
         Action::Delete => match desired {
             Desired::DeleteSpace { name } => one("spaces.delete", name, None, None),
-            Desired::RemoveMember { name } => one("spaces.members.delete", name, None, None),
+            Desired::RemoveMember { name } => one("spaces.members.delete", live_name(live, name), None, None),
             _ => Apply::Refused("only a delete file deletes".into()),
         },
         Action::Update(changes) => match (desired, live) {
             (Desired::Role { name, role }, _) => {
-                one("spaces.members.patch", name, Some("role"), Some(json!({ "role": role })))
+                one("spaces.members.patch", live_name(live, name), Some("role"), Some(json!({ "role": role })))
             }
             (Desired::CompleteImport { name }, _) => one("spaces.completeImport", name, None, Some(json!({}))),
             (Desired::NewSpace { space: file, members, .. }, Live::Space { space, .. }) => {
@@ -96,6 +96,16 @@ pub fn apply(desired: &Desired, live: &Live, action: &Action) -> Apply {
             (Desired::Patch { space: file, .. }, Live::Space { space, .. }) => space_patches(file, space, changes),
             _ => Apply::Refused("there is no live space to update".into()),
         },
+    }
+}
+
+/// A membership's name as the server gave it (`spaces/A/members/123`),
+/// which every method takes, rather than the file's email alias, which
+/// Google documents for reading.
+fn live_name<'a>(live: &'a Live, file: &'a str) -> &'a str {
+    match live {
+        Live::Membership(m) => m.get("name").and_then(Value::as_str).unwrap_or(file),
+        _ => file,
     }
 }
 
@@ -334,7 +344,8 @@ mod tests {
         let m = Live::Membership(json!({"name": "spaces/A/members/1", "state": "JOINED"}));
         let w = Write {
             method: "spaces.members.patch",
-            name: "spaces/A/members/ana@example.com".into(),
+            // The name the server gave, not the file's email alias.
+            name: "spaces/A/members/1".into(),
             mask: Some("role".into()),
             body: Some(json!({"role": "ROLE_MANAGER"})),
         };
