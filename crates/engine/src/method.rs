@@ -18,12 +18,63 @@ pub enum Method {
     MembersCreate,
 }
 
-/// Whether a method makes something new or changes something that exists:
-/// rules about creating a space do not apply to an update.
+/// Whether a method makes something new, changes something that exists or
+/// removes it: rules about creating a space do not apply to an update.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Phase {
     Create,
     Update,
+    Delete,
+}
+
+impl Phase {
+    /// The word rule docs use (`methods = { phase = "create" }`).
+    pub fn name(self) -> &'static str {
+        match self {
+            Phase::Create => "create",
+            Phase::Update => "update",
+            Phase::Delete => "delete",
+        }
+    }
+}
+
+/// The message a successful call answers with (its discovery `response`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Answer {
+    /// The Space itself.
+    Space,
+    /// A message that holds the Space in a field
+    /// (`CompleteImportSpaceResponse.space`).
+    SpaceIn {
+        message: &'static str,
+        field: &'static str,
+    },
+    Membership,
+    /// `Empty`: `{}`.
+    Empty,
+}
+
+impl Answer {
+    /// The answer's message, as the discovery document names it.
+    pub fn message(self) -> &'static str {
+        match self {
+            Answer::Space => "Space",
+            Answer::SpaceIn { message, .. } => message,
+            Answer::Membership => "Membership",
+            Answer::Empty => "Empty",
+        }
+    }
+}
+
+/// An error answer that means what the request asks for is already so (the
+/// member is there; the space is gone), not a failure: sending again is
+/// safe, and the run counts it as done.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct DoneAlready {
+    /// The HTTP status (`409`).
+    pub status: u16,
+    /// The `google.rpc.Code` name Google's error carries (`ALREADY_EXISTS`).
+    pub code: &'static str,
 }
 
 /// Where a parameter travels in the HTTP request.
@@ -135,8 +186,12 @@ pub struct Http {
     /// The path under the endpoint, with `{param}` placeholders.
     pub path: &'static str,
     /// The field of the request message that is the HTTP body (its HTTP
-    /// rule's `body`); `None` when the body is the whole message (`*`).
+    /// rule's `body`); `None` when the body is the whole message (`*`) or
+    /// there is none.
     pub body: Option<&'static str>,
+    /// Whether the call has an HTTP body at all (a DELETE has none: the
+    /// request message travels in the URL).
+    pub has_body: bool,
 }
 
 /// A method's row of the table.
@@ -149,8 +204,6 @@ pub struct Spec {
     pub short: &'static str,
     /// Files named `*<suffix>` are requests of this method.
     pub file_suffix: &'static str,
-    /// One line for schemas and messages.
-    pub summary: &'static str,
     pub http: Http,
     pub params: &'static [Param],
     pub phase: Phase,
@@ -162,11 +215,22 @@ pub struct Spec {
     pub auth: Auth,
     pub scopes: Scopes,
     /// `409 ALREADY_EXISTS` means what the request asks for is already so
-    /// (the member is there), not a failure: sending again is safe.
+    /// (the member is there), not a failure: sending again is safe. The
+    /// same fact as a 409 in `done_already` (a unit test keeps them
+    /// together), for `--send` until it reads `done_already`.
     pub exists_is_done: bool,
+    /// The error answers that mean "already so" for this method.
+    pub done_already: &'static [DoneAlready],
+    /// What a successful call answers with.
+    pub answer: Answer,
+    /// Whether the call removes something for good (a space with its
+    /// messages, a membership): `--send` makes these only when asked to.
+    pub destructive: bool,
     /// The generated JSON Schema of the body (`schemas/<name>.schema.json`).
     pub schema: &'static str,
 }
+
+const ALREADY_EXISTS: DoneAlready = DoneAlready { status: 409, code: "ALREADY_EXISTS" };
 
 /// The table, in enum order. Telling a method from a file's shape tries the
 /// request messages first (their keys are the most specific), then the
@@ -177,8 +241,7 @@ static TABLE: [Spec; 4] = [
         name: "spaces.setup",
         short: "setup",
         file_suffix: ".setup.json",
-        summary: "Request body of spaces.setup (POST /v1/spaces:setup)",
-        http: Http { verb: "POST", path: "v1/spaces:setup", body: None },
+        http: Http { verb: "POST", path: "v1/spaces:setup", body: None, has_body: true },
         params: &[Param { key: ParamKey::RequestId, location: Location::Body, required: false }],
         phase: Phase::Create,
         body: Layout {
@@ -192,6 +255,9 @@ static TABLE: [Spec; 4] = [
         auth: Auth { user: true, app: false },
         scopes: Scopes { user: &["chat.spaces.create", "chat.spaces"], app: &[], admin: &[] },
         exists_is_done: false,
+        done_already: &[],
+        answer: Answer::Space,
+        destructive: false,
         schema: include_str!("../../../schemas/spaces.setup.schema.json"),
     },
     Spec {
@@ -199,8 +265,7 @@ static TABLE: [Spec; 4] = [
         name: "spaces.create",
         short: "create",
         file_suffix: ".create.json",
-        summary: "Request body of spaces.create (POST /v1/spaces): the Space itself",
-        http: Http { verb: "POST", path: "v1/spaces", body: Some("space") },
+        http: Http { verb: "POST", path: "v1/spaces", body: Some("space"), has_body: true },
         params: &[Param { key: ParamKey::RequestId, location: Location::Query, required: false }],
         phase: Phase::Create,
         body: Layout {
@@ -219,6 +284,9 @@ static TABLE: [Spec; 4] = [
             admin: &[],
         },
         exists_is_done: false,
+        done_already: &[],
+        answer: Answer::Space,
+        destructive: false,
         schema: include_str!("../../../schemas/spaces.create.schema.json"),
     },
     Spec {
@@ -226,8 +294,7 @@ static TABLE: [Spec; 4] = [
         name: "spaces.patch",
         short: "patch",
         file_suffix: ".patch.json",
-        summary: "Request of spaces.patch (PATCH /v1/{space.name}): a Space, with the update mask",
-        http: Http { verb: "PATCH", path: "v1/{name}", body: Some("space") },
+        http: Http { verb: "PATCH", path: "v1/{name}", body: Some("space"), has_body: true },
         params: &[
             Param { key: ParamKey::Name, location: Location::Path, required: true },
             Param { key: ParamKey::UpdateMask, location: Location::Query, required: true },
@@ -266,6 +333,9 @@ static TABLE: [Spec; 4] = [
         auth: Auth { user: true, app: true },
         scopes: Scopes { user: &["chat.spaces"], app: &["chat.app.spaces"], admin: &["chat.admin.spaces"] },
         exists_is_done: false,
+        done_already: &[],
+        answer: Answer::Space,
+        destructive: false,
         schema: include_str!("../../../schemas/spaces.patch.schema.json"),
     },
     Spec {
@@ -273,8 +343,7 @@ static TABLE: [Spec; 4] = [
         name: "spaces.members.create",
         short: "member",
         file_suffix: ".member.json",
-        summary: "Request of spaces.members.create (POST /v1/{parent}/members): a Membership",
-        http: Http { verb: "POST", path: "v1/{parent}/members", body: Some("membership") },
+        http: Http { verb: "POST", path: "v1/{parent}/members", body: Some("membership"), has_body: true },
         params: &[
             Param { key: ParamKey::Parent, location: Location::Path, required: true },
             Param { key: ParamKey::UseAdminAccess, location: Location::Query, required: false },
@@ -301,6 +370,9 @@ static TABLE: [Spec; 4] = [
             admin: &["chat.admin.memberships"],
         },
         exists_is_done: true,
+        done_already: &[ALREADY_EXISTS],
+        answer: Answer::Membership,
+        destructive: false,
         schema: include_str!("../../../schemas/spaces.members.create.schema.json"),
     },
 ];
@@ -376,6 +448,13 @@ mod tests {
             assert_eq!(spec.name.parse::<Method>().unwrap(), spec.method);
             assert_eq!(spec.short.parse::<Method>().unwrap(), spec.method);
             assert!(spec.schema.contains(&format!("\"x-method\": \"{}\"", spec.name)));
+        }
+    }
+
+    #[test]
+    fn exists_is_done_says_what_done_already_says() {
+        for spec in &TABLE {
+            assert_eq!(spec.exists_is_done, spec.done_already.contains(&ALREADY_EXISTS), "{}", spec.name);
         }
     }
 
