@@ -16,6 +16,10 @@ pub enum Method {
     Create,
     Patch,
     MembersCreate,
+    MembersPatch,
+    MembersDelete,
+    Delete,
+    CompleteImport,
 }
 
 /// Whether a method makes something new, changes something that exists or
@@ -231,11 +235,12 @@ pub struct Spec {
 }
 
 const ALREADY_EXISTS: DoneAlready = DoneAlready { status: 409, code: "ALREADY_EXISTS" };
+const NOT_FOUND: DoneAlready = DoneAlready { status: 404, code: "NOT_FOUND" };
 
 /// The table, in enum order. Telling a method from a file's shape tries the
 /// request messages first (their keys are the most specific), then the
 /// bodies, each in table order.
-static TABLE: [Spec; 4] = [
+static TABLE: [Spec; 8] = [
     Spec {
         method: Method::Setup,
         name: "spaces.setup",
@@ -375,6 +380,141 @@ static TABLE: [Spec; 4] = [
         destructive: false,
         schema: include_str!("../../../schemas/spaces.members.create.schema.json"),
     },
+    Spec {
+        method: Method::MembersPatch,
+        name: "spaces.members.patch",
+        short: "role",
+        file_suffix: ".role.json",
+        http: Http { verb: "PATCH", path: "v1/{name}", body: Some("membership"), has_body: true },
+        params: &[
+            Param { key: ParamKey::Name, location: Location::Path, required: true },
+            Param { key: ParamKey::UpdateMask, location: Location::Query, required: true },
+            Param { key: ParamKey::UseAdminAccess, location: Location::Query, required: false },
+        ],
+        phase: Phase::Update,
+        body: Layout {
+            root: "Membership",
+            space: None,
+            memberships: Memberships::One(""),
+            // The membership's own name says which membership to change.
+            params: &[(ParamKey::Name, "/name")],
+            // A membership that says a role is being changed (`role` is
+            // input only here).
+            shape_keys: &["role"],
+        },
+        message: Some(Layout {
+            root: "UpdateMembershipRequest",
+            space: None,
+            memberships: Memberships::One("/membership"),
+            params: &[
+                (ParamKey::Name, "/membership/name"),
+                (ParamKey::UpdateMask, "/updateMask"),
+                (ParamKey::UseAdminAccess, "/useAdminAccess"),
+            ],
+            shape_keys: &["membership", "updateMask", "update_mask"],
+        }),
+        auth: Auth { user: true, app: true },
+        scopes: Scopes {
+            user: &["chat.memberships", "chat.import"],
+            app: &["chat.app.memberships"],
+            admin: &["chat.admin.memberships"],
+        },
+        exists_is_done: false,
+        done_already: &[],
+        answer: Answer::Membership,
+        destructive: false,
+        schema: include_str!("../../../schemas/spaces.members.patch.schema.json"),
+    },
+    Spec {
+        method: Method::MembersDelete,
+        name: "spaces.members.delete",
+        short: "remove",
+        file_suffix: ".remove.json",
+        http: Http { verb: "DELETE", path: "v1/{name}", body: None, has_body: false },
+        params: &[
+            Param { key: ParamKey::Name, location: Location::Path, required: true },
+            Param { key: ParamKey::UseAdminAccess, location: Location::Query, required: false },
+        ],
+        phase: Phase::Delete,
+        // No HTTP body: a file is the request message, whose fields travel
+        // in the URL. `name` alone is everyday JSON, so no key tells it.
+        body: Layout {
+            root: "DeleteMembershipRequest",
+            space: None,
+            memberships: Memberships::None,
+            params: &[(ParamKey::Name, "/name"), (ParamKey::UseAdminAccess, "/useAdminAccess")],
+            shape_keys: &[],
+        },
+        message: None,
+        auth: Auth { user: true, app: true },
+        scopes: Scopes {
+            user: &["chat.memberships", "chat.memberships.app", "chat.import"],
+            app: &["chat.app.memberships"],
+            admin: &["chat.admin.memberships"],
+        },
+        exists_is_done: false,
+        done_already: &[NOT_FOUND],
+        answer: Answer::Membership,
+        destructive: true,
+        schema: include_str!("../../../schemas/spaces.members.delete.schema.json"),
+    },
+    Spec {
+        method: Method::Delete,
+        name: "spaces.delete",
+        short: "delete",
+        file_suffix: ".delete.json",
+        http: Http { verb: "DELETE", path: "v1/{name}", body: None, has_body: false },
+        params: &[
+            Param { key: ParamKey::Name, location: Location::Path, required: true },
+            Param { key: ParamKey::UseAdminAccess, location: Location::Query, required: false },
+        ],
+        phase: Phase::Delete,
+        body: Layout {
+            root: "DeleteSpaceRequest",
+            space: None,
+            memberships: Memberships::None,
+            params: &[(ParamKey::Name, "/name"), (ParamKey::UseAdminAccess, "/useAdminAccess")],
+            shape_keys: &[],
+        },
+        message: None,
+        auth: Auth { user: true, app: true },
+        scopes: Scopes {
+            user: &["chat.delete", "chat.import"],
+            app: &["chat.app.delete"],
+            admin: &["chat.admin.delete"],
+        },
+        exists_is_done: false,
+        done_already: &[NOT_FOUND],
+        answer: Answer::Empty,
+        destructive: true,
+        schema: include_str!("../../../schemas/spaces.delete.schema.json"),
+    },
+    Spec {
+        method: Method::CompleteImport,
+        name: "spaces.completeImport",
+        short: "complete-import",
+        file_suffix: ".complete-import.json",
+        // The HTTP rule's body is the whole message (`*`) less what the
+        // path carries: `{}`.
+        http: Http { verb: "POST", path: "v1/{name}:completeImport", body: None, has_body: true },
+        params: &[Param { key: ParamKey::Name, location: Location::Path, required: true }],
+        phase: Phase::Update,
+        body: Layout {
+            root: "CompleteImportSpaceRequest",
+            space: None,
+            memberships: Memberships::None,
+            params: &[(ParamKey::Name, "/name")],
+            shape_keys: &[],
+        },
+        message: None,
+        auth: Auth { user: true, app: false },
+        scopes: Scopes { user: &["chat.import"], app: &[], admin: &[] },
+        exists_is_done: false,
+        done_already: &[],
+        answer: Answer::SpaceIn { message: "CompleteImportSpaceResponse", field: "space" },
+        destructive: false,
+        schema: include_str!("../../../schemas/spaces.completeImport.schema.json"),
+    },
 ];
 
 impl Method {
@@ -407,11 +547,21 @@ impl Method {
     }
 
     /// The method a file's top-level keys say, if any: request messages
-    /// first (their keys are the most specific), then bodies.
+    /// first (their keys are the most specific), the one with the most of
+    /// the file's keys among its shape keys (`{membership, updateMask}` is
+    /// an UpdateMembershipRequest, `{space, updateMask}` an
+    /// UpdateSpaceRequest); then bodies, the first in table order (a Space
+    /// that says its type is being created, whatever settings it has).
     pub fn from_shape(keys: &[&str]) -> Option<Method> {
-        let says = |layout: &Layout| layout.shape_keys.iter().any(|k| keys.contains(k));
-        let message = TABLE.iter().find(|s| s.message.as_ref().is_some_and(says));
-        message.or_else(|| TABLE.iter().find(|s| says(&s.body))).map(|s| s.method)
+        let score = |layout: &Layout| keys.iter().filter(|k| layout.shape_keys.contains(k)).count();
+        let mut message: Option<(usize, Method)> = None;
+        for spec in &TABLE {
+            let n = spec.message.as_ref().map_or(0, score);
+            if n > 0 && message.is_none_or(|(best, _)| n > best) {
+                message = Some((n, spec.method));
+            }
+        }
+        message.map(|(_, m)| m).or_else(|| TABLE.iter().find(|s| score(&s.body) > 0).map(|s| s.method))
     }
 }
 
@@ -463,12 +613,31 @@ mod tests {
         assert_eq!(Method::from_file_name(Path::new("a/b.Setup.json")), Some(Method::Setup));
         assert_eq!(Method::from_file_name(Path::new("x.create.json")), Some(Method::Create));
         assert_eq!(Method::from_file_name(Path::new("package.json")), None);
+        for (file, method) in [
+            ("alice.role.json", Method::MembersPatch),
+            ("alice.remove.json", Method::MembersDelete),
+            ("old.delete.json", Method::Delete),
+            ("migrated.complete-import.json", Method::CompleteImport),
+            ("alice.member.json", Method::MembersCreate),
+        ] {
+            assert_eq!(Method::from_file_name(Path::new(file)), Some(method), "{file}");
+        }
+        // No suffix ends another: a file name says one method.
+        for a in &TABLE {
+            for b in TABLE.iter().filter(|b| b.method != a.method) {
+                assert!(!a.file_suffix.ends_with(b.file_suffix), "{} ends with {}", a.file_suffix, b.file_suffix);
+            }
+        }
         assert_eq!(Method::from_shape(&["requestId"]), Some(Method::Setup));
         assert_eq!(Method::from_shape(&["spaceType"]), Some(Method::Create));
         assert_eq!(Method::from_shape(&["space", "updateMask"]), Some(Method::Patch));
         assert_eq!(Method::from_shape(&["displayName", "spaceDetails"]), Some(Method::Patch));
         assert_eq!(Method::from_shape(&["member"]), Some(Method::MembersCreate));
         assert_eq!(Method::from_shape(&["parent", "membership"]), Some(Method::MembersCreate));
+        assert_eq!(Method::from_shape(&["membership", "updateMask"]), Some(Method::MembersPatch));
+        assert_eq!(Method::from_shape(&["name", "role"]), Some(Method::MembersPatch));
+        assert_eq!(Method::from_shape(&["member", "role"]), Some(Method::MembersCreate));
+        assert_eq!(Method::from_shape(&["name", "useAdminAccess"]), None);
         assert_eq!(Method::from_shape(&["name", "version"]), None);
         assert_eq!(Method::from_shape(&["name", "displayName", "description"]), None);
     }
