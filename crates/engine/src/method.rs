@@ -230,6 +230,8 @@ pub struct Spec {
     /// Whether the call removes something for good (a space with its
     /// messages, a membership): `--send` makes these only when asked to.
     pub destructive: bool,
+    /// The `updateMask` paths it accepts, when it takes a mask.
+    pub mask: Option<&'static crate::mask::Paths>,
     /// The generated JSON Schema of the body (`schemas/<name>.schema.json`).
     pub schema: &'static str,
 }
@@ -263,6 +265,7 @@ static TABLE: [Spec; 8] = [
         done_already: &[],
         answer: Answer::Space,
         destructive: false,
+        mask: None,
         schema: include_str!("../../../schemas/spaces.setup.schema.json"),
     },
     Spec {
@@ -292,6 +295,7 @@ static TABLE: [Spec; 8] = [
         done_already: &[],
         answer: Answer::Space,
         destructive: false,
+        mask: None,
         schema: include_str!("../../../schemas/spaces.create.schema.json"),
     },
     Spec {
@@ -341,6 +345,7 @@ static TABLE: [Spec; 8] = [
         done_already: &[],
         answer: Answer::Space,
         destructive: false,
+        mask: Some(&crate::mask::SPACE),
         schema: include_str!("../../../schemas/spaces.patch.schema.json"),
     },
     Spec {
@@ -378,6 +383,7 @@ static TABLE: [Spec; 8] = [
         done_already: &[ALREADY_EXISTS],
         answer: Answer::Membership,
         destructive: false,
+        mask: None,
         schema: include_str!("../../../schemas/spaces.members.create.schema.json"),
     },
     Spec {
@@ -423,6 +429,7 @@ static TABLE: [Spec; 8] = [
         done_already: &[],
         answer: Answer::Membership,
         destructive: false,
+        mask: Some(&crate::mask::MEMBERSHIP),
         schema: include_str!("../../../schemas/spaces.members.patch.schema.json"),
     },
     Spec {
@@ -456,6 +463,7 @@ static TABLE: [Spec; 8] = [
         done_already: &[NOT_FOUND],
         answer: Answer::Membership,
         destructive: true,
+        mask: None,
         schema: include_str!("../../../schemas/spaces.members.delete.schema.json"),
     },
     Spec {
@@ -487,6 +495,7 @@ static TABLE: [Spec; 8] = [
         done_already: &[NOT_FOUND],
         answer: Answer::Empty,
         destructive: true,
+        mask: None,
         schema: include_str!("../../../schemas/spaces.delete.schema.json"),
     },
     Spec {
@@ -513,6 +522,7 @@ static TABLE: [Spec; 8] = [
         done_already: &[],
         answer: Answer::SpaceIn { message: "CompleteImportSpaceResponse", field: "space" },
         destructive: false,
+        mask: None,
         schema: include_str!("../../../schemas/spaces.completeImport.schema.json"),
     },
 ];
@@ -598,6 +608,15 @@ mod tests {
             assert_eq!(spec.name.parse::<Method>().unwrap(), spec.method);
             assert_eq!(spec.short.parse::<Method>().unwrap(), spec.method);
             assert!(spec.schema.contains(&format!("\"x-method\": \"{}\"", spec.name)));
+        }
+    }
+
+    #[test]
+    fn a_method_takes_a_mask_when_it_has_the_parameter() {
+        for spec in &TABLE {
+            let param = spec.params.iter().any(|p| p.key == ParamKey::UpdateMask);
+            assert_eq!(param, spec.mask.is_some(), "{}", spec.name);
+            assert!(spec.mask.is_none_or(|m| m.method == spec.name), "{}", spec.name);
         }
     }
 

@@ -151,7 +151,7 @@ pub struct Ctx<'a> {
     pub diags: Vec<Diagnostic>,
     /// `spaceType`, read once: nearly every rule asks.
     space_type: Option<&'a str>,
-    /// The update mask (spaces.patch), read once.
+    /// The update mask (spaces.patch, spaces.members.patch), read once.
     mask: Option<Mask>,
     /// The memberships, listed once: nearly every membership rule walks them.
     memberships: std::rc::Rc<[MembershipAt<'a>]>,
@@ -244,8 +244,9 @@ impl<'a> Ctx<'a> {
         }
         self.params.get(key).map(|v| ParamValue { text: std::borrow::Cow::Owned(v), pointer: None })
     }
-    /// The update mask of a spaces.patch request (from the file, the config,
-    /// or assumed from the body's fields), read once.
+    /// The update mask of an update (spaces.patch, spaces.members.patch:
+    /// from the file, the config, or assumed from the body's fields), read
+    /// once.
     pub fn mask(&self) -> Option<&Mask> {
         self.mask.as_ref()
     }
@@ -327,25 +328,34 @@ pub fn check(
 /// the one given from outside, else the paths of the fields the body sets
 /// (what chatlint assumes, and says so: `parameter-not-given`).
 fn read_mask(ctx: &Ctx) -> Option<Mask> {
-    if !ctx.doc.method.spec().params.iter().any(|p| p.key == ParamKey::UpdateMask) {
-        return None;
-    }
+    let table = ctx.doc.method.spec().mask?;
     if let Some(ptr) = ctx.doc.layout.param(ParamKey::UpdateMask) {
         let text = ctx.str_at(ptr)?;
         let node = ctx.doc.node(ptr)?;
         let token = ctx.text.get(node.value.start..node.value.end)?;
-        return Some(Mask::read(text, Some((token, node.value.start)), node.value, mask::Source::File(ptr.into())));
+        return Some(Mask::read(
+            text,
+            Some((token, node.value.start)),
+            node.value,
+            mask::Source::File(ptr.into()),
+            table,
+        ));
     }
     if let Some(given) = &ctx.params.update_mask {
-        return Some(Mask::read(given, None, ctx.top(), mask::Source::Given));
+        return Some(Mask::read(given, None, ctx.top(), mask::Source::Given, table));
     }
-    let space = ctx.doc.layout.space?;
-    let set: Vec<&str> = mask::PATHS
+    // The updated resource: the Space, or the one membership.
+    let updated = match ctx.doc.layout.memberships {
+        Memberships::One(at) => ctx.doc.layout.space.unwrap_or(at),
+        _ => ctx.doc.layout.space?,
+    };
+    let set: Vec<&str> = table
+        .list
         .iter()
-        .filter(|p| !p.heading && ctx.get(&format!("{space}{}", p.body)).is_some())
+        .filter(|p| !p.heading && !p.body.is_empty() && ctx.get(&format!("{updated}{}", p.body)).is_some())
         .map(|p| p.path)
         .collect();
-    Some(Mask::read(&set.join(","), None, ctx.top(), mask::Source::Assumed))
+    Some(Mask::read(&set.join(","), None, ctx.top(), mask::Source::Assumed, table))
 }
 
 /// `prefix{id}` with a non-empty id that has no further `/`.
