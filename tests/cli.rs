@@ -272,7 +272,7 @@ fn a_folder_of_all_eight_methods_checks_each_as_its_method() {
         ),
         (
             "ana.role.json",
-            r#"{"membership": {"name": "spaces/AAA/members/ana@example.com", "role": "ROLE_ASSISTANT_MANAGER"}, "updateMask": "role"}"#,
+            r#"{"membership": {"name": "spaces/AAA/members/1084612", "role": "ROLE_ASSISTANT_MANAGER"}, "updateMask": "role"}"#,
         ),
         ("ana.remove.json", r#"{"name": "spaces/AAA/members/ana@example.com"}"#),
         ("old.delete.json", r#"{"name": "spaces/OLD", "useAdminAccess": true}"#),
@@ -280,7 +280,7 @@ fn a_folder_of_all_eight_methods_checks_each_as_its_method() {
         // No suffix: the shape says which request it is.
         (
             "carol.json",
-            r#"{"membership": {"name": "spaces/AAA/members/carol@example.com", "role": "ROLE_MANAGER"}, "updateMask": "*"}"#,
+            r#"{"membership": {"name": "spaces/AAA/members/2093", "role": "ROLE_MANAGER"}, "updateMask": "*"}"#,
         ),
         (
             "history.json",
@@ -318,7 +318,7 @@ parent = "spaces/AAA"
 [[requests]]
 path = "bare/dan.json"
 method = "role"
-name = "spaces/AAA/members/dan@example.com"
+name = "spaces/AAA/members/3120"
 update_mask = "role"
 
 [[requests]]

@@ -1,7 +1,8 @@
 //! The semantic stage: cross-field rules over the canonical document, one
 //! function per rule, named after it and grouped by subject:
-//! [`space`] (the Space), [`membership`] (who is added), [`request`] (the
-//! request's own parameters). [`cross_file`] compares requests with each
+//! [`space`] (the Space), [`membership`] (who is added), [`removal`]
+//! (naming a membership to change or remove), [`request`] (the request's
+//! own parameters). [`cross_file`] compares requests with each
 //! other.
 //!
 //! [`stage`] says where every rule of the catalogue is checked; its `match`
@@ -12,6 +13,7 @@
 
 pub mod cross_file;
 mod membership;
+mod removal;
 mod request;
 mod space;
 mod update;
@@ -91,6 +93,7 @@ pub fn stage(rule: Rule) -> Stage {
         Rule::ExternalUserAllowedConsumer => Check(space::external_user_allowed_consumer),
         Rule::ImportModeInSetup => Check(space::import_mode_in_setup),
         Rule::ImportModeAppAuth => Check(space::import_mode_app_auth),
+        Rule::CompleteImportAppAuth => Check(space::complete_import_app_auth),
         // Who is added.
         Rule::BotDmMemberships => Check(membership::bot_dm_memberships),
         Rule::DmMembershipCount => Check(membership::dm_membership_count),
@@ -114,6 +117,11 @@ pub fn stage(rule: Rule) -> Stage {
         Rule::ExternalUserAppAuth => Check(membership::external_user_app_auth),
         Rule::AdminAccessAppMember => Check(membership::admin_access_app_member),
         Rule::AdminAccessExternalUser => Check(membership::admin_access_external_user),
+        // Naming a membership to change or remove.
+        Rule::MembershipNameFormat => Check(removal::membership_name_format),
+        Rule::MembershipEmailAlias => Check(removal::membership_email_alias),
+        Rule::AdminAccessAppRemoval => Check(removal::admin_access_app_removal),
+        Rule::AppRemovalAppAuth => Check(removal::app_removal_app_auth),
         // The update mask, and the Space an update sends.
         Rule::UpdateMaskPath => Check(update::update_mask_path),
         Rule::UpdateMaskHeading => Check(update::update_mask_heading),

@@ -68,6 +68,11 @@ pub fn parameter_not_given(ctx: &mut Ctx) {
             ParamKey::Parent => {
                 "no `parent` is given: which space to add the member to is not known; --send cannot send it".to_string()
             }
+            _ if ctx.doc.layout.space.is_none() => {
+                format!(
+                    "no `{name}` is given: which membership this request is for is not known; --send cannot send it"
+                )
+            }
             _ => format!("no `{name}` is given: which space this request is for is not known; --send cannot send it"),
         };
         found.push(
