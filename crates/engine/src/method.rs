@@ -239,6 +239,16 @@ pub struct Spec {
 const ALREADY_EXISTS: DoneAlready = DoneAlready { status: 409, code: "ALREADY_EXISTS" };
 const NOT_FOUND: DoneAlready = DoneAlready { status: 404, code: "NOT_FOUND" };
 
+/// A delete's parameters: what to delete (the URL path) and admin access.
+const DELETE_PARAMS: &[Param] = &[
+    Param { key: ParamKey::Name, location: Location::Path, required: true },
+    Param { key: ParamKey::UseAdminAccess, location: Location::Query, required: false },
+];
+
+/// Where a delete's request message (`DeleteSpaceRequest`,
+/// `DeleteMembershipRequest`) keeps them.
+const DELETE_FIELDS: &[(ParamKey, &str)] = &[(ParamKey::Name, "/name"), (ParamKey::UseAdminAccess, "/useAdminAccess")];
+
 /// The table, in enum order. Telling a method from a file's shape tries the
 /// request messages first (their keys are the most specific), then the
 /// bodies, each in table order.
@@ -438,10 +448,7 @@ static TABLE: [Spec; 8] = [
         short: "remove",
         file_suffix: ".remove.json",
         http: Http { verb: "DELETE", path: "v1/{name}", body: None, has_body: false },
-        params: &[
-            Param { key: ParamKey::Name, location: Location::Path, required: true },
-            Param { key: ParamKey::UseAdminAccess, location: Location::Query, required: false },
-        ],
+        params: DELETE_PARAMS,
         phase: Phase::Delete,
         // No HTTP body: a file is the request message, whose fields travel
         // in the URL. `name` alone is everyday JSON, so no key tells it.
@@ -449,7 +456,7 @@ static TABLE: [Spec; 8] = [
             root: "DeleteMembershipRequest",
             space: None,
             memberships: Memberships::None,
-            params: &[(ParamKey::Name, "/name"), (ParamKey::UseAdminAccess, "/useAdminAccess")],
+            params: DELETE_FIELDS,
             shape_keys: &[],
         },
         message: None,
@@ -472,16 +479,13 @@ static TABLE: [Spec; 8] = [
         short: "delete",
         file_suffix: ".delete.json",
         http: Http { verb: "DELETE", path: "v1/{name}", body: None, has_body: false },
-        params: &[
-            Param { key: ParamKey::Name, location: Location::Path, required: true },
-            Param { key: ParamKey::UseAdminAccess, location: Location::Query, required: false },
-        ],
+        params: DELETE_PARAMS,
         phase: Phase::Delete,
         body: Layout {
             root: "DeleteSpaceRequest",
             space: None,
             memberships: Memberships::None,
-            params: &[(ParamKey::Name, "/name"), (ParamKey::UseAdminAccess, "/useAdminAccess")],
+            params: DELETE_FIELDS,
             shape_keys: &[],
         },
         message: None,
