@@ -282,4 +282,20 @@ mod tests {
         assert!(Rule::ALL.windows(2).all(|w| w[0].id() < w[1].id()));
         assert_eq!(Rule::from_id("no-such-rule"), None);
     }
+
+    #[test]
+    fn method_groups_resolve_against_the_table() {
+        let names = |m: Methods| m.iter().collect::<Vec<_>>();
+        assert_eq!(names(Methods::All).len(), Method::COUNT);
+        let creating_a_space = Methods::Group { phases: &[Phase::Create], holds: &[Holds::Space] };
+        assert_eq!(names(creating_a_space), ["spaces.setup", "spaces.create"]);
+        let adding_members = Methods::Group { phases: &[Phase::Create], holds: &[Holds::Membership] };
+        assert_eq!(names(adding_members), ["spaces.setup", "spaces.members.create"]);
+        let with_a_space = Methods::Group { phases: &[], holds: &[Holds::Space] };
+        assert_eq!(names(with_a_space), ["spaces.setup", "spaces.create", "spaces.patch"]);
+        let deletes = Methods::Group { phases: &[Phase::Delete], holds: &[] };
+        assert_eq!(names(deletes), ["spaces.members.delete", "spaces.delete"]);
+        assert!(Methods::Named(&["spaces.patch"]).contains("spaces.patch"));
+        assert!(!Methods::Named(&["spaces.patch"]).includes(Method::Create));
+    }
 }
