@@ -143,6 +143,7 @@ pub fn stage(rule: Rule) -> Stage {
         Rule::ParameterNotGiven => Check(request::parameter_not_given),
         Rule::SpaceNameFormat => Check(request::space_name_format),
         Rule::ParentFormat => Check(request::parent_format),
+        Rule::AdminAccessAppAuth => Check(request::admin_access_app_auth),
     }
 }
 

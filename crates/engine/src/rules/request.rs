@@ -109,3 +109,24 @@ fn name_format(ctx: &mut Ctx, key: ParamKey, rule: Rule) {
         .with_help("use the space's resource name: `spaces/` followed by its ID (from spaces.list or the space's URL)");
     ctx.report(d);
 }
+
+/// Admin access is a privilege of an administrator's user authentication.
+pub fn admin_access_app_auth(ctx: &mut Ctx) {
+    if ctx.context.auth != Some(crate::settings::Auth::App) {
+        return;
+    }
+    let Some(admin) = ctx.param(ParamKey::UseAdminAccess).filter(|v| v.text == "true") else { return };
+    let message = "`useAdminAccess` grants an administrator's privileges to user authentication, not to an app";
+    let d = match admin.pointer {
+        Some(ptr) => ctx.at_value(Rule::AdminAccessAppAuth, ptr, message),
+        None => Diagnostic::new(
+            Rule::AdminAccessAppAuth,
+            "",
+            ctx.top(),
+            format!("{message} (given by chatlint.toml or the command line)"),
+        ),
+    };
+    ctx.report(
+        d.with_help("send it as an administrator with the method's `chat.admin.*` scope, or without `useAdminAccess`"),
+    );
+}
