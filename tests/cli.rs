@@ -295,15 +295,21 @@ fn a_folder_of_all_eight_methods_checks_each_as_its_method() {
         ("bare/app.json", r#"{"member": {"name": "users/app", "type": "BOT"}}"#),
         ("bare/dan.json", r#"{"role": "ROLE_MEMBER"}"#),
         ("bare/gone.json", r#"{"name": "spaces/AAA/members/app"}"#),
+        // A folder the config's [methods] names, by short name.
+        ("retired/old.json", r#"{"name": "spaces/OLDER"}"#),
         ("package.json", r#"{"name": "tools", "version": "1.0.0", "private": true}"#),
     ];
     std::fs::create_dir(dir.path().join("bare")).unwrap();
+    std::fs::create_dir(dir.path().join("retired")).unwrap();
     for (name, text) in files {
         std::fs::write(dir.path().join(name), text).unwrap();
     }
     std::fs::write(
         dir.path().join("chatlint.toml"),
         r#"
+[methods]
+delete = ["retired/*.json"]
+
 [[requests]]
 path = "bare/details.json"
 method = "spaces.patch"
@@ -355,6 +361,7 @@ method = "spaces.members.delete"
         ("news.create.json", "spaces.create"),
         ("old.delete.json", "spaces.delete"),
         ("rename.patch.json", "spaces.patch"),
+        ("retired/old.json", "spaces.delete"),
         ("team.setup.json", "spaces.setup"),
     ];
     let want: Vec<(String, String)> = want.iter().map(|(p, m)| (p.to_string(), m.to_string())).collect();
