@@ -49,17 +49,21 @@ pub enum FailOn {
 pub struct CheckArgs {
     /// Files, folders or `-` (standard input). Default: the current folder.
     pub paths: Vec<PathBuf>,
-    /// The API method every file is for: spaces.setup, spaces.create, spaces.patch or
-    /// spaces.members.create (short: setup, create, patch, member).
+    /// The API method every file is for: spaces.setup, spaces.create, spaces.patch,
+    /// spaces.members.create, spaces.members.patch, spaces.members.delete, spaces.delete or
+    /// spaces.completeImport (short: setup, create, patch, member, role, remove, delete,
+    /// complete-import).
     #[arg(long, value_parser = parse_method)]
     pub method: Option<Method>,
-    /// For bare request bodies: the space every file updates (spaces.patch), `spaces/{space}`.
+    /// For bare request bodies: the space every file updates (spaces.patch), `spaces/{space}`,
+    /// or the membership it changes (spaces.members.patch), `spaces/{space}/members/{member}`.
     #[arg(long, value_name = "SPACE")]
     pub name: Option<String>,
     /// For bare request bodies: the space every file adds a member to (spaces.members.create).
     #[arg(long, value_name = "SPACE")]
     pub parent: Option<String>,
-    /// For bare request bodies: the update mask of every file (spaces.patch), e.g. `displayName`.
+    /// For bare request bodies: the update mask of every file (spaces.patch,
+    /// spaces.members.patch), e.g. `displayName` or `role`.
     #[arg(long, value_name = "PATHS")]
     pub update_mask: Option<String>,
     /// For bare request bodies: send with the administrator's privileges (`useAdminAccess`).

@@ -1062,12 +1062,18 @@ async fn examples_are_sent_once_and_a_second_run_creates_nothing_new() {
     let fake = Fake::start().await;
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
     let home = tempfile::tempdir().unwrap();
+    // The examples of the methods the fake serves: the four issue 18 added
+    // (a role change, removals, completeImport) wait for --send to learn
+    // them (its item 4), deletes behind an opt-in.
+    let served = ["spaces.setup", "spaces.create", "spaces.patch", "spaces.members.create"];
+    let files: Vec<String> = walk_json(&root.join("examples/valid"))
+        .into_iter()
+        .filter(|p| chatlint_engine::Method::from_file_name(p).is_none_or(|m| served.contains(&m.name())))
+        .map(|p| p.strip_prefix(&root).unwrap().display().to_string())
+        .collect();
     let send = || {
         let mut c = chatlint(home.path());
-        c.current_dir(&root).env("CHATLINT_ACCESS_TOKEN", TOKEN).args([
-            "check",
-            "--send",
-            "examples/valid",
+        c.current_dir(&root).env("CHATLINT_ACCESS_TOKEN", TOKEN).args(["check", "--send"]).args(&files).args([
             "--endpoint",
             &fake.url(),
             "--format",
@@ -1116,6 +1122,21 @@ async fn examples_are_sent_once_and_a_second_run_creates_nothing_new() {
         }
     }
     assert_eq!(fake.chat_requests().await.len(), 2 * first.len());
+}
+
+/// The `.json` files under `dir`, in name order.
+fn walk_json(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let p = entry.unwrap().path();
+        if p.is_dir() {
+            out.extend(walk_json(&p));
+        } else if p.extension().is_some_and(|e| e == "json") {
+            out.push(p);
+        }
+    }
+    out.sort();
+    out
 }
 
 // ---------------------------------------------------------------- hardening (issue 12)
