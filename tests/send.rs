@@ -2412,6 +2412,7 @@ fn a_shared_request_id_fails_the_check_as_the_send_would() {
     let checked = run(chatlint(dir.path()).args(["check", "."]));
     assert_eq!(checked.code, 1, "{}{}", checked.stdout, checked.stderr);
     assert!(checked.stdout.contains("request-id-reused") && checked.stdout.contains("1 error"), "{}", checked.stdout);
+}
 
 // ---------------------------------------------------------------- what is sent, what is recorded (issue 17)
 
