@@ -259,6 +259,14 @@ impl<'a> Ctx<'a> {
     pub fn mask(&self) -> Option<&Mask> {
         self.mask.as_ref()
     }
+    /// The pointer of what an update changes: the Space, or the one
+    /// membership (`""`: the top level).
+    pub fn updated(&self) -> Option<&'static str> {
+        match self.doc.layout.memberships {
+            Memberships::One(at) if self.doc.layout.space.is_none() => Some(at),
+            _ => self.doc.layout.space,
+        }
+    }
     /// Where findings about something the file does not have go: its `{`.
     pub fn top(&self) -> TextRange {
         TextRange::new(self.doc.root.start, (self.doc.root.start + 1).min(self.doc.root.end))
@@ -353,11 +361,7 @@ fn read_mask(ctx: &Ctx) -> Option<Mask> {
     if let Some(given) = &ctx.params.update_mask {
         return Some(Mask::read(given, None, ctx.top(), mask::Source::Given, table));
     }
-    // The updated resource: the Space, or the one membership.
-    let updated = match ctx.doc.layout.memberships {
-        Memberships::One(at) => ctx.doc.layout.space.unwrap_or(at),
-        _ => ctx.doc.layout.space?,
-    };
+    let updated = ctx.updated()?;
     let set: Vec<&str> = table
         .list
         .iter()

@@ -360,8 +360,8 @@ pub fn audience_removed(ctx: &mut Ctx) {
 
 pub fn field_not_in_mask(ctx: &mut Ctx) {
     let Some(m) = ctx.mask() else { return };
-    let Some(space) = ctx.doc.layout.space else { return };
-    let Some(body) = ctx.get(if space.is_empty() { "" } else { space }).and_then(Value::as_object) else { return };
+    let Some(space) = ctx.updated() else { return };
+    let Some(body) = ctx.get(space).and_then(Value::as_object) else { return };
     let mut ignored = Vec::new();
     ignored_fields(ctx, m, "", body, &mut ignored);
     let mut found = Vec::new();
@@ -374,12 +374,12 @@ pub fn field_not_in_mask(ctx: &mut Ctx) {
                 &ptr,
                 format!("`{field}` is not in the update mask, so the server ignores it"),
             )
-            .with_help(if mask::for_body(&rel).is_some() {
-                "add its path to `updateMask` if it should change, or remove it from the body"
+            .with_help(if m.table.for_body(&rel).is_some() {
+                "add its path to `updateMask` if it should change, or remove it from the body".to_string()
             } else {
-                "spaces.patch cannot change it: remove it from the body"
+                format!("{} cannot change it: remove it from the body", m.table.method)
             });
-        if let (Some(path), Source::File(mask_ptr)) = (mask::for_body(&rel), &m.source)
+        if let (Some(path), Source::File(mask_ptr)) = (m.table.for_body(&rel), &m.source)
             && let Some(edit) = append_path(ctx, mask_ptr, path.documented)
         {
             d = d.with_fix(Fix::unsafe_(format!("Add `{}` to updateMask", path.documented), vec![edit]));
@@ -392,20 +392,21 @@ pub fn field_not_in_mask(ctx: &mut Ctx) {
     ctx.diags.extend(found);
 }
 
-/// The Space fields below `rel` that no mask path covers (output-only ones
-/// are output-only-field's, the name says which space).
+/// The fields of the updated Space or Membership below `rel` that no mask
+/// path covers (output-only ones are output-only-field's, the name says
+/// which one is updated).
 fn ignored_fields(ctx: &Ctx, m: &mask::Mask, rel: &str, obj: &crate::value::Map, out: &mut Vec<String>) {
     // A misspelt path meant this field: update-mask-path says so.
     let meant: Vec<&str> = m
         .paths
         .iter()
         .filter(|p| p.known.is_none() && !p.raw.is_empty())
-        .filter_map(|p| closest(&p.normalized, mask::SPACE.list.iter().map(|k| k.path)))
-        .filter_map(|(s, _)| mask::find(s).map(|k| k.body))
+        .filter_map(|p| closest(&p.normalized, m.table.list.iter().map(|k| k.path)))
+        .filter_map(|(s, _)| m.table.find(s).map(|k| k.body))
         .collect();
     for (key, value) in obj {
         let child = format!("{rel}/{}", crate::document::escape_pointer(key));
-        let field = ctx.model.field_at_from("Space", &child);
+        let field = ctx.model.field_at_from(m.table.message, &child);
         let meant_here =
             meant.iter().any(|b| child.strip_prefix(b).is_some_and(|r| r.is_empty() || r.starts_with('/')));
         if child == "/name" || field.is_none_or(|f| f.read_only) || m.covers(&child) || meant_here {
