@@ -20,7 +20,7 @@ pub fn add_ignores(results: &[FileResult], configs: &ConfigCache, reason: &str) 
         let config = configs.for_file(&abs)?;
         let target = config.path.clone().unwrap_or_else(|| PathBuf::from(FILE_NAME));
         let text = by_config.entry(target).or_default();
-        let path = config.pattern_path(&abs);
+        let path = config.literal_pattern(&abs);
         for d in &r.diagnostics {
             text.push_str(&format!(
                 "\n[[ignore]]\npath = {}\nrule = {}\npointer = {}\nreason = {}\n",

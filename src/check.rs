@@ -111,16 +111,23 @@ pub fn check(args: CheckArgs) -> ExitCode {
             outputs.file(&r);
         }
     };
+    let mut not_requests = 0;
     runner::run(&targets, &opts, |i, outcome| {
         walked.see(i, &outcome, &targets);
-        if let Outcome::Checked(r) = outcome {
-            take(*r, &mut collected);
+        match outcome {
+            Outcome::Checked(r) => take(*r, &mut collected),
+            Outcome::Skipped(Skipped::NotARequest) => not_requests += 1,
+            Outcome::Skipped(Skipped::Excluded(_)) => {}
         }
     });
-    let errors = input_errors.into_iter().map(|e| (e.path, e.message)).chain(walked.nothing_found());
-    for (name, message) in errors {
-        take(runner::FileResult { name, error: Some(message), ..Default::default() }, &mut collected);
+    for e in input_errors {
+        take(runner::FileResult { name: e.path, error: Some(e.message), ..Default::default() }, &mut collected);
     }
+    for (name, message) in walked.nothing_found() {
+        let r = runner::FileResult { name, error: Some(message), no_request_in_folder: true, ..Default::default() };
+        take(r, &mut collected);
+    }
+    tally.summary.skipped = not_requests;
     if let Some(reason) = &args.add_ignores {
         return match baseline::add_ignores(&collected, &configs, reason) {
             Ok(n) => {

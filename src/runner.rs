@@ -35,6 +35,14 @@ pub struct FileResult {
     /// The request parameters given for the file from outside it (config,
     /// flags), for `--send`.
     pub params: chatlint_engine::Params,
+    /// Findings `[[ignore]]` entries accepted (not in `diagnostics`).
+    pub ignored: usize,
+    /// Not a file: a folder whose walk found no Chat request to check
+    /// (`error` says what it skipped).
+    pub no_request_in_folder: bool,
+    /// Checked, but `--fix` refused to rewrite it (`error` says why; its
+    /// findings are those of the file as it is).
+    pub not_fixed: bool,
 }
 
 impl FileResult {
@@ -174,7 +182,9 @@ fn finish(outcome: Result<Checked, Skipped>, cross: &mut CrossFile, opts: &RunOp
     let extra = cross.next(&res.name, &facts);
     if let Some(prepared) = prepared.filter(|_| !extra.is_empty()) {
         let mut all = std::mem::take(&mut res.diagnostics);
-        all.extend(prepared.settle(extra));
+        let (settled, ignored) = prepared.settle_counted(extra);
+        all.extend(settled);
+        res.ignored += ignored;
         all.sort_by_key(|d| (d.range.start, d.range.end));
         res.diagnostics = all;
     }
@@ -264,28 +274,47 @@ fn check_one(target: &Target, opts: &RunOptions) -> Result<Checked, Skipped> {
             return Ok((res, Facts::default(), None));
         }
     };
+    // Parameters from outside that the file contradicts or its method does
+    // not take: the file is not checked, fixed or sent as if they agreed.
+    if !prepared.params.is_empty()
+        && let Some(method) = prepared.named.or_else(|| prepared.check(&text).method)
+    {
+        let conflicts = prepared.param_conflicts(&text, method);
+        if !conflicts.is_empty() {
+            let res = FileResult { method: Some(method), ..FileResult::failed(name, conflicts.join("; ")) };
+            return Ok((res, Facts::default(), None));
+        }
+    }
     let mut res = FileResult { name, params: prepared.params.clone(), ..FileResult::default() };
     let report: Report = match (opts.fix, target) {
         (FixMode::Apply { unsafe_fixes } | FixMode::Diff { unsafe_fixes }, Target::File { path, .. }) => {
-            let fixed = prepared.fix(&text, unsafe_fixes);
+            let (fixed, ignored_before, ignored_after) = prepared.fix_counted(&text, unsafe_fixes);
+            res.ignored = ignored_before;
             if fixed.text != text {
-                res.fixed = fixed.applied;
                 if matches!(opts.fix, FixMode::Diff { .. }) {
+                    res.fixed = fixed.applied;
                     res.diff = Some(disk::unified_diff(&crate::render::shown(&res.name), &text, &fixed.text));
                     fixed.original
-                } else if let Err(e) = disk::write_atomically(path, &fixed.text) {
-                    res.error =
-                        Some(format!("could not write the fixed file: {}", chatlint_workspace::files::describe_io(&e)));
+                } else if let Err(why) = disk::replace_fixed(path, &text, &fixed.text) {
+                    // Only what was written counts as fixed.
+                    res.error = Some(format!("not fixed: {why}"));
+                    res.not_fixed = true;
                     fixed.original
                 } else {
+                    res.fixed = fixed.applied;
                     res.text = fixed.text;
+                    res.ignored = ignored_after;
                     fixed.report
                 }
             } else {
                 fixed.report
             }
         }
-        _ => prepared.check(&text),
+        _ => {
+            let (report, ignored) = prepared.check_counted(&text);
+            res.ignored = ignored;
+            report
+        }
     };
     let method = report.method.ok_or(Skipped::NotARequest)?;
     if res.text.is_empty() {

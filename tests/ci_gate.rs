@@ -394,3 +394,116 @@ fn fix_through_a_symlink_fixes_the_target_and_keeps_the_link() {
     let leftovers: Vec<_> = fs::read_dir(dir.path().join("real")).unwrap().map(|e| e.unwrap().file_name()).collect();
     assert_eq!(leftovers.len(), 1, "no temporary file is left beside the target: {leftovers:?}");
 }
+
+/// Issue 17 items 11 and 15: `--fix` leaves a read-only file as it is (a
+/// mode of 0444 says "do not change me", whoever runs chatlint), says why,
+/// and does not count a fix it did not write.
+#[cfg(unix)]
+#[test]
+fn fix_leaves_a_read_only_file_alone_and_counts_no_fix() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = temp_with(&[("team.setup.json", GROUP_CHAT)]);
+    let file = dir.path().join("team.setup.json");
+    fs::set_permissions(&file, fs::Permissions::from_mode(0o444)).unwrap();
+    let (code, out) = run_in(dir.path(), &["check", ".", "--fix"]);
+    assert_eq!(code, 2, "a file that could not be fixed is an error of the run: {out}");
+    assert!(out.contains("team.setup.json: not fixed: it is read-only"), "{out}");
+    assert!(!out.contains("Fixed"), "a fix that was not written is not counted: {out}");
+    // It was checked: its findings are shown, and it is no file that could not be checked.
+    assert!(out.contains("display-name-forbidden [*]"), "{out}");
+    assert!(out.ends_with("; 2 fixable with --fix; 1 file not fixed (see above)\n"), "{out}");
+    assert_eq!(fs::read_to_string(&file).unwrap(), GROUP_CHAT, "the read-only file was rewritten");
+    assert_eq!(fs::metadata(&file).unwrap().permissions().mode() & 0o777, 0o444);
+    let (_, out) = run_in(dir.path(), &["check", ".", "--fix", "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["summary"]["fixed"], 0, "{v:#}");
+}
+
+/// Issue 17 item 11: a file with more than one hard link is not replaced
+/// (a new file under one name would split it from the others); `--fix`
+/// says why and writes nothing.
+#[cfg(unix)]
+#[test]
+fn fix_leaves_a_hard_linked_file_alone() {
+    use std::os::unix::fs::MetadataExt;
+    let dir = temp_with(&[("team.setup.json", GROUP_CHAT)]);
+    let file = dir.path().join("team.setup.json");
+    fs::create_dir(dir.path().join("backup")).unwrap();
+    let other = dir.path().join("backup/team.json");
+    fs::hard_link(&file, &other).unwrap();
+    let (code, out) = run_in(dir.path(), &["check", "team.setup.json", "--fix"]);
+    assert_eq!(code, 2, "{out}");
+    assert!(out.contains("not fixed: it has 2 hard links"), "{out}");
+    assert!(!out.contains("Fixed"), "{out}");
+    assert_eq!(fs::read_to_string(&file).unwrap(), GROUP_CHAT);
+    assert_eq!(fs::metadata(&file).unwrap().ino(), fs::metadata(&other).unwrap().ino(), "the link was broken");
+}
+
+/// Issue 17 item 11: the fixed file keeps its mode, owner and group (as
+/// root, the test gives it another owner first; otherwise its own group).
+#[cfg(unix)]
+#[test]
+fn fix_keeps_the_mode_owner_and_group() {
+    use std::os::unix::fs::{MetadataExt, PermissionsExt};
+    let dir = temp_with(&[("team.setup.json", GROUP_CHAT)]);
+    let file = dir.path().join("team.setup.json");
+    fs::set_permissions(&file, fs::Permissions::from_mode(0o640)).unwrap();
+    // Another owner when the test may give one (as root), else as it is.
+    let _ = std::os::unix::fs::chown(&file, Some(4321), Some(4321));
+    let before = fs::metadata(&file).unwrap();
+    let (code, out) = run_in(dir.path(), &["check", ".", "--fix"]);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("Fixed 2 problems"), "{out}");
+    let after = fs::metadata(&file).unwrap();
+    assert_ne!(fs::read_to_string(&file).unwrap(), GROUP_CHAT, "not fixed");
+    assert_eq!(
+        (after.mode() & 0o7777, after.uid(), after.gid()),
+        (before.mode() & 0o7777, before.uid(), before.gid()),
+        "mode, owner or group changed"
+    );
+}
+
+/// Issue 17 item 8: `--add-ignores` writes each file's path as a literal
+/// pattern: a file named `*.setup.json` does not silence every file, and
+/// `eng[prod].setup.json` is silenced by its own entry.
+#[test]
+fn add_ignores_writes_literal_paths_not_patterns() {
+    let dir = temp_with(&[("eng[prod].setup.json", GROUP_CHAT)]);
+    let (code, out) = run_in(dir.path(), &["check", ".", "--add-ignores", "accepted"]);
+    assert_eq!(code, 0, "{out}");
+    let (code, out) = run_in(dir.path(), &["check", "."]);
+    assert!(code == 0 && out.contains("0 errors, 0 warnings"), "its own entry did not match it: {out}");
+
+    let dir = temp_with(&[("*.setup.json", GROUP_CHAT), ("eng[prod].setup.json", GROUP_CHAT)]);
+    let (code, out) = run_in(dir.path(), &["check", ".", "--add-ignores", "accepted"]);
+    assert_eq!(code, 0, "{out}");
+    fs::write(dir.path().join("team.setup.json"), GROUP_CHAT).unwrap();
+    let (code, out) = run_in(dir.path(), &["check", ".", "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let count = |name: &str| {
+        let file = v["files"].as_array().unwrap().iter().find(|f| f["path"] == name).unwrap();
+        file["diagnostics"].as_array().unwrap().len()
+    };
+    assert_eq!(count("eng[prod].setup.json"), 0, "{v:#}");
+    assert_eq!(count("*.setup.json"), 0, "{v:#}");
+    assert!(count("team.setup.json") > 0, "a file named `*.setup.json` silenced another file: {v:#}");
+    assert_eq!((code, &v["unused_ignores"]), (1, &serde_json::json!([])), "{v:#}");
+}
+
+/// Issue 17 item 18: `--format github` never writes a control character
+/// from a file name (or from the file, through a message) raw, and never
+/// one that GitHub would decode back into one (`%0A` in a name): names are
+/// shown escaped, as human and JUnit output show them.
+#[cfg(unix)]
+#[test]
+fn github_output_escapes_control_characters_in_names_and_messages() {
+    let escape_in_value = GROUP_CHAT.replace("people/1", "people/\\u001b[2J");
+    let dir = temp_with(&[("a\u{1b}[31mred\u{7}.setup.json", GROUP_CHAT), ("two\nlines.setup.json", &escape_in_value)]);
+    let (code, out) = run_in(dir.path(), &["check", ".", "--format", "github"]);
+    assert_eq!(code, 1, "{out}");
+    let raw: Vec<char> = out.chars().filter(|c| c.is_control() && *c != '\n').collect();
+    assert!(raw.is_empty(), "raw control characters {raw:?} in:\n{out}");
+    assert!(out.lines().all(|l| l.starts_with("::")), "a name split a line:\n{out}");
+    assert!(out.contains(r#"file="a\x1b[31mred\x07.setup.json""#), "{out}");
+    assert!(out.contains(r#"file="two\nlines.setup.json""#), "{out}");
+}

@@ -420,10 +420,12 @@ fn control_characters_in_file_names_are_escaped() {
     assert!(!out.contains('\u{1b}') && out.contains("a␛[2Jb"), "{out}");
     fs::remove_file(raw).unwrap();
 
-    // GitHub: one workflow command per line, the property escaped as the runner unescapes it.
+    // GitHub: one workflow command per line, the name shown escaped (issue
+    // 17 item 18: no raw ESC, no `%0A` the runner would turn back into a
+    // line break), then property-escaped as the runner unescapes it.
     let (_, out, _) = run_in(dir.path(), &["check", ".", "--format", "github"]);
     assert_eq!(out.lines().count(), 1, "{out}");
-    assert!(out.starts_with("::error file=evil%0A\u{1b}[31mred%2Cx%3Ay.setup.json,line=1,"), "{out}");
+    assert!(out.starts_with(r#"::error file="evil\n\x1b[31mred%2Cx%3Ay.setup.json",line=1,"#), "{out}");
     // JUnit: well-formed XML whose attribute keeps the newline (as a character reference).
     let (_, out, _) = run_in(dir.path(), &["check", ".", "--format", "junit"]);
     assert!(!out.contains('\u{1b}'), "{out}");
@@ -617,4 +619,144 @@ fn a_walk_that_finds_nothing_to_check_says_what_it_skipped() {
     let (code, out, _) = run_in(d, &["check", "tools"]);
     assert_eq!(code, 0, "{out}");
     assert!(out.contains("Checked 1 file"), "{out}");
+}
+
+const MEMBER_OF_AAA: &str =
+    r#"{"parent": "spaces/AAA", "membership": {"member": {"name": "users/ana@example.com", "type": "HUMAN"}}}"#;
+const PATCH_OF_AAA: &str =
+    r#"{"space": {"name": "spaces/AAA", "displayName": "Platform"}, "updateMask": "displayName"}"#;
+
+/// Issue 17 item 12: a parameter flag that disagrees with what the file
+/// itself says is an error for that file naming both values (chatlint
+/// never picks one without a word), and one the file's method does not
+/// take is an error naming the method. A flag that agrees (in either
+/// spelling of a mask) is fine.
+#[test]
+fn parameter_flags_that_disagree_with_the_file_or_do_not_apply_are_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    fs::write(d.join("ana.member.json"), MEMBER_OF_AAA).unwrap();
+    fs::write(d.join("rename.patch.json"), PATCH_OF_AAA).unwrap();
+    fs::write(d.join("team.setup.json"), GROUP_CHAT_NAMED.replace("GROUP_CHAT", "SPACE")).unwrap();
+
+    let (code, out, _) = run_in(d, &["check", "ana.member.json", "--parent", "spaces/BBB"]);
+    assert_eq!(code, 2, "{out}");
+    assert!(
+        out.contains("ana.member.json: --parent gives \"spaces/BBB\", but the file says `parent` is \"spaces/AAA\""),
+        "{out}"
+    );
+    let (code, out, _) = run_in(d, &["check", "rename.patch.json", "--update-mask", "description"]);
+    assert_eq!(code, 2, "{out}");
+    assert!(
+        out.contains("--update-mask gives \"description\", but the file says `updateMask` is \"displayName\""),
+        "{out}"
+    );
+    let (code, out, _) = run_in(d, &["check", "rename.patch.json", "--name", "spaces/BBB"]);
+    assert!(code == 2 && out.contains("--name gives \"spaces/BBB\", but the file says `name`"), "{out}");
+    let (code, out, _) = run_in(d, &["check", "team.setup.json", "--parent", "spaces/AAA", "--update-mask", "x"]);
+    assert_eq!(code, 2, "{out}");
+    assert!(out.contains("--parent does not apply: spaces.setup takes no `parent`"), "{out}");
+    assert!(out.contains("--update-mask does not apply: spaces.setup takes no `updateMask`"), "{out}");
+    let (code, out, _) = run_in(d, &["check", "team.setup.json", "--use-admin-access"]);
+    assert!(code == 2 && out.contains("spaces.setup takes no `useAdminAccess`"), "{out}");
+
+    // Flags that agree with the file are no error.
+    let (code, out, _) = run_in(d, &["check", "ana.member.json", "--parent", "spaces/AAA"]);
+    assert_eq!(code, 0, "{out}");
+    let (code, out, _) = run_in(d, &["check", "rename.patch.json", "--update-mask", "display_name"]);
+    assert_eq!(code, 0, "{out}");
+
+    // The same for chatlint.toml's [[requests]] parameters, which name the config.
+    fs::write(d.join("chatlint.toml"), "[[requests]]\npath = \"*.json\"\nparent = \"spaces/BBB\"\n").unwrap();
+    let (code, out, _) = run_in(d, &["check", "ana.member.json", "team.setup.json"]);
+    assert_eq!(code, 2, "{out}");
+    assert!(
+        out.contains(
+            "ana.member.json: `parent` of [[requests]] in chatlint.toml gives \"spaces/BBB\", but the file says `parent` is \"spaces/AAA\""
+        ),
+        "{out}"
+    );
+    assert!(
+        out.contains(
+            "team.setup.json: `parent` of [[requests]] in chatlint.toml does not apply: spaces.setup takes no `parent`"
+        ),
+        "{out}"
+    );
+}
+
+/// Issue 17 item B5: a bare body checked with `--method` (standard input,
+/// say) is told about the flags that give its parameters, not only about
+/// chatlint.toml.
+#[test]
+fn parameter_not_given_names_the_flags() {
+    let out = chatlint()
+        .args(["check", "-", "--method", "patch", "--format", "json"])
+        .write_stdin(r#"{"displayName": "Platform"}"#)
+        .output()
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let helps: Vec<&str> = v["files"][0]["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["rule"] == "parameter-not-given")
+        .map(|d| d["help"].as_str().unwrap())
+        .collect();
+    assert_eq!(helps.len(), 2, "{v:#}");
+    assert!(helps.iter().any(|h| h.contains("`--name spaces/…`")), "{helps:#?}");
+    assert!(helps.iter().any(|h| h.contains("`--update-mask PATHS`")), "{helps:#?}");
+    let out = chatlint()
+        .args(["check", "-", "--method", "member", "--format", "json"])
+        .write_stdin(r#"{"member": {"name": "users/1", "type": "HUMAN"}}"#)
+        .output()
+        .unwrap();
+    assert!(String::from_utf8(out.stdout).unwrap().contains("`--parent spaces/…`"));
+}
+
+/// Issue 17 item B3: human output marks what `--fix` would fix (`[*]`, and
+/// `[* --unsafe-fixes]` for what only that flag would), and the summary
+/// counts fixable findings, those `[[ignore]]` accepted, and the files a
+/// walk skipped as not Chat requests.
+#[test]
+fn human_output_marks_fixable_findings_and_counts_fixable_ignored_and_skipped() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    // display-name-forbidden (a safe fix) and user-name-format (`people/1`: safe) ...
+    let team = GROUP_CHAT_NAMED.replace("users/1", "people/1");
+    fs::write(d.join("team.setup.json"), &team).unwrap();
+    // ... and no requestId (an unsafe fix adds one).
+    let no_id = GROUP_CHAT_NAMED.replace(r#""requestId": "6f1c2d3e-4a5b-4c6d-8e7f-901a2b3c4d5e", "#, "");
+    fs::write(d.join("no-id.setup.json"), no_id).unwrap();
+    fs::write(d.join("package.json"), r#"{"name": "x", "version": "1.0.0"}"#).unwrap();
+    fs::write(
+        d.join("chatlint.toml"),
+        "[[ignore]]\npath = \"team.setup.json\"\nrule = \"user-name-format\"\nreason = \"migrated later\"\n",
+    )
+    .unwrap();
+    let (code, out, _) = run_in(d, &["check", "."]);
+    assert_eq!(code, 1, "{out}");
+    let headers: Vec<&str> = out.lines().filter(|l| !l.is_empty() && !l.starts_with(' ')).collect();
+    assert!(headers.contains(&"display-name-forbidden [*]"), "{headers:#?}");
+    assert!(headers.contains(&"request-id-not-uuid [* --unsafe-fixes]"), "{headers:#?}");
+    let summary = out.lines().last().unwrap();
+    assert_eq!(
+        summary,
+        "Checked 2 files: 2 errors, 0 warnings, 1 hint; 2 fixable with --fix (1 more with --unsafe-fixes); 1 ignored; 1 skipped: not Chat requests",
+        "{out}"
+    );
+}
+
+/// Issue 17 item B5: a walk of a folder with no Chat request says so in
+/// the summary, not "1 file could not be checked" (it is still exit 2).
+#[test]
+fn an_empty_folder_is_no_file_that_could_not_be_checked() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::create_dir(dir.path().join("empty")).unwrap();
+    let (code, out, _) = run_in(dir.path(), &["check", "empty"]);
+    assert_eq!(code, 2, "{out}");
+    assert!(!out.contains("could not be checked"), "{out}");
+    assert!(
+        out.ends_with("Checked 0 files: 0 errors, 0 warnings, 0 hints; 1 folder held no Chat request to check\n"),
+        "{out}"
+    );
 }

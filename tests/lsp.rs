@@ -154,10 +154,23 @@ impl Client {
     }
 
     async fn request(&mut self, method: &str, params: Value) -> Value {
+        let id = self.send_request(method, params).await;
+        self.response(id).await
+    }
+
+    /// Sends a request without waiting for its answer; returns its id.
+    async fn send_request(&mut self, method: &str, params: Value) -> i64 {
         self.next_id += 1;
-        let id = self.next_id;
-        let msg = json!({ "jsonrpc": "2.0", "id": id, "method": method, "params": params });
+        let msg = json!({ "jsonrpc": "2.0", "id": self.next_id, "method": method, "params": params });
         write_frame(&self.writer, &msg.to_string()).await;
+        self.next_id
+    }
+
+    /// The answer to request `id`.
+    async fn response(&mut self, id: i64) -> Value {
+        if let Some(i) = self.pending.iter().position(|m| m.get("method").is_none() && m["id"] == json!(id)) {
+            return self.pending.remove(i).unwrap();
+        }
         loop {
             let msg = self.next().await;
             if msg.get("method").is_none() && msg["id"] == json!(id) {
@@ -199,6 +212,10 @@ impl Client {
     async fn open(&mut self, uri: &str, text: &str) {
         let td = json!({ "uri": uri, "languageId": "json", "version": 1, "text": text });
         self.notify("textDocument/didOpen", json!({ "textDocument": td })).await;
+    }
+
+    async fn close(&mut self, uri: &str) {
+        self.notify("textDocument/didClose", json!({ "textDocument": { "uri": uri } })).await;
     }
 
     async fn change(&mut self, uri: &str, version: i64, changes: Value) {
@@ -314,6 +331,38 @@ async fn diagnostics_on_open_are_the_cli_findings_with_code_link_source_and_seve
     // Closing the document clears its diagnostics.
     c.notify("textDocument/didClose", json!({ "textDocument": { "uri": u } })).await;
     assert!(c.diagnostics(u, None).await.is_empty());
+    assert!(c.stop().await);
+}
+
+/// Issue 17 (A10): the LSP ends a line at `\n`, `\r\n` and a lone `\r`;
+/// findings land on the line the editor shows, and an edit past the end of
+/// a `\r\n` line goes before the `\r\n`, as in the editor's own text.
+#[tokio::test]
+async fn lone_cr_and_crlf_line_ends_are_line_ends_as_the_lsp_counts_them() {
+    let mut c = Client::start(default_caps(), None).await;
+    let u = "file:///w/old-mac.setup.json";
+    c.open(u, "{\r  \"space\": {\"spaceType\": \"ROOM\"}\r}\r").await;
+    let diags = c.diagnostics(u, Some(1)).await;
+    let d = diags.iter().find(|d| d["code"] == "invalid-enum-value").expect("invalid-enum-value");
+    assert_eq!(d["range"]["start"], json!({ "line": 1, "character": 25 }), "{d}");
+
+    let u = "file:///w/windows.setup.json";
+    c.open(u, "{\r\n  \"space\": {}\r\n}\r\n").await;
+    c.diagnostics(u, Some(1)).await;
+    // Typed at the end of line 1 by a client that sends a column past it.
+    let at_end = json!({ "line": 1, "character": 99 });
+    c.change(u, 2, json!([{ "range": { "start": at_end, "end": at_end }, "text": ", \"x\": \"ROOM\"" }])).await;
+    // The editor's text now: `  "space": {}, "x": "ROOM"\r\n` on line 1.
+    let diags = c.diagnostics(u, Some(2)).await;
+    let d = diags.iter().find(|d| d["code"] == "unknown-field").expect("unknown-field");
+    assert_eq!(d["range"]["start"], json!({ "line": 1, "character": 15 }), "{d}");
+    assert!(diags.iter().all(|d| d["code"] != "invalid-json"), "{diags:?}");
+    // A line end replaced through a range that ends past it: nothing is left between.
+    let (start, end) = (json!({ "line": 1, "character": 99 }), json!({ "line": 2, "character": 0 }));
+    c.change(u, 3, json!([{ "range": { "start": start, "end": end }, "text": "\n" }])).await;
+    let diags = c.diagnostics(u, Some(3)).await;
+    let d = diags.iter().find(|d| d["code"] == "unknown-field").expect("unknown-field");
+    assert_eq!(d["range"]["start"], json!({ "line": 1, "character": 15 }), "{d}");
     assert!(c.stop().await);
 }
 
@@ -497,6 +546,77 @@ async fn quick_fixes_apply_and_fix_all_applies_every_safe_fix() {
     let after = lint(&all, Method::Setup, &Settings::default());
     assert!(after.iter().all(|d| d.rule != "user-name-format" && d.rule != "duplicate-field"), "{all}");
     assert!(serde_json::from_str::<Value>(&all).is_ok(), "still JSON:\n{all}");
+    assert!(c.stop().await);
+}
+
+// ---------------------------------------------------------------- document life cycle
+
+/// A clean spaces.setup request.
+const CLEAN: &str =
+    r#"{"requestId": "5d0c6a2e-3f4b-4a1c-9e8d-7b6a5c4d3e2f", "space": {"spaceType": "SPACE", "displayName": "x"}}"#;
+
+/// A setup request with `n` memberships, each with a fixable `people/` name.
+fn people_memberships(n: usize) -> String {
+    let members: Vec<String> =
+        (0..n).map(|i| format!("{{\"member\": {{\"name\": \"people/{i}\", \"type\": \"HUMAN\"}}}}")).collect();
+    format!("{}, \"memberships\": [\n{}\n]}}", CLEAN.strip_suffix('}').unwrap(), members.join(",\n"))
+}
+
+fn fix_all_request(uri: &str) -> Value {
+    json!({ "textDocument": { "uri": uri }, "range": lsp_range("", 0, 0),
+            "context": { "diagnostics": [], "only": ["source.fixAll"] } })
+}
+
+/// How many edits the fix-all actions of a codeAction answer make.
+fn fix_all_edits(answer: &Value, uri: &str) -> usize {
+    let actions = answer["result"].as_array().cloned().unwrap_or_default();
+    actions.iter().map(|a| workspace_edits(a, uri).len()).sum()
+}
+
+/// Issue 17 (A5): the analysis of a closed document's text never reaches
+/// the document opened again under the same URI and version, neither as
+/// diagnostics nor as code actions.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_document_closed_and_opened_again_gets_only_its_own_analysis() {
+    let big = people_memberships(10_000);
+    let findings = lint(&big, Method::Setup, &Settings::default()).len();
+    assert!(findings > 10_000, "one finding per membership and more: {findings}");
+
+    // Pushed diagnostics. `other` holds the same text, analysed alongside
+    // the closed one: once its diagnostics are in, so is the closed one's.
+    let mut c = Client::start(default_caps(), None).await;
+    let (u, other) = ("file:///w/reopened.setup.json", "file:///w/other.setup.json");
+    c.open(u, &big).await;
+    c.open(other, &big).await;
+    c.close(u).await;
+    c.open(u, CLEAN).await;
+    assert_eq!(c.diagnostics(other, Some(1)).await.len(), findings);
+    let actions = c.request("textDocument/codeAction", fix_all_request(u)).await;
+    assert_eq!(fix_all_edits(&actions, u), 0, "no fix of the old text is offered");
+    c.close(other).await;
+    let published: Vec<Value> = c.pending.iter().filter(|m| m["params"]["uri"] == u).cloned().collect();
+    assert!(
+        published.iter().all(|m| m["params"]["diagnostics"] == json!([])),
+        "only the clean text's (no) diagnostics are published: {} diagnostics",
+        published.iter().map(|m| m["params"]["diagnostics"].as_array().map_or(0, Vec::len)).sum::<usize>()
+    );
+    assert!(c.stop().await);
+
+    // Pulled diagnostics: the old text's code actions are asked for, and
+    // the document closed and opened again while they are worked out.
+    let mut caps = default_caps();
+    caps["textDocument"]["diagnostic"] = json!({ "dynamicRegistration": false });
+    let mut c = Client::start(caps, None).await;
+    c.open(u, &big).await;
+    let old = c.send_request("textDocument/codeAction", fix_all_request(u)).await;
+    c.close(u).await;
+    c.open(u, CLEAN).await;
+    let old = c.response(old).await;
+    assert_eq!(fix_all_edits(&old, u), 0, "the closed text's actions are dropped");
+    let actions = c.request("textDocument/codeAction", fix_all_request(u)).await;
+    assert_eq!(fix_all_edits(&actions, u), 0, "no fix of the old text is offered");
+    let report = c.request("textDocument/diagnostic", json!({ "textDocument": { "uri": u } })).await;
+    assert_eq!(report["result"]["items"], json!([]));
     assert!(c.stop().await);
 }
 
@@ -734,6 +854,43 @@ async fn chatlint_toml_is_honoured_logged_and_reloaded() {
     let diags = c.diagnostics(&u, Some(1)).await;
     assert_eq!(diags.len(), 1);
     assert!(diags[0]["message"].as_str().unwrap().contains("unknown profile"), "{diags:?}");
+    assert!(c.stop().await);
+}
+
+/// Issue 17 (A9): with a broken chatlint.toml the CLI fails every JSON file
+/// it would check (exit 2); the editor says so on each such document too,
+/// not only on those whose name makes them requests: the config that would
+/// name the others as requests cannot be read.
+#[tokio::test]
+async fn a_broken_config_is_reported_on_files_only_the_config_names() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("chatlint.toml");
+    let toml = "profile = \"nope\"\n\n[methods]\n\"spaces.setup\" = [\"provisioning/*.json\"]\n\n[[requests]]\npath = \"members/eng.json\"\nmethod = \"spaces.members.create\"\nparent = \"spaces/AAA\"\n";
+    std::fs::write(&config, toml).unwrap();
+    let body = "{\"member\": {\"name\": \"users/1\", \"type\": \"HUMAN\"}}";
+    let files = ["provisioning/team.json", "members/eng.json", "a.setup.json"];
+    for f in files {
+        std::fs::create_dir_all(dir.path().join(f).parent().unwrap()).unwrap();
+        std::fs::write(dir.path().join(f), body).unwrap();
+    }
+    let cli = std::process::Command::new(env!("CARGO_BIN_EXE_chatlint"))
+        .args(["check", "--format", "concise"])
+        .args(files)
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(cli.status.code(), Some(2), "{cli:?}");
+
+    let mut c = Client::start(default_caps(), Some(dir.path())).await;
+    for f in files {
+        let u = uri(&dir.path().join(f));
+        c.open(&u, body).await;
+        let diags = c.diagnostics(&u, Some(1)).await;
+        assert_eq!(diags.len(), 1, "{f}: {diags:?}");
+        assert_eq!(diags[0]["severity"], 1, "{f}");
+        let message = diags[0]["message"].as_str().unwrap();
+        assert!(message.contains("config is invalid") && message.contains("unknown profile"), "{f}: {message}");
+    }
     assert!(c.stop().await);
 }
 
@@ -1143,8 +1300,8 @@ mod binary {
         serde_json::from_slice(&body).unwrap()
     }
 
-    #[test]
-    fn stdio_initialize_shutdown_exit_exits_0() {
+    /// `chatlint lsp` with its standard input and output.
+    fn start() -> (std::process::Child, std::process::ChildStdin, BufReader<std::process::ChildStdout>) {
         let mut child = Command::new(env!("CARGO_BIN_EXE_chatlint"))
             .arg("lsp")
             .stdin(Stdio::piped())
@@ -1152,8 +1309,14 @@ mod binary {
             .stderr(Stdio::null())
             .spawn()
             .unwrap();
-        let mut stdin = child.stdin.take().unwrap();
-        let mut stdout = BufReader::new(child.stdout.take().unwrap());
+        let stdin = child.stdin.take().unwrap();
+        let stdout = BufReader::new(child.stdout.take().unwrap());
+        (child, stdin, stdout)
+    }
+
+    #[test]
+    fn stdio_initialize_shutdown_exit_exits_0() {
+        let (mut child, mut stdin, mut stdout) = start();
         stdin
             .write_all(&frame(r#"{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"capabilities":{}}}"#))
             .unwrap();
@@ -1170,6 +1333,85 @@ mod binary {
         assert_eq!(wait(&mut child).code(), Some(0));
         drop(stdin);
     }
+
+    /// The server's threads now.
+    #[cfg(target_os = "linux")]
+    fn threads(child: &std::process::Child) -> usize {
+        std::fs::read_dir(format!("/proc/{}/task", child.id())).map_or(0, |d| d.count())
+    }
+
+    /// A spaces.setup request whose one finding names `member`.
+    fn request_naming(member: usize) -> String {
+        format!(
+            r#"{{"requestId": "5d0c6a2e-3f4b-4a1c-9e8d-7b6a5c4d3e2f", "space": {{"spaceType": "SPACE", "displayName": "x"}}, "memberships": [{{"member": {{"name": "people/{member}", "type": "HUMAN"}}}}]}}"#
+        )
+    }
+
+    /// Issue 17 (A19): a burst of 1,000 opens (every tenth document edited
+    /// right after) keeps the server's threads bounded, and every document
+    /// ends with the diagnostics of its latest text.
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn a_burst_of_a_thousand_opens_keeps_the_threads_bounded_and_the_latest_text_wins() {
+        const DOCS: usize = 1000;
+        let (mut child, mut stdin, mut stdout) = start();
+        let init = serde_json::json!({ "jsonrpc": "2.0", "id": 1, "method": "initialize",
+            "params": { "capabilities": { "textDocument": { "publishDiagnostics": {} } } } });
+        stdin.write_all(&frame(&init.to_string())).unwrap();
+        read_message(&mut stdout);
+        let uri = |i: usize| format!("file:///burst/{i}.setup.json");
+        // The latest member each document names: edited ones name another.
+        let latest = |i: usize| if i.is_multiple_of(10) { (2, i + DOCS) } else { (1, i) };
+        // Written from another thread: the server answers while it reads.
+        let writer = std::thread::spawn(move || {
+            let mut burst = frame(r#"{"jsonrpc":"2.0","method":"initialized","params":{}}"#);
+            for i in 0..DOCS {
+                let td =
+                    serde_json::json!({ "uri": uri(i), "languageId": "json", "version": 1, "text": request_naming(i) });
+                let open = serde_json::json!({ "jsonrpc": "2.0", "method": "textDocument/didOpen", "params": { "textDocument": td } });
+                burst.extend(frame(&open.to_string()));
+            }
+            for i in (0..DOCS).filter(|i| latest(*i).0 == 2) {
+                let change = serde_json::json!({ "jsonrpc": "2.0", "method": "textDocument/didChange", "params": {
+                    "textDocument": { "uri": uri(i), "version": 2 },
+                    "contentChanges": [{ "text": request_naming(latest(i).1) }] } });
+                burst.extend(frame(&change.to_string()));
+            }
+            stdin.write_all(&burst).unwrap();
+            stdin
+        });
+        let mut last: std::collections::HashMap<String, serde_json::Value> = Default::default();
+        let mut most_threads = threads(&child);
+        while (0..DOCS).any(|i| last.get(&uri(i)).is_none_or(|p| p["version"] != latest(i).0)) {
+            let msg = read_message(&mut stdout);
+            most_threads = most_threads.max(threads(&child));
+            if msg["method"] == "textDocument/publishDiagnostics" {
+                last.insert(msg["params"]["uri"].as_str().unwrap().to_string(), msg["params"].clone());
+            }
+        }
+        for i in 0..DOCS {
+            let messages: Vec<&str> = last[&uri(i)]["diagnostics"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|d| d["message"].as_str().unwrap())
+                .collect();
+            let own = format!("\"people/{}\"", latest(i).1);
+            assert!(messages.len() == 1 && messages[0].contains(&own), "{}: {messages:?}", uri(i));
+        }
+        assert!(most_threads <= MAX_THREADS, "the server ran {most_threads} threads at once");
+        let mut stdin = writer.join().unwrap();
+        stdin.write_all(&frame(r#"{"jsonrpc":"2.0","id":2,"method":"shutdown"}"#)).unwrap();
+        while read_message(&mut stdout)["id"] != 2 {}
+        stdin.write_all(&frame(r#"{"jsonrpc":"2.0","method":"exit"}"#)).unwrap();
+        assert_eq!(wait(&mut child).code(), Some(0));
+    }
+
+    /// The main thread, the runtime's two workers and at most four
+    /// blocking threads (standard input and output), the analysis pool (at
+    /// most four), and one to spare. Before the pool: 120 to 430.
+    #[cfg(target_os = "linux")]
+    const MAX_THREADS: usize = 12;
 
     #[test]
     fn stdio_closed_without_shutdown_exits_1() {

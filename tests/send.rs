@@ -2564,10 +2564,10 @@ async fn a_record_stands_only_for_the_request_as_sent() {
     config("spaces/BBB");
     let moved = send(&server.uri(), &[]);
     assert_eq!(moved.code, 0, "{}{}", moved.stdout, moved.stderr);
-    assert!(moved.stdout.contains("m.member.json: already so"), "{}", moved.stdout);
+    assert!(moved.stdout.contains("m.member.json: already a member"), "{}", moved.stdout);
     // So is another --parent, and another endpoint.
     let flag = send(&server.uri(), &["--parent", "spaces/CCC"]);
-    assert!(flag.stdout.contains("m.member.json: already so"), "{}{}", flag.stdout, flag.stderr);
+    assert!(flag.stdout.contains("m.member.json: already a member"), "{}{}", flag.stdout, flag.stderr);
     let elsewhere = send(&other.uri(), &[]);
     assert!(elsewhere.stdout.contains("m.member.json: sent: spaces/BBB/members/1"), "{}", elsewhere.stdout);
     assert_eq!(

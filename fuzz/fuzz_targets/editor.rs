@@ -16,7 +16,6 @@ use chatlint_lsp::documents::Snapshot;
 use chatlint_lsp::hover;
 use chatlint_lsp::position::Encoding;
 use libfuzzer_sys::fuzz_target;
-use std::sync::Arc;
 use tower_lsp_server::ls_types::CompletionTextEdit;
 
 fuzz_target!(|data: &[u8]| {
@@ -32,13 +31,7 @@ fuzz_target!(|data: &[u8]| {
     // config lookup: the defaults).
     let report = analyze(&Request::new(&text, Some(method), None), &Settings::default());
     let analysis = Analysis {
-        snapshot: Snapshot {
-            uri: "file:///fuzz.json".parse().expect("a URI"),
-            version: 1,
-            text: Arc::from(&*text),
-            index: Arc::new(t.index.clone()),
-            last_method: None,
-        },
+        snapshot: Snapshot::new("file:///fuzz.json".parse().expect("a URI"), 1, text.to_string()),
         method: report.method,
         layout: report.layout,
         config: None,
@@ -54,7 +47,8 @@ fuzz_target!(|data: &[u8]| {
     let position = map.position(raw);
     let offset = map.offset(position);
     t.check_offset(offset, "the cursor");
-    if text.is_char_boundary(raw) {
+    // (An offset between a line end's `\r` and `\n` has no position.)
+    if text.is_char_boundary(raw) && !(text[..raw].ends_with('\r') && text[raw..].starts_with('\n')) {
         assert_eq!(offset, raw, "the position {position:?} of offset {raw} leads to {offset}");
     }
 

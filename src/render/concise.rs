@@ -19,7 +19,9 @@ impl Report for Concise {
         let mut text = String::new();
         if let Some(e) = &r.error {
             let _ = writeln!(text, "{}: error[io] {}", super::shown(&r.name), super::plain(e));
-        } else {
+        }
+        // A file `--fix` would not rewrite was still checked.
+        if r.error.is_none() || r.not_fixed {
             let index = LineIndex::new(&r.text);
             for d in &r.diagnostics {
                 let _ = writeln!(text, "{}", super::finding_line(r, &index, d));

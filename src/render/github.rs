@@ -7,7 +7,10 @@ use chatlint_engine::source::LineIndex;
 use std::fmt::Write;
 use std::io;
 
-/// Escapes a message (the part after `::`).
+/// Escapes a message (the part after `::`) in the workflow commands' own
+/// escaping. Control characters it does not escape (ESC, BEL…) must not
+/// reach it raw: callers pass text through [`super::plain`] or
+/// [`super::shown`] first, keeping only the line breaks they put there.
 fn data(s: &str) -> String {
     s.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A")
 }
@@ -15,6 +18,13 @@ fn data(s: &str) -> String {
 /// Escapes a property value (`file=`, `title=`).
 fn property(s: &str) -> String {
     data(s).replace(':', "%3A").replace(',', "%2C")
+}
+
+/// A file name as a `file=` property: escaped as the text formats show it
+/// (`"a\nb.json"`), so no control character is written raw or decoded
+/// back into one by the runner (`%0A`).
+fn file(name: &str) -> String {
+    property(&super::shown(name))
 }
 
 /// The GitHub report: each file's annotations as they come; unused
@@ -40,8 +50,8 @@ impl super::Report for Github {
             let _ = writeln!(
                 self.sent,
                 "::{level} file={},title=chatlint send::{}",
-                property(&r.name),
-                data(&super::send_line(sent))
+                file(&r.name),
+                data(&super::plain(&super::send_line(sent)))
             );
         }
         Ok(())
@@ -53,10 +63,13 @@ impl super::Report for Github {
             let _ = writeln!(
                 text,
                 "::warning file={},line={},col={},title=chatlint unused-ignore::{}",
-                property(&u.config),
+                file(&u.config),
                 u.line,
                 u.column,
-                data(&format!("unused [[ignore]] for `{}` on `{}`: it matched no finding; remove it", u.rule, u.path))
+                data(&super::plain(&format!(
+                    "unused [[ignore]] for `{}` on `{}`: it matched no finding; remove it",
+                    u.rule, u.path
+                )))
             );
         }
         text.push_str(&self.sent);
@@ -66,8 +79,11 @@ impl super::Report for Github {
 
 fn annotations(r: &FileResult, out: &mut String) {
     if let Some(e) = &r.error {
-        let _ = writeln!(out, "::error file={},title=chatlint::{}", property(&r.name), data(e));
-        return;
+        let _ = writeln!(out, "::error file={},title=chatlint::{}", file(&r.name), data(&super::plain(e)));
+        // A file `--fix` would not rewrite was still checked: its findings follow.
+        if !r.not_fixed {
+            return;
+        }
     }
     let index = LineIndex::new(&r.text);
     for d in &r.diagnostics {
@@ -78,15 +94,15 @@ fn annotations(r: &FileResult, out: &mut String) {
             Severity::Warning => "warning",
             Severity::Hint => "notice",
         };
-        let mut message = d.message.clone();
+        let mut message = super::plain(&d.message).into_owned();
         if let Some(h) = &d.help {
             message.push_str("\nhelp: ");
-            message.push_str(h);
+            message.push_str(&super::plain(h));
         }
         let _ = writeln!(
             out,
             "::{level} file={},line={},col={},endLine={},endColumn={},title={}::{}",
-            property(&r.name),
+            file(&r.name),
             s.line,
             s.column,
             e.line,

@@ -3,7 +3,7 @@
 
 use super::{Summary, plain, shown};
 use crate::runner::FileResult;
-use chatlint_engine::diagnostic::{Diagnostic, Severity};
+use chatlint_engine::diagnostic::{Applicability, Diagnostic, Severity};
 use chatlint_engine::source::{LineIndex, floor_char_boundary};
 use miette::{
     GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteError, MietteSpanContents, SourceCode, SourceSpan,
@@ -173,7 +173,13 @@ impl std::error::Error for Report<'_> {}
 
 impl miette::Diagnostic for Report<'_> {
     fn code<'b>(&'b self) -> Option<Box<dyn std::fmt::Display + 'b>> {
-        Some(Box::new(self.d.rule))
+        // Like ruff: `[*]` marks what `--fix` fixes.
+        let mark = match super::fixable(self.d) {
+            Some(Applicability::Safe) => " [*]",
+            Some(Applicability::Unsafe) => " [* --unsafe-fixes]",
+            None => "",
+        };
+        Some(Box::new(format!("{}{mark}", self.d.rule)))
     }
     fn severity(&self) -> Option<miette::Severity> {
         Some(match self.d.severity {
@@ -257,7 +263,10 @@ impl super::Report for Human {
 fn findings(handler: &GraphicalReportHandler, r: &FileResult, out: &mut String) {
     if let Some(e) = &r.error {
         let _ = writeln!(out, "  × {}: {}\n", shown(&r.name), plain(e));
-        return;
+        // A file `--fix` would not rewrite was still checked: its findings follow.
+        if !r.not_fixed {
+            return;
+        }
     }
     let index = LineIndex::new(&r.text);
     for d in &r.diagnostics {
@@ -312,14 +321,35 @@ pub fn summary_line(s: &Summary) -> String {
     if s.would_fix > 0 {
         let _ = write!(line, "Fixes would change {}. ", plural(s.would_fix, "problem", "problems"));
     }
+    // A folder with no request in it is no file that could not be checked.
+    // Nor is a file `--fix` checked but would not rewrite.
+    let (files, failed) = (s.files - s.empty_folders, s.failed - s.empty_folders - s.not_fixed);
     let _ = write!(
         line,
         "Checked {}: {}, {}, {}",
-        plural(s.files, "file", "files"),
+        plural(files, "file", "files"),
         plural(s.errors, "error", "errors"),
         plural(s.warnings, "warning", "warnings"),
         plural(s.hints, "hint", "hints"),
     );
+    match (s.fixable, s.unsafe_fixable) {
+        (0, 0) => {}
+        (0, n) => {
+            let _ = write!(line, "; {n} fixable with --fix --unsafe-fixes");
+        }
+        (n, 0) => {
+            let _ = write!(line, "; {n} fixable with --fix");
+        }
+        (n, more) => {
+            let _ = write!(line, "; {n} fixable with --fix ({more} more with --unsafe-fixes)");
+        }
+    }
+    if s.ignored > 0 {
+        let _ = write!(line, "; {} ignored", s.ignored);
+    }
+    if s.skipped > 0 {
+        let _ = write!(line, "; {} skipped: not Chat requests", s.skipped);
+    }
     if s.sent + s.send_failed > 0 {
         let new = s.sent - s.exists;
         if s.exists == 0 || new > 0 {
@@ -338,8 +368,14 @@ pub fn summary_line(s: &Summary) -> String {
             let _ = write!(line, ", {} failed", s.send_failed);
         }
     }
-    if s.failed > 0 {
-        let _ = write!(line, "; {} could not be checked", plural(s.failed, "file", "files"));
+    if failed > 0 {
+        let _ = write!(line, "; {} could not be checked", plural(failed, "file", "files"));
+    }
+    if s.not_fixed > 0 {
+        let _ = write!(line, "; {} not fixed (see above)", plural(s.not_fixed, "file", "files"));
+    }
+    if s.empty_folders > 0 {
+        let _ = write!(line, "; {} no Chat request to check", plural(s.empty_folders, "folder held", "folders held"));
     }
     line.push('\n');
     line

@@ -18,7 +18,7 @@ pub mod junit;
 pub mod sarif;
 
 use crate::runner::FileResult;
-use chatlint_engine::diagnostic::Severity;
+use chatlint_engine::diagnostic::{Applicability, Severity};
 use chatlint_workspace::config::UnusedIgnore;
 use std::borrow::Cow;
 use std::fmt::Write;
@@ -326,6 +326,25 @@ pub struct Summary {
     /// With `--send`: requests the API answered with a space, and those that failed.
     pub sent: usize,
     pub send_failed: usize,
+    /// What the human and concise summary line say besides (the JSON
+    /// summary's shape stays as documented): findings `--fix` would fix,
+    /// findings only `--unsafe-fixes` would, findings `[[ignore]]`
+    /// accepted, and files skipped as not Chat requests.
+    #[serde(skip)]
+    pub fixable: usize,
+    #[serde(skip)]
+    pub unsafe_fixable: usize,
+    #[serde(skip)]
+    pub ignored: usize,
+    #[serde(skip)]
+    pub skipped: usize,
+    /// Folders whose walk found no Chat request (each also counted in
+    /// `files` and `failed`: JSON lists it as an entry with its error).
+    #[serde(skip)]
+    pub empty_folders: usize,
+    /// Files `--fix` checked but refused to rewrite (also counted in `failed`).
+    #[serde(skip)]
+    pub not_fixed: usize,
     /// Of `sent`: those the API answered "already exists" where that means
     /// done (members already there), and the method they were sent with
     /// (`None` when none, or several methods).
@@ -352,6 +371,9 @@ impl Summary {
         if r.error.is_some() {
             self.failed += 1;
         }
+        self.empty_folders += usize::from(r.no_request_in_folder);
+        self.not_fixed += usize::from(r.not_fixed);
+        self.ignored += r.ignored;
         #[cfg(feature = "send")]
         match r.sent.as_ref().map(|o| o.status) {
             Some(chatlint_send::Status::Sent) => self.sent += 1,
@@ -369,11 +391,26 @@ impl Summary {
             self.fixed += r.fixed;
         }
         for d in &r.diagnostics {
+            match fixable(d) {
+                Some(Applicability::Safe) => self.fixable += 1,
+                Some(Applicability::Unsafe) => self.unsafe_fixable += 1,
+                None => {}
+            }
             match d.severity {
                 Severity::Error => self.errors += 1,
                 Severity::Warning => self.warnings += 1,
                 Severity::Hint => self.hints += 1,
             }
         }
+    }
+}
+
+/// Whether `--fix` fixes a finding (`Safe`), only `--fix --unsafe-fixes`
+/// does (`Unsafe`), or neither: as `--fix` picks, a safe fix when there is one.
+pub fn fixable(d: &chatlint_engine::diagnostic::Diagnostic) -> Option<Applicability> {
+    if d.fixes.iter().any(|f| f.applicability == Applicability::Safe) {
+        Some(Applicability::Safe)
+    } else {
+        d.fixes.first().map(|_| Applicability::Unsafe)
     }
 }

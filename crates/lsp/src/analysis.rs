@@ -86,8 +86,11 @@ pub fn analyze(snapshot: Snapshot, cx: &Context) -> Analysis {
             return out;
         }
         Preparation::BadConfig(e) => {
-            // Only say so on documents that look like requests.
-            if Method::from_file_name(&path).is_some() || out.snapshot.last_method.is_some() {
+            // Said on every document `chatlint check` would fail for it:
+            // requests by name, and every JSON file of a folder walk, since
+            // the config that could name any of them a request
+            // (`[[requests]]`, `[methods]`, `include`) cannot be read.
+            if Method::from_file_name(&path).is_some() || out.snapshot.last_method.is_some() || is_json(&path) {
                 let map = out.snapshot.mapper(cx.encoding);
                 out.lsp.push(diagnostics::notice(
                     DiagnosticSeverity::ERROR,
@@ -130,6 +133,11 @@ pub fn analyze(snapshot: Snapshot, cx: &Context) -> Analysis {
     out.lsp = lsp;
     out.diagnostics = report.diagnostics;
     out
+}
+
+/// A `.json` file, as a folder walk of `chatlint check` picks them.
+fn is_json(path: &Path) -> bool {
+    path.extension().is_some_and(|x| x.eq_ignore_ascii_case("json"))
 }
 
 /// Which config a document is checked with, for the log.

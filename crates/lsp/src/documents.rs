@@ -2,14 +2,17 @@
 //!
 //! Changes are applied synchronously, in the order the client sent them;
 //! analyses run elsewhere on immutable snapshots and are stored only when
-//! they still match the document's version.
+//! they are of the document's current text: every text a document has gets
+//! its own revision, and every open its own id, so an analysis of an
+//! earlier open of the same URI (which may have the same version number)
+//! never passes for the current one.
 
 use super::analysis::Analysis;
-use super::position::{Encoding, Mapper};
+use super::position::{Encoding, Lines, Mapper};
 use chatlint_engine::method::Method;
-use chatlint_engine::source::LineIndex;
 use std::collections::HashMap;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use tower_lsp_server::ls_types::{TextDocumentContentChangeEvent, Uri};
 
 /// An immutable view of a document at one version.
@@ -17,22 +20,41 @@ use tower_lsp_server::ls_types::{TextDocumentContentChangeEvent, Uri};
 pub struct Snapshot {
     pub uri: Uri,
     pub version: i32,
+    /// Which open of the URI this is (unique in the process).
+    pub open: u64,
+    /// Which text this is (unique in the process): changes with every
+    /// open and every edit, whatever versions the client sends.
+    pub revision: u64,
     pub text: Arc<str>,
-    pub index: Arc<LineIndex>,
+    /// Its lines as the LSP counts them.
+    pub lines: Arc<Lines>,
     /// The method the document was last linted as, kept while it is
     /// briefly broken during an edit.
     pub last_method: Option<Method>,
 }
 
+/// A fresh open id or revision.
+fn next_serial() -> u64 {
+    static SERIAL: AtomicU64 = AtomicU64::new(1);
+    SERIAL.fetch_add(1, Ordering::Relaxed)
+}
+
 impl Snapshot {
+    /// The first text of a fresh open.
+    pub fn new(uri: Uri, version: i32, text: String) -> Snapshot {
+        let lines = Arc::new(Lines::new(&text));
+        let open = next_serial();
+        Snapshot { uri, version, open, revision: open, text: text.into(), lines, last_method: None }
+    }
+
     pub fn mapper(&self, encoding: Encoding) -> Mapper<'_> {
-        Mapper { text: &self.text, index: &self.index, encoding }
+        Mapper { text: &self.text, lines: &self.lines, encoding }
     }
 }
 
 pub struct Document {
     pub snapshot: Snapshot,
-    /// The last analysis, of `snapshot.version` or an older one.
+    /// The last analysis, of this open's current text or an older one.
     pub analysis: Option<Arc<Analysis>>,
     /// An analysis task is running (or queued) for this document.
     pub linting: bool,
@@ -42,40 +64,35 @@ pub struct Document {
 
 impl Document {
     pub fn new(uri: Uri, version: i32, text: String) -> Document {
-        let index = Arc::new(LineIndex::new(&text));
-        Document {
-            snapshot: Snapshot { uri, version, text: text.into(), index, last_method: None },
-            analysis: None,
-            linting: false,
-            logged: None,
-        }
+        Document { snapshot: Snapshot::new(uri, version, text), analysis: None, linting: false, logged: None }
     }
 
     /// Applies the client's changes in order (full or incremental) and
     /// moves to `version`. Ranges are clamped to the text.
     pub fn apply(&mut self, version: i32, changes: Vec<TextDocumentContentChangeEvent>, encoding: Encoding) {
         let mut text: String = String::from(&*self.snapshot.text);
-        let mut index = self.snapshot.index.clone();
+        let mut lines = self.snapshot.lines.clone();
         for change in changes {
             match change.range {
                 None => text = change.text,
                 Some(range) => {
-                    let r = Mapper { text: &text, index: &index, encoding }.text_range(range);
+                    let r = Mapper { text: &text, lines: &lines, encoding }.text_range(range);
                     text.replace_range(r.start..r.end, &change.text);
                 }
             }
-            index = Arc::new(LineIndex::new(&text));
+            lines = Arc::new(Lines::new(&text));
         }
         self.snapshot.text = text.into();
-        self.snapshot.index = index;
+        self.snapshot.lines = lines;
         self.snapshot.version = version;
+        self.snapshot.revision = next_serial();
         // The last analysis stays (completion uses its method and config)
         // but is no longer current.
     }
 
     /// The analysis, if it is of the current text.
     pub fn current_analysis(&self) -> Option<Arc<Analysis>> {
-        self.analysis.as_ref().filter(|a| a.snapshot.version == self.snapshot.version).cloned()
+        self.analysis.as_ref().filter(|a| a.snapshot.revision == self.snapshot.revision).cloned()
     }
 }
 
@@ -113,6 +130,6 @@ mod tests {
             Encoding::Utf8,
         );
         assert_eq!(&*doc.snapshot.text, "{}");
-        assert_eq!(doc.snapshot.index.line_count(), 1);
+        assert_eq!(doc.snapshot.lines.line_count(), 1);
     }
 }

@@ -10,6 +10,7 @@
 //! - [`server`]: the LSP handlers, capability negotiation, scheduling;
 //! - [`documents`]: open documents and incremental edits;
 //! - [`analysis`]: config and method selection, running the engine;
+//! - [`pool`]: the fixed set of threads the analyses run on;
 //! - [`diagnostics`]: findings as LSP diagnostics;
 //! - [`position`]: byte offsets ↔ UTF-16 / UTF-8 positions;
 //! - [`cursor`]: what is at the cursor, in valid or half-typed JSON;
@@ -24,6 +25,7 @@ pub mod diagnostics;
 pub mod docs;
 pub mod documents;
 pub mod hover;
+pub mod pool;
 pub mod position;
 pub mod server;
 pub mod transport;
@@ -70,13 +72,25 @@ where
 
 /// The in-process pipes' buffer size.
 const PIPE: usize = 256 * 1024;
+/// The runtime's blocking threads: standard input's reader and standard
+/// output's writer, with room to spare.
+const BLOCKING_THREADS: usize = 4;
 /// How long the server may take to wind down after its input has ended.
 const GRACE: Duration = Duration::from_secs(1);
 
 /// `chatlint lsp`. Exits 0 after `shutdown` and `exit`, 1 when the client
 /// went away (or sent `exit`) without `shutdown`, as the protocol says.
 pub fn run() -> ExitCode {
-    let runtime = match tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build() {
+    // Standard input and output are read and written on the runtime's
+    // blocking threads, one read and one write at a time; analyses run on
+    // their own pool (`pool`). A cap keeps a flood of small writes from
+    // leaving a new thread behind each (threads go idle a moment late).
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .max_blocking_threads(BLOCKING_THREADS)
+        .enable_all()
+        .build()
+    {
         Ok(rt) => rt,
         Err(e) => {
             eprintln!("chatlint lsp: cannot start the async runtime: {e}");

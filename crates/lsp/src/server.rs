@@ -4,8 +4,9 @@
 use super::actions;
 use super::analysis::{self, Analysis, Context};
 use super::completion;
-use super::documents::{Document, Documents, Snapshot};
+use super::documents::{Document, Documents};
 use super::hover;
+use super::pool::Pool;
 use super::position::Encoding;
 use chatlint_workspace::config::{ConfigCache, FILE_NAME};
 use std::panic::{AssertUnwindSafe, catch_unwind};
@@ -77,7 +78,18 @@ struct State {
     /// Serialises "is this still current? publish it" so that an older
     /// analysis never overwrites a newer one on the client.
     publish: tokio::sync::Mutex<()>,
+    /// Where every analysis runs: the work in flight is bounded.
+    pool: Pool,
     shutdown: Arc<AtomicBool>,
+}
+
+/// How a run of the analysis ended.
+enum Outcome {
+    Done(Arc<Analysis>),
+    /// The document was closed before the analysis started: none was made.
+    Closed,
+    /// The analysis panicked.
+    Failed,
 }
 
 pub struct Backend {
@@ -102,6 +114,7 @@ impl Backend {
             generation: AtomicU64::new(0),
             caps: OnceLock::new(),
             publish: tokio::sync::Mutex::new(()),
+            pool: Pool::for_this_machine(),
             shutdown,
         };
         Backend { client, state: Arc::new(state) }
@@ -111,25 +124,46 @@ impl Backend {
         self.state.caps.get().cloned().unwrap_or_default()
     }
 
-    /// Lints a snapshot on a blocking thread (a 1 MB document takes
-    /// milliseconds; a panic there is caught by the join).
-    async fn run_analysis(state: &Arc<State>, snapshot: Snapshot) -> Option<Arc<Analysis>> {
-        let configs = state.configs.read().unwrap_or_else(PoisonError::into_inner).clone();
-        let generation = state.generation.load(Ordering::SeqCst);
-        let caps = state.caps.get().cloned().unwrap_or_default();
+    /// Lints one open of a document on the pool (a 1 MB document takes
+    /// milliseconds; a panic there costs only this analysis). The text is
+    /// the latest when the job starts, so an analysis that waited in the
+    /// queue never works on an outdated version, and none is made for a
+    /// document closed by then.
+    async fn run_analysis(state: &Arc<State>, uri: &Uri, open: u64) -> Outcome {
+        let (state2, uri) = (state.clone(), uri.clone());
         let job = move || {
+            let state = state2;
+            // The generation before the configs: a reload in between makes
+            // this analysis look stale (redone), never current.
+            let generation = state.generation.load(Ordering::SeqCst);
+            let snapshot = {
+                let docs = lock(&state.docs);
+                let doc = docs.by_uri.get(&uri).filter(|d| d.snapshot.open == open)?;
+                // Another job (a request's, the lint loop's) did this text already.
+                if let Some(done) = doc.current_analysis().filter(|a| a.generation == generation) {
+                    return Some(done);
+                }
+                doc.snapshot.clone()
+            };
+            let configs = state.configs.read().unwrap_or_else(PoisonError::into_inner).clone();
+            let caps = state.caps.get().cloned().unwrap_or_default();
             let cx = Context { configs: &configs, root: caps.root.as_deref(), encoding: caps.encoding, generation };
-            Arc::new(analysis::analyze(snapshot, &cx))
+            Some(Arc::new(analysis::analyze(snapshot, &cx)))
         };
-        tokio::task::spawn_blocking(job).await.ok()
+        match state.pool.run(job).await {
+            Some(Some(analysis)) => Outcome::Done(analysis),
+            Some(None) => Outcome::Closed,
+            None => Outcome::Failed,
+        }
     }
 
-    /// Keeps `analysis` if it is of the document's current version and
-    /// config generation. Returns the log line to write, if any.
+    /// Keeps `analysis` if it is of the document's current text (same open,
+    /// same revision) and config generation. Returns the log line to
+    /// write, if any.
     fn store(state: &State, analysis: &Arc<Analysis>) -> (bool, Option<String>) {
         let mut docs = lock(&state.docs);
         let Some(doc) = docs.by_uri.get_mut(&analysis.snapshot.uri) else { return (false, None) };
-        let current = doc.snapshot.version == analysis.snapshot.version
+        let current = doc.snapshot.revision == analysis.snapshot.revision
             && analysis.generation == state.generation.load(Ordering::SeqCst);
         if !current {
             return (false, None);
@@ -145,9 +179,11 @@ impl Backend {
         (true, log)
     }
 
-    /// The analysis of the document's current text, computed if needed.
+    /// The analysis of the document's current text, computed if needed;
+    /// `None` when the document is closed (or closed and opened again)
+    /// before it is ready: an analysis answers only for its own open.
     async fn analysis(&self, uri: &Uri) -> Option<Arc<Analysis>> {
-        let snapshot = {
+        let open = {
             let docs = lock(&self.state.docs);
             let doc = docs.by_uri.get(uri)?;
             if let Some(a) = doc.current_analysis()
@@ -155,13 +191,14 @@ impl Backend {
             {
                 return Some(a);
             }
-            doc.snapshot.clone()
+            doc.snapshot.open
         };
-        let analysis = Self::run_analysis(&self.state, snapshot).await?;
+        let Outcome::Done(analysis) = Self::run_analysis(&self.state, uri, open).await else { return None };
         if let (_, Some(line)) = Self::store(&self.state, &analysis) {
             self.client.log_message(MessageType::INFO, line).await;
         }
-        Some(analysis)
+        let still_open = lock(&self.state.docs).by_uri.get(uri).is_some_and(|d| d.snapshot.open == open);
+        still_open.then_some(analysis)
     }
 
     /// What completion needs: the current text with the method and config
@@ -173,7 +210,7 @@ impl Backend {
             let doc = docs.by_uri.get(uri)?;
             let generation = self.state.generation.load(Ordering::SeqCst);
             if let Some(last) = doc.analysis.as_ref().filter(|a| a.generation == generation) {
-                if last.snapshot.version == doc.snapshot.version {
+                if last.snapshot.revision == doc.snapshot.revision {
                     return Some(last.clone());
                 }
                 return Some(Arc::new(Analysis {
@@ -199,43 +236,55 @@ impl Backend {
         if self.caps().pull {
             return;
         }
-        {
+        let open = {
             let mut docs = lock(&self.state.docs);
             let Some(doc) = docs.by_uri.get_mut(uri) else { return };
             if doc.linting {
                 return;
             }
             doc.linting = true;
-        }
+            doc.snapshot.open
+        };
         let state = self.state.clone();
         let client = self.client.clone();
         let uri = uri.clone();
-        tokio::spawn(async move { Self::lint_loop(state, client, uri).await });
+        tokio::spawn(async move { Self::lint_loop(state, client, uri, open).await });
     }
 
-    async fn lint_loop(state: Arc<State>, client: Client, uri: Uri) {
+    /// Lints one open of a document until its diagnostics are published
+    /// or it is closed: a document closed (and maybe opened again: that
+    /// open has its own loop) ends the loop, its analysis dropped.
+    async fn lint_loop(state: Arc<State>, client: Client, uri: Uri, open: u64) {
+        let this_open = |docs: &Documents| docs.by_uri.get(&uri).filter(|d| d.snapshot.open == open).is_some();
         loop {
-            let Some(snapshot) = lock(&state.docs).by_uri.get(&uri).map(|d| d.snapshot.clone()) else { return };
-            let Some(analysis) = Self::run_analysis(&state, snapshot).await else {
-                if let Some(d) = lock(&state.docs).by_uri.get_mut(&uri) {
-                    d.linting = false;
+            let analysis = match Self::run_analysis(&state, &uri, open).await {
+                Outcome::Done(analysis) => analysis,
+                Outcome::Closed => return,
+                Outcome::Failed => {
+                    if let Some(d) = lock(&state.docs).by_uri.get_mut(&uri).filter(|d| d.snapshot.open == open) {
+                        d.linting = false;
+                    }
+                    let message =
+                        format!("{}: the analysis failed (a bug in chatlint; please report it)", uri.as_str());
+                    client.log_message(MessageType::ERROR, message).await;
+                    return;
                 }
-                let message = format!("{}: the analysis failed (a bug in chatlint; please report it)", uri.as_str());
-                client.log_message(MessageType::ERROR, message).await;
-                return;
             };
             let (current, log) = Self::store(&state, &analysis);
             if let Some(line) = log {
                 client.log_message(MessageType::INFO, line).await;
             }
             if !current {
+                if !this_open(&lock(&state.docs)) {
+                    return; // closed meanwhile: dropped
+                }
                 continue; // edited (or reconfigured) meanwhile: lint the newer text
             }
             let _publishing = state.publish.lock().await;
             {
                 let mut docs = lock(&state.docs);
-                let Some(doc) = docs.by_uri.get_mut(&uri) else { return };
-                if doc.snapshot.version != analysis.snapshot.version
+                let Some(doc) = docs.by_uri.get_mut(&uri).filter(|d| d.snapshot.open == open) else { return };
+                if doc.snapshot.revision != analysis.snapshot.revision
                     || analysis.generation != state.generation.load(Ordering::SeqCst)
                 {
                     continue;

@@ -233,9 +233,7 @@ impl Config {
     /// Entries that applied to a checked file but silenced nothing.
     pub fn unused_ignores(&self) -> Vec<UnusedIgnore> {
         let index = chatlint_engine::source::LineIndex::new(&self.text);
-        let cwd = std::env::current_dir().unwrap_or_default();
-        let name =
-            self.path.as_ref().map_or_else(String::new, |p| p.strip_prefix(&cwd).unwrap_or(p).display().to_string());
+        let name = self.shown_path();
         self.ignores
             .iter()
             .filter(|ig| ig.seen.load(Ordering::Relaxed) && ig.used.load(Ordering::Relaxed) == 0)
@@ -253,9 +251,23 @@ impl Config {
             .collect()
     }
 
+    /// The config file's path as messages show it (from the current
+    /// folder when it is below it; empty for the built-in defaults).
+    pub fn shown_path(&self) -> String {
+        let cwd = std::env::current_dir().unwrap_or_default();
+        self.path.as_ref().map_or_else(String::new, |p| p.strip_prefix(&cwd).unwrap_or(p).display().to_string())
+    }
+
     /// The path of `file` as `[[ignore]]` patterns see it.
     pub fn pattern_path(&self, file: &Path) -> String {
         self.relative(file).to_string_lossy().replace('\\', "/")
+    }
+
+    /// A pattern (of `[[ignore]]`, `[[requests]]`, …) that matches `file`
+    /// and nothing else: its path with every glob character (`*?[]{}`…)
+    /// escaped, so a file named `*.setup.json` is not every file.
+    pub fn literal_pattern(&self, file: &Path) -> String {
+        globset::escape(&self.pattern_path(file))
     }
 
     fn relative<'p>(&self, file: &'p Path) -> &'p Path {

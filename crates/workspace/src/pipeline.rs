@@ -7,7 +7,7 @@
 use crate::config::{Config, ConfigCache};
 use crate::files::{self, ReadError, Target};
 use chatlint_engine::fix::{Fixed, fix_with};
-use chatlint_engine::method::Method;
+use chatlint_engine::method::{Method, ParamKey};
 use chatlint_engine::{Diagnostic, Facts, Params, Report, Request, Rule, TextRange};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -50,6 +50,9 @@ pub struct Prepared {
     /// `None`: such a text is not a Chat request and is left alone.
     pub fallback: Option<Method>,
     pub params: Params,
+    /// The parameters the flags gave (the rest came from `[[requests]]`),
+    /// to name where a value came from when it disagrees with the file.
+    from_flags: Vec<ParamKey>,
     strict: bool,
 }
 
@@ -74,7 +77,8 @@ pub fn prepare(configs: &ConfigCache, path: &Path, choice: &Choice) -> Preparati
     // The config's parameters for this file, then the flags'.
     let mut params = selection.params;
     params.merge(&choice.params);
-    Preparation::Ready(Prepared { config, path: abs, named, fallback, params, strict: choice.strict })
+    let from_flags = PARAM_KEYS.into_iter().filter(|k| choice.params.get(*k).is_some()).collect();
+    Preparation::Ready(Prepared { config, path: abs, named, fallback, params, from_flags, strict: choice.strict })
 }
 
 /// A document's text could not be had.
@@ -124,36 +128,130 @@ impl Prepared {
         }
     }
 
+    /// The parameters given from outside the file (flags, `[[requests]]`)
+    /// that the request `text` of `method` cannot take, or that disagree
+    /// with what the file itself says: one sentence each, naming where the
+    /// value came from and both values. chatlint never picks one of two
+    /// values silently; such a file is not checked (nor fixed, nor sent).
+    pub fn param_conflicts(&self, text: &str, method: Method) -> Vec<String> {
+        if self.params.is_empty() {
+            return Vec::new();
+        }
+        let spec = method.spec();
+        let doc = chatlint_engine::parse_document(text, method);
+        let mut out = Vec::new();
+        for key in PARAM_KEYS {
+            let Some(given) = self.params.get(key) else { continue };
+            let from = if self.from_flags.contains(&key) {
+                format!("--{}", to_kebab(key))
+            } else {
+                let config = self.config.shown_path();
+                format!("`{}` of [[requests]] in {config}", chatlint_engine::model::to_snake_case(key.name()))
+            };
+            if !spec.params.iter().any(|p| p.key == key) {
+                out.push(format!("{from} does not apply: {} takes no `{}`", spec.name, key.name()));
+                continue;
+            }
+            let in_file = doc.as_ref().and_then(|d| Some(d.get(d.layout.param(key)?)?.clone()));
+            let Some(in_file) = in_file else { continue };
+            let file_text = match &in_file {
+                chatlint_engine::Value::String(s) => s.clone(),
+                other => other.to_string(),
+            };
+            if !same_param(key, &given, &file_text) {
+                out.push(format!(
+                    "{from} gives \"{given}\", but the file says `{}` is \"{file_text}\"; keep one of them",
+                    key.name()
+                ));
+            }
+        }
+        out
+    }
+
     /// Checks a text: the engine, then the `[[ignore]]` entries.
     pub fn check(&self, text: &str) -> Report {
+        self.check_counted(text).0
+    }
+
+    /// [`Prepared::check`], and how many findings `[[ignore]]` entries
+    /// accepted (for the summary).
+    pub fn check_counted(&self, text: &str) -> (Report, usize) {
         self.check_as(text, None)
     }
 
     /// [`Prepared::check`], with the method an earlier pass settled on.
-    fn check_as(&self, text: &str, settled: Option<Method>) -> Report {
+    fn check_as(&self, text: &str, settled: Option<Method>) -> (Report, usize) {
         let request =
             Request { text, method: settled.or(self.named), fallback: self.fallback, params: self.params.clone() };
         let mut report = chatlint_engine::analyze(&request, &self.config.settings);
-        report.diagnostics = self.accept(report.diagnostics);
-        report
+        let (kept, ignored) = self.accept_counted(report.diagnostics);
+        report.diagnostics = kept;
+        (report, ignored)
     }
 
     /// Applies fixes to a text; findings the config accepts are not fixed.
     pub fn fix(&self, text: &str, unsafe_fixes: bool) -> Fixed {
-        fix_with(text, unsafe_fixes, |t, settled| self.check_as(t, settled))
+        self.fix_counted(text, unsafe_fixes).0
+    }
+
+    /// [`Prepared::fix`], and how many findings `[[ignore]]` entries
+    /// accepted in the original text and in the fixed one.
+    pub fn fix_counted(&self, text: &str, unsafe_fixes: bool) -> (Fixed, usize, usize) {
+        // The first pass judges the original, the last the fixed text.
+        let mut ignored: Option<(usize, usize)> = None;
+        let fixed = fix_with(text, unsafe_fixes, |t, settled| {
+            let (report, n) = self.check_as(t, settled);
+            ignored = Some(ignored.map_or((n, n), |(first, _)| (first, n)));
+            report
+        });
+        let (before, after) = ignored.unwrap_or_default();
+        (fixed, before, after)
     }
 
     /// Findings made outside the engine's pass over this document (the
     /// cross-file rules, the server's answer): severities, then `[[ignore]]`.
     pub fn settle(&self, diagnostics: Vec<Diagnostic>) -> Vec<Diagnostic> {
-        self.accept(chatlint_engine::settle(diagnostics, &self.config.settings))
+        self.settle_counted(diagnostics).0
+    }
+
+    /// [`Prepared::settle`], and how many findings `[[ignore]]` accepted.
+    pub fn settle_counted(&self, diagnostics: Vec<Diagnostic>) -> (Vec<Diagnostic>, usize) {
+        self.accept_counted(chatlint_engine::settle(diagnostics, &self.config.settings))
     }
 
     /// Drops the findings an `[[ignore]]` entry accepts (unless strict).
-    fn accept(&self, mut diagnostics: Vec<Diagnostic>) -> Vec<Diagnostic> {
+    fn accept(&self, diagnostics: Vec<Diagnostic>) -> Vec<Diagnostic> {
+        self.accept_counted(diagnostics).0
+    }
+
+    /// [`Prepared::accept`], and how many it dropped.
+    fn accept_counted(&self, mut diagnostics: Vec<Diagnostic>) -> (Vec<Diagnostic>, usize) {
+        let before = diagnostics.len();
         if !self.strict {
             self.config.suppress(&self.path, &mut diagnostics);
         }
-        diagnostics
+        let dropped = before - diagnostics.len();
+        (diagnostics, dropped)
     }
+}
+
+/// Every parameter, in the order conflicts are reported.
+const PARAM_KEYS: [ParamKey; 5] =
+    [ParamKey::Name, ParamKey::Parent, ParamKey::UpdateMask, ParamKey::UseAdminAccess, ParamKey::RequestId];
+
+/// The flag's spelling of a parameter (`updateMask` → `update-mask`).
+fn to_kebab(key: ParamKey) -> String {
+    chatlint_engine::model::to_snake_case(key.name()).replace('_', "-")
+}
+
+/// Whether a value given from outside says the same as the file's: masks
+/// compare as sets of paths in either spelling, the rest as text.
+fn same_param(key: ParamKey, given: &str, in_file: &str) -> bool {
+    if key != ParamKey::UpdateMask {
+        return given == in_file;
+    }
+    let paths = |mask: &str| -> std::collections::BTreeSet<String> {
+        mask.split(',').map(|p| chatlint_engine::mask::normalize(p.trim())).collect()
+    };
+    paths(given) == paths(in_file)
 }

@@ -75,11 +75,14 @@ pub fn parameter_not_given(ctx: &mut Ctx) {
             }
             _ => format!("no `{name}` is given: which space this request is for is not known; --send cannot send it"),
         };
+        let snake = crate::model::to_snake_case(name);
+        // The command line's flag (`--update-mask PATHS`), with what it takes.
+        let value = if param.key == ParamKey::UpdateMask { "PATHS" } else { "spaces/…" };
+        let flag = format!("--{} {value}", snake.replace('_', "-"));
         found.push(
             Diagnostic::new(Rule::ParameterNotGiven, "", ctx.top(), message).with_help(format!(
-                "use Google's request message ({}) with `{name}` in the file, or give `{}` for this file in chatlint.toml ([[requests]])",
+                "use Google's request message ({}) with `{name}` in the file, give `{flag}` on the command line, or give `{snake}` for this file in chatlint.toml ([[requests]])",
                 spec.message.map_or("", |m| m.root),
-                crate::model::to_snake_case(name)
             )),
         );
     }

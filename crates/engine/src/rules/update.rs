@@ -265,7 +265,12 @@ pub fn space_type_update(ctx: &mut Ctx) {
     if missing.is_empty() {
         return;
     }
-    let msg = format!("`{}` only changes a group chat into a named space, and needs {}", p.raw, missing.join(", "));
+    // "a", "a and b", "a, b and c".
+    let needs = match missing.split_last() {
+        Some((last, rest)) if !rest.is_empty() => format!("{} and {last}", rest.join(", ")),
+        _ => missing.join(""),
+    };
+    let msg = format!("`{}` only changes a group chat into a named space, and needs {needs}", p.raw);
     let d = at_path(ctx, Rule::SpaceTypeUpdate, p, msg).with_help(
         "include `display_name` with `space_type` in the mask and set `spaceType: SPACE` and a `displayName`",
     );
