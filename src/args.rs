@@ -127,6 +127,10 @@ pub struct SendArgs {
     /// With --send or --dry-run: submit (or show) the files that pass even when other files have errors (those are left out).
     #[arg(long)]
     pub send_passing: bool,
+    /// With --send: make the calls that remove something for good (spaces.delete, spaces.members.delete).
+    /// Without it, nothing is sent when a file would delete.
+    #[arg(long)]
+    pub allow_delete: bool,
     /// The Chat API's base URL, e.g. an emulator's. Plain http only to a loopback address.
     #[arg(long, value_name = "URL", default_value = chatlint_send::DEFAULT_ENDPOINT)]
     pub endpoint: String,
@@ -181,6 +185,7 @@ impl SendArgs {
             send: self.send,
             dry_run: self.dry_run,
             send_passing: self.send_passing,
+            allow_delete: self.allow_delete,
             endpoint: self.endpoint.clone(),
             results: self.results.clone(),
             credentials: chatlint_send::Credentials {

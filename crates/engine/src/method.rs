@@ -218,11 +218,6 @@ pub struct Spec {
     pub message: Option<Layout>,
     pub auth: Auth,
     pub scopes: Scopes,
-    /// `409 ALREADY_EXISTS` means what the request asks for is already so
-    /// (the member is there), not a failure: sending again is safe. The
-    /// same fact as a 409 in `done_already` (a unit test keeps them
-    /// together), for `--send` until it reads `done_already`.
-    pub exists_is_done: bool,
     /// The error answers that mean "already so" for this method.
     pub done_already: &'static [DoneAlready],
     /// What a successful call answers with.
@@ -271,7 +266,6 @@ static TABLE: [Spec; 8] = [
         message: None,
         auth: Auth { user: true, app: false },
         scopes: Scopes { user: &["chat.spaces.create", "chat.spaces"], app: &[], admin: &[] },
-        exists_is_done: false,
         done_already: &[],
         answer: Answer::Space,
         destructive: false,
@@ -301,7 +295,6 @@ static TABLE: [Spec; 8] = [
             app: &["chat.app.spaces.create", "chat.app.spaces"],
             admin: &[],
         },
-        exists_is_done: false,
         done_already: &[],
         answer: Answer::Space,
         destructive: false,
@@ -351,7 +344,6 @@ static TABLE: [Spec; 8] = [
         }),
         auth: Auth { user: true, app: true },
         scopes: Scopes { user: &["chat.spaces"], app: &["chat.app.spaces"], admin: &["chat.admin.spaces"] },
-        exists_is_done: false,
         done_already: &[],
         answer: Answer::Space,
         destructive: false,
@@ -389,7 +381,6 @@ static TABLE: [Spec; 8] = [
             app: &["chat.app.memberships"],
             admin: &["chat.admin.memberships"],
         },
-        exists_is_done: true,
         done_already: &[ALREADY_EXISTS],
         answer: Answer::Membership,
         destructive: false,
@@ -435,7 +426,6 @@ static TABLE: [Spec; 8] = [
             app: &["chat.app.memberships"],
             admin: &["chat.admin.memberships"],
         },
-        exists_is_done: false,
         done_already: &[],
         answer: Answer::Membership,
         destructive: false,
@@ -466,7 +456,6 @@ static TABLE: [Spec; 8] = [
             app: &["chat.app.memberships"],
             admin: &["chat.admin.memberships"],
         },
-        exists_is_done: false,
         done_already: &[NOT_FOUND],
         answer: Answer::Membership,
         destructive: true,
@@ -495,7 +484,6 @@ static TABLE: [Spec; 8] = [
             app: &["chat.app.delete"],
             admin: &["chat.admin.delete"],
         },
-        exists_is_done: false,
         done_already: &[NOT_FOUND],
         answer: Answer::Empty,
         destructive: true,
@@ -522,7 +510,6 @@ static TABLE: [Spec; 8] = [
         message: None,
         auth: Auth { user: true, app: false },
         scopes: Scopes { user: &["chat.import"], app: &[], admin: &[] },
-        exists_is_done: false,
         done_already: &[],
         answer: Answer::SpaceIn { message: "CompleteImportSpaceResponse", field: "space" },
         destructive: false,
@@ -621,13 +608,6 @@ mod tests {
             let param = spec.params.iter().any(|p| p.key == ParamKey::UpdateMask);
             assert_eq!(param, spec.mask.is_some(), "{}", spec.name);
             assert!(spec.mask.is_none_or(|m| m.method == spec.name), "{}", spec.name);
-        }
-    }
-
-    #[test]
-    fn exists_is_done_says_what_done_already_says() {
-        for spec in &TABLE {
-            assert_eq!(spec.exists_is_done, spec.done_already.contains(&ALREADY_EXISTS), "{}", spec.name);
         }
     }
 
