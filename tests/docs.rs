@@ -151,6 +151,20 @@ fn send_md_dry_run_example_is_what_a_dry_run_prints() {
     let stdout = String::from_utf8(out.stdout).unwrap();
     assert_eq!(out.status.code(), Some(0), "{stdout}");
     assert!(stdout.contains(block), "docs/send.md's dry-run example is not what chatlint prints:\n{stdout}");
+
+    // The second example: a delete, marked destructive, with no body.
+    let block = section.split("```\n").nth(3).expect("a second code block in the Dry run section");
+    let file = block.lines().next().unwrap().split(':').next().unwrap();
+    assert_eq!(file, "old.delete.json", "the example's file, written below");
+    std::fs::write(dir.path().join(file), r#"{"name": "spaces/AAAAbcdEfGh"}"#).unwrap();
+    let out = Command::cargo_bin("chatlint")
+        .unwrap()
+        .current_dir(dir.path())
+        .args(["check", file, "--dry-run"])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert!(stdout.contains(block), "docs/send.md's delete example is not what chatlint prints:\n{stdout}");
 }
 
 /// The README's JSON output example is chatlint's output for that file,
