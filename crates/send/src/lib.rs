@@ -6,7 +6,8 @@
 //!    everything, unless `--send-passing` leaves just those files out;
 //! 2. each file's request is planned (`request`, with the stable requestId
 //!    of `request_id`); files that share a requestId but ask for different
-//!    requests stop everything (`conflict`);
+//!    requests stop everything (`conflict`), and so do destructive ones
+//!    (the row's `destructive`) without `Options::allow_delete`;
 //! 3. the results file is opened, locked for this run and read (`results`:
 //!    what it records as done, by the request as sent, is not sent again;
 //!    a dry run only reads it); `--dry-run` shows the plans and stops
