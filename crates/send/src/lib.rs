@@ -599,7 +599,9 @@ async fn send_one(shared: Arc<Shared>, plan: Planned, text: String) -> (usize, O
                                     Answered::Space(space) => outcome.space = Some(space),
                                     Answered::Membership(name) if spec.destructive => outcome.deleted = Some(name),
                                     Answered::Membership(name) => outcome.membership = Some(name),
-                                    Answered::Empty => outcome.deleted = plan.target.clone(),
+                                    // `Empty` names nothing: the request named it.
+                                    Answered::Empty if spec.destructive => outcome.deleted = plan.target.clone(),
+                                    Answered::Empty => {}
                                 }
                             }
                             Err(Wrong::Shape(what)) => {
