@@ -58,17 +58,21 @@ pub enum FailOn {
 pub struct CheckArgs {
     /// Files, folders or `-` (standard input). Default: the current folder.
     pub paths: Vec<PathBuf>,
-    /// The API method every file is for: spaces.setup, spaces.create, spaces.patch or
-    /// spaces.members.create (short: setup, create, patch, member).
+    /// The API method every file is for: spaces.setup, spaces.create, spaces.patch,
+    /// spaces.members.create, spaces.members.patch, spaces.members.delete, spaces.delete or
+    /// spaces.completeImport (short: setup, create, patch, member, role, remove, delete,
+    /// complete-import).
     #[arg(long, value_parser = parse_method)]
     pub method: Option<Method>,
-    /// For bare request bodies: the space every file updates (spaces.patch), `spaces/{space}`.
+    /// For bare request bodies: the space every file updates (spaces.patch), `spaces/{space}`,
+    /// or the membership it changes (spaces.members.patch), `spaces/{space}/members/{member}`.
     #[arg(long, value_name = "SPACE")]
     pub name: Option<String>,
     /// For bare request bodies: the space every file adds a member to (spaces.members.create).
     #[arg(long, value_name = "SPACE")]
     pub parent: Option<String>,
-    /// For bare request bodies: the update mask of every file (spaces.patch), e.g. `displayName`.
+    /// For bare request bodies: the update mask of every file (spaces.patch,
+    /// spaces.members.patch), e.g. `displayName` or `role`.
     #[arg(long, value_name = "PATHS")]
     pub update_mask: Option<String>,
     /// For bare request bodies: send with the administrator's privileges (`useAdminAccess`).
@@ -132,6 +136,10 @@ pub struct SendArgs {
     /// With --send or --dry-run: submit (or show) the files that pass even when other files have errors (those are left out).
     #[arg(long)]
     pub send_passing: bool,
+    /// With --send: make the calls that remove something for good (spaces.delete, spaces.members.delete).
+    /// Without it, nothing is sent when a file would delete.
+    #[arg(long)]
+    pub allow_delete: bool,
     /// The Chat API's base URL, e.g. an emulator's. Plain http only to a loopback address.
     #[arg(long, value_name = "URL", default_value = chatlint_send::DEFAULT_ENDPOINT)]
     pub endpoint: String,
@@ -168,6 +176,7 @@ impl SendArgs {
             send: self.send,
             dry_run: self.dry_run,
             send_passing: self.send_passing,
+            allow_delete: self.allow_delete,
             endpoint: self.endpoint.clone(),
             results: self.results.clone(),
             credentials: self.access.credentials(),

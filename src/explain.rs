@@ -35,8 +35,9 @@ pub fn list_markdown() -> String {
         String::from("| rule | severity | methods | constraints | fix | summary |\n|---|---|---|---|---|---|\n");
     for r in catalogue::all() {
         let short =
-            |m: &&'static str| -> &'static str { m.parse::<chatlint_engine::Method>().map_or(*m, |m| m.spec().short) };
-        let methods = r.methods.iter().map(short).collect::<Vec<_>>().join(", ");
+            |m: &'static str| -> &'static str { m.parse::<chatlint_engine::Method>().map_or(m, |m| m.spec().short) };
+        let methods =
+            r.methods.group_words().unwrap_or_else(|| r.methods.iter().map(short).collect::<Vec<_>>().join(", "));
         let fix = fix_label(r);
         let mut summary = r.summary.to_string();
         if let Some(p) = &r.profiles {
@@ -92,7 +93,7 @@ pub fn explain_json(r: &Rule) -> String {
 pub fn explain(r: &Rule) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "{} ({}): {}\n", r.id, r.severity.as_str(), r.summary);
-    let _ = writeln!(out, "Methods: {}", r.methods.join(", "));
+    let _ = writeln!(out, "Methods: {}", r.methods.iter().collect::<Vec<_>>().join(", "));
     if let Some(p) = &r.profiles {
         let _ = writeln!(out, "Profiles: {}", p.join(", "));
     }

@@ -38,7 +38,8 @@ pub fn run(results: &mut [FileResult], args: &SendArgs, configs: &ConfigCache, s
         .collect();
     let summary = chatlint_send::run(&items, &args.options(), Arc::new(|line: &str| eprintln!("chatlint: {line}")));
     let count = |status: Status| summary.files.iter().flatten().filter(|f| f.outcome.status == status).count();
-    let (finished, stopped) = (count(Status::Sent) + count(Status::Failed), count(Status::Interrupted));
+    let finished = count(Status::Sent) + count(Status::Exists) + count(Status::Gone) + count(Status::Failed);
+    let stopped = count(Status::Interrupted);
     for (r, outcome) in results.iter_mut().zip(summary.files) {
         let Some(outcome) = outcome else { continue };
         if !outcome.diagnostics.is_empty() {

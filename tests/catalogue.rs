@@ -39,7 +39,7 @@ fn every_doc_is_complete() {
         for e in r.examples {
             assert!(e.method.parse::<chatlint_engine::Method>().is_ok(), "{}: example with a bad method", r.id);
             assert!(
-                r.methods.contains(&e.method),
+                r.methods.contains(e.method),
                 "{}: an example for {}, a method it does not apply to",
                 r.id,
                 e.method
@@ -49,8 +49,8 @@ fn every_doc_is_complete() {
 }
 
 /// `(number, severity cell)` of every constraint in docs/constraints.md: the
-/// rows of its tables whose first cell is an id (P, S, C, U or M and two
-/// digits), the severity taken from the column its table's header names.
+/// rows of its tables whose first cell is an id (P, S, C, U, M, MP, MD, SD
+/// or CI and two digits), the severity taken from the column its table's header names.
 fn checklist() -> Vec<(String, String)> {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/constraints.md");
     let text = std::fs::read_to_string(&path).expect("docs/constraints.md is readable");
@@ -71,9 +71,10 @@ fn checklist() -> Vec<(String, String)> {
             continue;
         }
         let id = cells[0];
-        let is_row = id.len() == 3
-            && matches!(&id[..1], "P" | "S" | "C" | "U" | "M")
-            && id[1..].chars().all(|c| c.is_ascii_digit());
+        let (prefix, number) = id.split_at(id.find(|c: char| c.is_ascii_digit()).unwrap_or(id.len()));
+        let is_row = number.len() == 2
+            && matches!(prefix, "P" | "S" | "C" | "U" | "M" | "MP" | "MD" | "SD" | "CI")
+            && number.chars().all(|c| c.is_ascii_digit());
         if is_row {
             let (width, col) = header.unwrap_or_else(|| {
                 panic!("docs/constraints.md:{}: {id} is in a table without a Severity column", n + 1)

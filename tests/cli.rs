@@ -182,7 +182,11 @@ fn unknown_profile_and_method_are_usage_errors() {
         .assert()
         .code(2)
         .stderr(predicate::str::contains("unknown profile"));
-    chatlint().args(["check", "examples", "--method", "spaces.delete"]).assert().code(2);
+    let unknown = chatlint().args(["check", "examples", "--method", "spaces.get"]).assert().code(2);
+    let said = String::from_utf8_lossy(&unknown.get_output().stderr).into_owned();
+    for method in chatlint_engine::Method::all() {
+        assert!(said.contains(method.name()), "the usage error lists {method}: {said}");
+    }
 }
 
 #[test]
@@ -244,13 +248,13 @@ fn help_describes_every_command() {
     }
 }
 
-/// One folder with all four kinds of request, each in every form a team
+/// One folder with all eight kinds of request, each in every form a team
 /// keeps them in: named by suffix, found by shape alone, and bare bodies
 /// whose method and parameters the config gives. Each is checked as its
 /// method, the valid ones clean, and the JSON that is not a request
 /// (package.json) is left alone, even by --fix.
 #[test]
-fn a_folder_of_all_four_methods_checks_each_as_its_method() {
+fn a_folder_of_all_eight_methods_checks_each_as_its_method() {
     let dir = tempfile::tempdir().unwrap();
     let files: &[(&str, &str)] = &[
         (
@@ -266,7 +270,18 @@ fn a_folder_of_all_four_methods_checks_each_as_its_method() {
             "ana.member.json",
             r#"{"parent": "spaces/AAA", "membership": {"member": {"name": "users/ana@example.com", "type": "HUMAN"}}}"#,
         ),
+        (
+            "ana.role.json",
+            r#"{"membership": {"name": "spaces/AAA/members/1084612", "role": "ROLE_ASSISTANT_MANAGER"}, "updateMask": "role"}"#,
+        ),
+        ("ana.remove.json", r#"{"name": "spaces/AAA/members/ana@example.com"}"#),
+        ("old.delete.json", r#"{"name": "spaces/OLD", "useAdminAccess": true}"#),
+        ("migrated.complete-import.json", r#"{"name": "spaces/IMP"}"#),
         // No suffix: the shape says which request it is.
+        (
+            "carol.json",
+            r#"{"membership": {"name": "spaces/AAA/members/2093", "role": "ROLE_MANAGER"}, "updateMask": "*"}"#,
+        ),
         (
             "history.json",
             r#"{"space": {"name": "spaces/AAA", "spaceHistoryState": "HISTORY_OFF"}, "updateMask": "space_history_state"}"#,
@@ -278,15 +293,23 @@ fn a_folder_of_all_four_methods_checks_each_as_its_method() {
         // Bare bodies: the config names the method and the URL's parameters.
         ("bare/details.json", r#"{"spaceDetails": {"description": "d", "guidelines": "g"}}"#),
         ("bare/app.json", r#"{"member": {"name": "users/app", "type": "BOT"}}"#),
+        ("bare/dan.json", r#"{"role": "ROLE_MEMBER"}"#),
+        ("bare/gone.json", r#"{"name": "spaces/AAA/members/app"}"#),
+        // A folder the config's [methods] names, by short name.
+        ("retired/old.json", r#"{"name": "spaces/OLDER"}"#),
         ("package.json", r#"{"name": "tools", "version": "1.0.0", "private": true}"#),
     ];
     std::fs::create_dir(dir.path().join("bare")).unwrap();
+    std::fs::create_dir(dir.path().join("retired")).unwrap();
     for (name, text) in files {
         std::fs::write(dir.path().join(name), text).unwrap();
     }
     std::fs::write(
         dir.path().join("chatlint.toml"),
         r#"
+[methods]
+delete = ["retired/*.json"]
+
 [[requests]]
 path = "bare/details.json"
 method = "spaces.patch"
@@ -297,6 +320,16 @@ update_mask = "space_details"
 path = "bare/app.json"
 method = "spaces.members.create"
 parent = "spaces/AAA"
+
+[[requests]]
+path = "bare/dan.json"
+method = "role"
+name = "spaces/AAA/members/3120"
+update_mask = "role"
+
+[[requests]]
+path = "bare/gone.json"
+method = "spaces.members.delete"
 "#,
     )
     .unwrap();
@@ -315,12 +348,20 @@ parent = "spaces/AAA"
     methods.sort();
     let want = [
         ("ana.member.json", "spaces.members.create"),
+        ("ana.remove.json", "spaces.members.delete"),
+        ("ana.role.json", "spaces.members.patch"),
         ("bare/app.json", "spaces.members.create"),
+        ("bare/dan.json", "spaces.members.patch"),
         ("bare/details.json", "spaces.patch"),
+        ("bare/gone.json", "spaces.members.delete"),
         ("bob.json", "spaces.members.create"),
+        ("carol.json", "spaces.members.patch"),
         ("history.json", "spaces.patch"),
+        ("migrated.complete-import.json", "spaces.completeImport"),
         ("news.create.json", "spaces.create"),
+        ("old.delete.json", "spaces.delete"),
         ("rename.patch.json", "spaces.patch"),
+        ("retired/old.json", "spaces.delete"),
         ("team.setup.json", "spaces.setup"),
     ];
     let want: Vec<(String, String)> = want.iter().map(|(p, m)| (p.to_string(), m.to_string())).collect();

@@ -135,30 +135,33 @@ fn readme_option_tables_name_every_option_of_check_help() {
 fn send_md_dry_run_example_is_what_a_dry_run_prints() {
     let send_md = read("docs/send.md");
     let section = &send_md[send_md.find("\n## Dry run\n").expect("docs/send.md has `## Dry run`")..];
-    let block = section.split("```\n").nth(1).expect("a code block in the Dry run section");
-    let file = block.lines().next().unwrap().split(':').next().unwrap();
-    assert_eq!(file, "team.setup.json", "the example's file, written below");
     let dir = tempfile::tempdir().unwrap();
-    std::fs::write(
-        dir.path().join(file),
-        r#"{
+    // Each example (every other piece between fences) is what a dry run
+    // of the file it names, written here, prints.
+    let setup = r#"{
   "space": { "spaceType": "SPACE", "displayName": "Platform team" },
   "memberships": [
     { "member": { "name": "users/ana@example.com", "type": "HUMAN" } }
   ]
 }
-"#,
-    )
-    .unwrap();
-    let out = Command::cargo_bin("chatlint")
-        .unwrap()
-        .current_dir(dir.path())
-        .args(["check", file, "--dry-run"])
-        .output()
-        .unwrap();
-    let stdout = String::from_utf8(out.stdout).unwrap();
-    assert_eq!(out.status.code(), Some(0), "{stdout}");
-    assert!(stdout.contains(block), "docs/send.md's dry-run example is not what chatlint prints:\n{stdout}");
+"#;
+    // The second: a delete, marked destructive, with no body.
+    let delete = r#"{"name": "spaces/AAAAbcdEfGh"}"#;
+    for (n, (name, text)) in [("team.setup.json", setup), ("old.delete.json", delete)].into_iter().enumerate() {
+        let block = section.split("```\n").nth(2 * n + 1).expect("the Dry run section's examples");
+        let file = block.lines().next().unwrap().split(':').next().unwrap();
+        assert_eq!(file, name, "the example's file, written below");
+        std::fs::write(dir.path().join(file), text).unwrap();
+        let out = Command::cargo_bin("chatlint")
+            .unwrap()
+            .current_dir(dir.path())
+            .args(["check", file, "--dry-run"])
+            .output()
+            .unwrap();
+        let stdout = String::from_utf8(out.stdout).unwrap();
+        assert_eq!(out.status.code(), Some(0), "{stdout}");
+        assert!(stdout.contains(block), "docs/send.md's dry-run example is not what chatlint prints:\n{stdout}");
+    }
 }
 
 /// The README's JSON output example is chatlint's output for that file,

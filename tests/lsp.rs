@@ -769,6 +769,50 @@ async fn a_membership_request_gets_its_fields_and_values() {
     assert!(c.stop().await);
 }
 
+/// A method added as a row (issue 18) gets the editor's features from the
+/// model alone: role values, hover on the request message, and a quick fix.
+#[tokio::test]
+async fn a_role_change_gets_its_values_hover_and_fixes() {
+    let mut c = Client::start(default_caps(), None).await;
+    let u = "file:///w/ana.role.json";
+    let text = r#"{"membership": {"name": "spaces/AAA/members/ana@example.com", "role": }, "updateMask": "role"}"#;
+    c.open(u, text).await;
+    let items = c.at("textDocument/completion", u, pos_of(text, "\"role\": ", 8)).await;
+    let mut labels: Vec<&str> = items.as_array().unwrap().iter().map(|i| i["label"].as_str().unwrap()).collect();
+    labels.sort();
+    assert_eq!(labels, vec!["ROLE_ASSISTANT_MANAGER", "ROLE_MANAGER", "ROLE_MEMBER"]);
+    let h = c.at("textDocument/hover", u, pos_of(text, "\"updateMask\"", 2)).await;
+    let value = h["contents"]["value"].as_str().unwrap();
+    assert!(value.contains("`role`"), "the mask's documented paths: {value}");
+
+    // The mask offers the membership's paths, not the Space's.
+    let text3 =
+        r#"{"membership": {"name": "spaces/AAA/members/ana@example.com", "role": "ROLE_MEMBER"}, "updateMask": ""}"#;
+    c.change(u, 3, json!([{ "text": text3 }])).await;
+    let items = c.at("textDocument/completion", u, pos_of(text3, "\"\"}", 1)).await;
+    let mut labels: Vec<&str> = items.as_array().unwrap().iter().map(|i| i["label"].as_str().unwrap()).collect();
+    labels.sort();
+    assert_eq!(labels, vec!["*", "role"]);
+
+    // The proto spelling is found and renamed by a quick fix.
+    let text2 = r#"{"membership": {"name": "spaces/AAA/members/ana@example.com", "role": "ROLE_MEMBER"}, "update_mask": "role"}"#;
+    c.change(u, 4, json!([{ "text": text2 }])).await;
+    let diags = c.diagnostics(u, Some(4)).await;
+    let snake = diags.iter().find(|d| d["code"] == "snake-case-field").expect("update_mask is the proto spelling");
+    let actions = c
+        .request(
+            "textDocument/codeAction",
+            json!({
+                "textDocument": { "uri": u },
+                "range": snake["range"],
+                "context": { "diagnostics": [snake] }
+            }),
+        )
+        .await;
+    assert!(actions.to_string().contains("updateMask"), "{actions}");
+    assert!(c.stop().await);
+}
+
 #[tokio::test]
 async fn chatlint_toml_is_honoured_logged_and_reloaded() {
     let dir = tempfile::tempdir().unwrap();

@@ -124,9 +124,9 @@ impl Fake {
     async fn accepting(token: &str) -> Fake {
         let server = MockServer::start().await;
         let state = Arc::new(Mutex::new(State::default()));
-        // spaces.patch and spaces.members.create (mounted first: it wins
+        // What changes a space or its members (mounted first: it wins
         // for the paths below a space).
-        Mock::given(path_regex("^/v1/spaces/[^/:]+(/members)?$"))
+        Mock::given(path_regex("^/v1/spaces/[^/:]+(/members(/[^/:]+)?|:completeImport)?$"))
             .respond_with(FakeChanges::default())
             .mount(&server)
             .await;
@@ -1062,12 +1062,15 @@ async fn examples_are_sent_once_and_a_second_run_creates_nothing_new() {
     let fake = Fake::start().await;
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
     let home = tempfile::tempdir().unwrap();
+    // Every valid example, of all eight methods (deletes with the opt-in).
+    let files: Vec<String> = walk_json(&root.join("examples/valid"))
+        .into_iter()
+        .map(|p| p.strip_prefix(&root).unwrap().display().to_string())
+        .collect();
     let send = || {
         let mut c = chatlint(home.path());
-        c.current_dir(&root).env("CHATLINT_ACCESS_TOKEN", TOKEN).args([
-            "check",
-            "--send",
-            "examples/valid",
+        c.current_dir(&root).env("CHATLINT_ACCESS_TOKEN", TOKEN).args(["check", "--send"]).args(&files).args([
+            "--allow-delete",
             "--endpoint",
             &fake.url(),
             "--format",
@@ -1095,8 +1098,8 @@ async fn examples_are_sent_once_and_a_second_run_creates_nothing_new() {
     assert_eq!(first.code, 0, "{}{}", first.stdout, first.stderr);
     let first = outcomes(&first.json());
     let methods: Vec<&str> = first.iter().map(|o| o.1.as_str()).collect();
-    for m in ["spaces.setup", "spaces.create", "spaces.patch", "spaces.members.create"] {
-        assert!(methods.contains(&m), "the examples include {m}: {methods:?}");
+    for m in chatlint_engine::Method::all() {
+        assert!(methods.contains(&m.name()), "the examples include {m}: {methods:?}");
     }
     assert!(first.iter().all(|o| o.2 == "sent"), "{first:#?}");
     let creating = first.iter().filter(|o| o.1 == "spaces.setup" || o.1 == "spaces.create").count();
@@ -1111,11 +1114,28 @@ async fn examples_are_sent_once_and_a_second_run_creates_nothing_new() {
             "spaces.setup" | "spaces.create" => assert_eq!((&a.2, &a.3), (&b.2, &b.3), "{}", a.0),
             // The member is there already: done, nothing added.
             "spaces.members.create" => assert_eq!(b.2, "exists", "{}", a.0),
+            // What was removed is gone already: done.
+            "spaces.delete" | "spaces.members.delete" => assert_eq!(b.2, "gone", "{}", a.0),
             // An update sent again sets the same values.
             _ => assert_eq!(b.2, "sent", "{}", a.0),
         }
     }
     assert_eq!(fake.chat_requests().await.len(), 2 * first.len());
+}
+
+/// The `.json` files under `dir`, in name order.
+fn walk_json(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let p = entry.unwrap().path();
+        if p.is_dir() {
+            out.extend(walk_json(&p));
+        } else if p.extension().is_some_and(|e| e == "json") {
+            out.push(p);
+        }
+    }
+    out.sort();
+    out
 }
 
 // ---------------------------------------------------------------- hardening (issue 12)
@@ -1782,18 +1802,45 @@ async fn a_second_signal_stops_at_once() {
 
 // ---------------------------------------------------------------- spaces.patch and spaces.members.create
 
-/// A Chat API for the methods that change what exists: spaces.patch
-/// answers the updated Space; spaces.members.create adds a member once and
-/// answers 409 ALREADY_EXISTS after that, as the API does.
+/// A Chat API for the methods that change what exists: spaces.patch and
+/// spaces.members.patch answer the updated Space or Membership;
+/// spaces.members.create adds a member once and answers 409 ALREADY_EXISTS
+/// after that; a delete removes once and answers 404 NOT_FOUND after that
+/// (spaces.delete answers `Empty` with no body at all, members.delete the
+/// Membership, under its own id for an email or `app`); completeImport
+/// answers the Space inside its response. All as the API does.
 #[derive(Clone, Default)]
 struct FakeChanges {
     members: Arc<Mutex<Vec<String>>>,
+    deleted: Arc<Mutex<Vec<String>>>,
 }
 
 impl Respond for FakeChanges {
     fn respond(&self, req: &Request) -> ResponseTemplate {
         let body: Value = serde_json::from_slice(&req.body).unwrap_or(Value::Null);
         let path = req.url.path();
+        let name = path.trim_start_matches("/v1/");
+        if req.method.as_str() == "DELETE" {
+            let mut deleted = self.deleted.lock().unwrap();
+            if deleted.iter().any(|d| d == name) {
+                return google_error(404, "NOT_FOUND", "Resource not found.");
+            }
+            deleted.push(name.to_string());
+            return match name.rsplit_once("/members/") {
+                Some((space, id)) => {
+                    let id = if id.contains("%40") || id == "app" { "100200300" } else { id };
+                    ResponseTemplate::new(200).set_body_json(json!({"name": format!("{space}/members/{id}")}))
+                }
+                None => ResponseTemplate::new(200),
+            };
+        }
+        if let Some(space) = name.strip_suffix(":completeImport") {
+            if body != json!({}) {
+                return google_error(400, "INVALID_ARGUMENT", "Invalid JSON payload received.");
+            }
+            return ResponseTemplate::new(200)
+                .set_body_json(json!({"space": {"name": space, "spaceType": "SPACE", "importMode": false}}));
+        }
         if req.method.as_str() == "PATCH" && path.starts_with("/v1/spaces/") {
             let mut space = body.clone();
             space["name"] = json!(path.trim_start_matches("/v1/"));
@@ -1923,6 +1970,172 @@ async fn dry_run_shows_the_verb_the_url_with_its_query_and_the_body() {
         ran.stdout
     );
     assert!(ran.stdout.contains("\"displayName\": \"Launch crew\""), "{}", ran.stdout);
+}
+
+// ---------------------------------------------------------------- issue 18: roles, removals, completeImport
+
+const ROLE: &str = r#"{"membership": {"name": "spaces/AAAAAAAAAAA/members/123456789", "role": "ROLE_ASSISTANT_MANAGER"}, "updateMask": "role"}"#;
+const REMOVE: &str = r#"{"name": "spaces/AAAAAAAAAAA/members/kim@example.com"}"#;
+const RETIRE: &str = r#"{"name": "spaces/BBBBBBBBBBB"}"#;
+const COMPLETE: &str = r#"{"name": "spaces/CCCCCCCCCCC"}"#;
+
+#[tokio::test]
+async fn a_role_change_is_a_patch_of_the_membership_with_role_in_the_mask() {
+    let (server, _) = members_fake().await;
+    let dir = project(&[("kim.role.json", ROLE)]);
+    let ran = send_to(dir.path(), &server.uri(), &["kim.role.json", "--format", "json"]);
+    assert_eq!(ran.code, 0, "{}{}", ran.stdout, ran.stderr);
+    assert_eq!(file(&ran.json(), "kim.role.json")["sent"]["membership"], "spaces/AAAAAAAAAAA/members/123456789");
+    let got = server.received_requests().await.unwrap();
+    assert_eq!(got.len(), 1);
+    assert_eq!(got[0].method.as_str(), "PATCH");
+    assert_eq!(got[0].url.path(), "/v1/spaces/AAAAAAAAAAA/members/123456789");
+    assert_eq!(got[0].url.query(), Some("updateMask=role"));
+    let body: Value = serde_json::from_slice(&got[0].body).unwrap();
+    assert_eq!(
+        body,
+        json!({"name": "spaces/AAAAAAAAAAA/members/123456789", "role": "ROLE_ASSISTANT_MANAGER"}),
+        "the Membership is the body"
+    );
+    // An answer about another membership of that space is no success.
+    let other = answering(ResponseTemplate::new(200).set_body_json(json!({"name": "spaces/AAAAAAAAAAA/members/1"})));
+    let other = other.await;
+    let ran = send_to(dir.path(), &other.uri(), &["kim.role.json"]);
+    assert_eq!(ran.code, 1, "{}{}", ran.stdout, ran.stderr);
+    assert!(ran.stdout.contains("the answer names `spaces/AAAAAAAAAAA/members/1`"), "{}", ran.stdout);
+}
+
+#[tokio::test]
+async fn deletes_without_allow_delete_are_refused_before_anything_is_sent() {
+    let (server, _) = members_fake().await;
+    let dir = project(&[
+        ("kim.remove.json", REMOVE),
+        ("old.delete.json", RETIRE),
+        ("kim.role.json", ROLE),
+        ("done.complete-import.json", COMPLETE),
+    ]);
+    let ran = send_to(dir.path(), &server.uri(), &[".", "--format", "json"]);
+    assert_eq!(ran.code, 1, "a refusal of files: {}{}", ran.stdout, ran.stderr);
+    let out = ran.json();
+    assert!(ran.stderr.contains("nothing sent: "), "{}", ran.stderr);
+    for (name, what) in [
+        ("kim.remove.json", "spaces.members.delete would remove spaces/AAAAAAAAAAA/members/kim@example.com for good"),
+        ("old.delete.json", "spaces.delete would remove spaces/BBBBBBBBBBB for good"),
+    ] {
+        assert!(ran.stderr.contains(&format!("{name}: {what}")), "{name}: {}", ran.stderr);
+        let f = file(&out, name);
+        assert_eq!(f["sent"]["status"], "not_sent", "{f}");
+        assert!(f["sent"]["reason"].as_str().unwrap().contains("pass --allow-delete"), "{f}");
+    }
+    let others = file(&out, "kim.role.json");
+    assert_eq!(others["sent"]["status"], "not_sent");
+    assert!(others["sent"]["reason"].as_str().unwrap().contains("2 files cannot be sent"), "{others}");
+    assert!(server.received_requests().await.unwrap().is_empty(), "nothing reached the server");
+}
+
+#[tokio::test]
+async fn with_allow_delete_a_delete_has_no_body_and_a_second_is_already_gone() {
+    let (server, _) = members_fake().await;
+    let dir = project(&[("kim.remove.json", REMOVE), ("old.delete.json", RETIRE)]);
+    let send = |format: &str| {
+        send_to(dir.path(), &server.uri(), &[".", "--allow-delete", "--results", "sent.jsonl", "--format", format])
+    };
+    let first = send("json");
+    assert_eq!(first.code, 0, "{}{}", first.stdout, first.stderr);
+    let out = first.json();
+    assert_eq!(file(&out, "old.delete.json")["sent"]["deleted"], "spaces/BBBBBBBBBBB", "an Empty answer");
+    assert_eq!(file(&out, "kim.remove.json")["sent"]["deleted"], "spaces/AAAAAAAAAAA/members/100200300");
+    let got = server.received_requests().await.unwrap();
+    let mut seen: Vec<(String, String, usize)> =
+        got.iter().map(|r| (r.method.to_string(), r.url.path().to_string(), r.body.len())).collect();
+    seen.sort();
+    assert_eq!(
+        seen,
+        [
+            ("DELETE".to_string(), "/v1/spaces/AAAAAAAAAAA/members/kim%40example.com".to_string(), 0),
+            ("DELETE".to_string(), "/v1/spaces/BBBBBBBBBBB".to_string(), 0),
+        ],
+        "DELETEs without a body"
+    );
+    assert!(got.iter().all(|r| r.headers.get("content-type").is_none()), "no JSON body is announced");
+    // The journal records them like any other request.
+    let lines = results_lines(&dir.path().join("sent.jsonl"));
+    assert_eq!(lines.len(), 2);
+    assert!(lines.iter().all(|l| l["request"]["http_method"] == "DELETE" && l["status"] == "sent"), "{lines:?}");
+
+    // Without the journal the same deletes go out again: the API answers
+    // 404, which for a delete means done.
+    std::fs::remove_file(dir.path().join("sent.jsonl")).unwrap();
+    let second = send("human");
+    assert_eq!(second.code, 0, "{}{}", second.stdout, second.stderr);
+    assert!(
+        second.stdout.contains("old.delete.json: already gone (the API answered 404 NOT_FOUND: Resource not found.)"),
+        "{}",
+        second.stdout
+    );
+    assert!(second.stdout.contains("2 already gone, nothing new sent"), "{}", second.stdout);
+    let lines = results_lines(&dir.path().join("sent.jsonl"));
+    assert!(lines.iter().all(|l| l["status"] == "gone" && l["http_status"] == 404), "{lines:?}");
+    // And with the journal, a third run makes no request at all.
+    let before = server.received_requests().await.unwrap().len();
+    let third = send("human");
+    assert_eq!(third.code, 0, "{}{}", third.stdout, third.stderr);
+    assert_eq!(server.received_requests().await.unwrap().len(), before);
+}
+
+#[tokio::test]
+async fn a_404_without_googles_status_is_no_proof_of_gone() {
+    let server = answering(ResponseTemplate::new(404).set_body_string("<html>Not Found</html>")).await;
+    let dir = project(&[("old.delete.json", RETIRE)]);
+    let ran = send_to(dir.path(), &server.uri(), &["old.delete.json", "--allow-delete"]);
+    assert_eq!(ran.code, 1, "{}{}", ran.stdout, ran.stderr);
+    assert!(ran.stdout.contains("old.delete.json: failed: HTTP 404"), "{}", ran.stdout);
+}
+
+#[tokio::test]
+async fn complete_import_posts_to_its_custom_verb_and_answers_the_space() {
+    let (server, _) = members_fake().await;
+    let dir = project(&[("done.complete-import.json", COMPLETE)]);
+    let ran = send_to(dir.path(), &server.uri(), &["done.complete-import.json", "--format", "json"]);
+    assert_eq!(ran.code, 0, "{}{}", ran.stdout, ran.stderr);
+    assert_eq!(file(&ran.json(), "done.complete-import.json")["sent"]["space"]["name"], "spaces/CCCCCCCCCCC");
+    let got = server.received_requests().await.unwrap();
+    assert_eq!(got.len(), 1);
+    assert_eq!((got[0].method.as_str(), got[0].url.path()), ("POST", "/v1/spaces/CCCCCCCCCCC:completeImport"));
+    assert_eq!(serde_json::from_slice::<Value>(&got[0].body).unwrap(), json!({}), "the name is in the path");
+    // The Space must be inside the response message.
+    let flat = answering(ResponseTemplate::new(200).set_body_json(json!({"name": "spaces/CCCCCCCCCCC"}))).await;
+    let ran = send_to(dir.path(), &flat.uri(), &["done.complete-import.json"]);
+    assert_eq!(ran.code, 1, "{}{}", ran.stdout, ran.stderr);
+    assert!(ran.stdout.contains("the answer holds no space"), "{}", ran.stdout);
+}
+
+#[test]
+fn a_dry_run_shows_deletes_loudly_and_says_whether_they_are_allowed() {
+    let dir = project(&[("old.delete.json", RETIRE)]);
+    let ran = run(chatlint(dir.path()).args(["check", "old.delete.json", "--dry-run"]));
+    assert_eq!(ran.code, 0, "{}{}", ran.stdout, ran.stderr);
+    assert!(
+        ran.stdout.contains(
+            "old.delete.json: would send DELETE https://chat.googleapis.com/v1/spaces/BBBBBBBBBBB\n  \
+             DESTRUCTIVE: removes it for good; --send refuses it without --allow-delete\n  no body"
+        ),
+        "{}",
+        ran.stdout
+    );
+    let ran =
+        run(chatlint(dir.path()).args(["check", "old.delete.json", "--dry-run", "--allow-delete", "--format", "json"]));
+    assert_eq!(ran.code, 0, "{}{}", ran.stdout, ran.stderr);
+    let out = ran.json();
+    let request = &file(&out, "old.delete.json")["sent"]["request"];
+    assert_eq!(request["destructive"], json!({"allow_delete": true}), "{request}");
+    assert!(request.get("body").is_none(), "{request}");
+    let ran = run(chatlint(dir.path()).args(["check", "old.delete.json", "--dry-run", "--format", "concise"]));
+    assert!(
+        ran.stdout.contains("[DESTRUCTIVE: removes it for good; --send refuses it without --allow-delete]"),
+        "{}",
+        ran.stdout
+    );
 }
 
 // ---------------------------------------------------------------- issue 17: the network, credentials and words

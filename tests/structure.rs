@@ -168,3 +168,89 @@ fn they_agree_on_every_example() {
         agree(&text, method).unwrap();
     }
 }
+
+/// How shapes were told while the table had four methods (issue 18 added
+/// four): the first request message with one of the keys, else the first
+/// body.
+fn shape_with_the_first_four(keys: &[&str]) -> Option<Method> {
+    let says = |shape_keys: &[&str]| shape_keys.iter().any(|k| keys.contains(k));
+    let first_four = || Method::all().take(4);
+    first_four()
+        .find(|m| m.spec().message.is_some_and(|l| says(l.shape_keys)))
+        .or_else(|| first_four().find(|m| says(m.spec().body.shape_keys)))
+}
+
+/// A file without a suffix is told by its top-level keys: no valid example
+/// of the repository (examples/, including bare bodies, and every rule
+/// doc's valid examples) may look like another method than its own, no
+/// example at all is told differently than before the four methods of
+/// issue 18 came, and the request messages are told apart from each other.
+#[test]
+fn no_example_looks_like_another_method() {
+    let mut texts: Vec<(String, String, Method)> = Vec::new();
+    // Invalid examples may be shaped wrong on purpose (a create body wrapped
+    // as setup's): they are held only to telling shapes as before.
+    let mut invalid: Vec<(String, String, Method)> = Vec::new();
+    let mut kinds = std::collections::BTreeSet::new();
+    for rule in chatlint_engine::catalogue::all() {
+        for (i, e) in rule.examples.iter().enumerate() {
+            let name = format!("rules/{}.toml#{i}", rule.id);
+            if e.valid {
+                texts.push((name, e.body.to_string(), e.method.parse().unwrap()));
+            } else {
+                invalid.push((name, e.body.to_string(), e.method.parse().unwrap()));
+            }
+        }
+    }
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let bare = [("add-app.json", Method::MembersCreate)];
+    for dir in ["examples/valid", "examples/invalid", "examples/valid/bare"] {
+        for entry in std::fs::read_dir(root.join(dir)).unwrap() {
+            let p = entry.unwrap().path();
+            let named = p.file_name().and_then(|n| bare.iter().find(|(b, _)| n == *b)).map(|(_, m)| *m);
+            let Some(method) = Method::from_file_name(&p).or(named) else { continue };
+            let (name, text) = (p.display().to_string(), std::fs::read_to_string(&p).unwrap());
+            if dir == "examples/invalid" {
+                kinds.insert(method);
+                invalid.push((name, text, method));
+            } else {
+                texts.push((name, text, method));
+            }
+        }
+    }
+    let top_keys = |text: &str| match serde_json::from_str::<serde_json::Value>(text) {
+        Ok(serde_json::Value::Object(top)) => Some(top.keys().cloned().collect::<Vec<String>>()),
+        _ => None,
+    };
+    for (name, text, method) in &texts {
+        let Some(keys) = top_keys(text) else { continue };
+        let keys: Vec<&str> = keys.iter().map(String::as_str).collect();
+        if let Some(shape) = Method::from_shape(&keys) {
+            assert_eq!(shape, *method, "{name} looks like {shape}: {keys:?}");
+        }
+        kinds.insert(*method);
+    }
+    let first_four: Vec<Method> = Method::all().take(4).collect();
+    for (name, text, _) in texts.into_iter().chain(invalid).filter(|(_, _, m)| first_four.contains(m)) {
+        let Some(keys) = top_keys(&text) else { continue };
+        let keys: Vec<&str> = keys.iter().map(String::as_str).collect();
+        if let Some(before) = shape_with_the_first_four(&keys) {
+            assert_eq!(Method::from_shape(&keys), Some(before), "{name} is told differently now: {keys:?}");
+        }
+    }
+    assert_eq!(kinds.len(), Method::COUNT, "examples of every method");
+    for (keys, method) in [
+        (&["membership", "updateMask"][..], Method::MembersPatch),
+        (&["update_mask", "membership"], Method::MembersPatch),
+        (&["name", "role"], Method::MembersPatch),
+        (&["space", "updateMask"], Method::Patch),
+        (&["parent", "membership"], Method::MembersCreate),
+        (&["membership"], Method::MembersCreate),
+    ] {
+        assert_eq!(Method::from_shape(keys), Some(method), "{keys:?}");
+    }
+    // A bare name is everyday JSON: a delete or completeImport is told by
+    // its suffix or the config, never by its shape.
+    assert_eq!(Method::from_shape(&["name"]), None);
+    assert_eq!(Method::from_shape(&["name", "useAdminAccess"]), None);
+}

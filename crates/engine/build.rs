@@ -27,7 +27,7 @@ struct RuleFile {
     severity: String,
     summary: String,
     constraints: Vec<String>,
-    methods: Vec<String>,
+    methods: toml::Value,
     #[serde(default)]
     profiles: Option<Vec<String>>,
     #[serde(default)]
@@ -213,13 +213,13 @@ fn write_rules(out: &mut String, rules: &[RuleFile], ids: &[&str]) {
             Some("send") => "Some(Reporter::Send)",
             Some(x) => panic!("{file}: unknown reported_by `{x}` (send)"),
         };
-        assert!(!r.methods.is_empty(), "{file}: `methods` is empty");
+        let methods = methods(&file, &r.methods);
         writeln!(out, "    RuleInfo {{").unwrap();
         writeln!(out, "        id: {:?},", r.id).unwrap();
         writeln!(out, "        severity: Severity::{severity},").unwrap();
         writeln!(out, "        summary: {:?},", r.summary).unwrap();
         writeln!(out, "        constraints: {},", strs(&r.constraints)).unwrap();
-        writeln!(out, "        methods: {},", strs(&r.methods)).unwrap();
+        writeln!(out, "        methods: {methods},").unwrap();
         let profiles = r.profiles.as_ref().map_or("None".to_string(), |p| format!("Some({})", strs(p)));
         writeln!(out, "        profiles: {profiles},").unwrap();
         writeln!(out, "        needs_context: &[{}],", contexts.join(", ")).unwrap();
@@ -255,6 +255,52 @@ fn write_rules(out: &mut String, rules: &[RuleFile], ids: &[&str]) {
         out.push_str("        ],\n    },\n");
     }
     out.push_str("];\n\n");
+}
+
+/// A rule doc's `methods` as a `Methods` expression: `"all"`, a list of
+/// method names, or `{ phase = …, holds = … }` (each a word or a list).
+/// Names are checked against the table by tests/catalogue.rs (the build
+/// script cannot see the table).
+fn methods(file: &str, v: &toml::Value) -> String {
+    let words = |key: &str, v: &toml::Value| -> Vec<String> {
+        match v {
+            toml::Value::String(s) => vec![s.clone()],
+            toml::Value::Array(a) => a
+                .iter()
+                .map(|x| x.as_str().unwrap_or_else(|| panic!("{file}: `methods.{key}` lists a non-string")).to_string())
+                .collect(),
+            _ => panic!("{file}: `methods.{key}` must be a word or a list of words"),
+        }
+    };
+    match v {
+        toml::Value::String(s) if s == "all" => "Methods::All".to_string(),
+        toml::Value::Array(_) => {
+            let names = words("", v);
+            assert!(!names.is_empty(), "{file}: `methods` is empty");
+            format!("Methods::Named({})", strs(&names))
+        }
+        toml::Value::Table(t) => {
+            let mut phases = Vec::new();
+            let mut holds = Vec::new();
+            for (key, value) in t {
+                for w in words(key, value) {
+                    match (key.as_str(), w.as_str()) {
+                        ("phase", "create") => phases.push("Phase::Create"),
+                        ("phase", "update") => phases.push("Phase::Update"),
+                        ("phase", "delete") => phases.push("Phase::Delete"),
+                        ("holds", "space") => holds.push("Holds::Space"),
+                        ("holds", "membership") => holds.push("Holds::Membership"),
+                        ("phase", _) => panic!("{file}: unknown phase `{w}` (create, update, delete)"),
+                        ("holds", _) => panic!("{file}: unknown `holds` `{w}` (space, membership)"),
+                        _ => panic!("{file}: `methods` takes `phase` and `holds`, not `{key}`"),
+                    }
+                }
+            }
+            assert!(!t.is_empty(), "{file}: `methods = {{}}` names no group");
+            format!("Methods::Group {{ phases: &[{}], holds: &[{}] }}", phases.join(", "), holds.join(", "))
+        }
+        _ => panic!("{file}: `methods` is \"all\", a list of method names, or {{ phase = …, holds = … }}"),
+    }
 }
 
 fn write_profiles(out: &mut String, file: &ProfilesFile) {

@@ -43,7 +43,7 @@ impl super::Report for Github {
         if let Some(sent) = &r.sent {
             use chatlint_send::Status;
             let level = match sent.status {
-                Status::Sent | Status::Exists | Status::AlreadySent | Status::DryRun => "notice",
+                Status::Sent | Status::Exists | Status::Gone | Status::AlreadySent | Status::DryRun => "notice",
                 Status::Failed => "error",
                 Status::Blocked | Status::Skipped | Status::NotSent | Status::Interrupted => "warning",
             };

@@ -351,18 +351,21 @@ pub fn summary_line(s: &Summary) -> String {
         let _ = write!(line, "; {} skipped: not Chat requests", s.skipped);
     }
     if s.sent + s.send_failed > 0 {
-        let new = s.sent - s.exists;
-        if s.exists == 0 || new > 0 {
+        let new = s.sent - s.exists - s.gone;
+        if s.exists + s.gone == 0 || new > 0 {
             let _ = write!(line, "; sent {}", plural(new, "request", "requests"));
         } else {
             line.push(';');
         }
-        if s.exists > 0 {
-            let [one, many] = already(s.exists_method);
-            let _ = write!(line, "{} {}", if new > 0 { "," } else { "" }, plural(s.exists, one, many));
-            if new == 0 {
-                line.push_str(", nothing new sent");
+        let mut first = new == 0;
+        for (n, [one, many]) in [(s.exists, already(s.exists_method)), (s.gone, ["already gone", "already gone"])] {
+            if n > 0 {
+                let _ = write!(line, "{} {}", if first { "" } else { "," }, plural(n, one, many));
+                first = false;
             }
+        }
+        if new == 0 && s.exists + s.gone > 0 {
+            line.push_str(", nothing new sent");
         }
         if s.send_failed > 0 {
             let _ = write!(line, ", {} failed", s.send_failed);

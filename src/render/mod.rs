@@ -287,7 +287,8 @@ pub fn send_line(o: &chatlint_send::Outcome) -> String {
             (Some(id), _) => format!(" [requestId {id}]"),
             _ => String::new(),
         };
-        return format!("dry run: would send {} {}{rid}", r.http_method, r.url);
+        let danger = r.destructive.map(|d| format!(" [{}]", d.words())).unwrap_or_default();
+        return format!("dry run: would send {} {}{danger}{rid}", r.http_method, r.url);
     }
     o.human_line().replace("\n  help: ", "; help: ").replace('\n', " ")
 }
@@ -352,6 +353,10 @@ pub struct Summary {
     pub exists: usize,
     #[serde(skip)]
     pub exists_method: Option<chatlint_engine::Method>,
+    /// Of `sent`: deletes the API answered "not found", which means done
+    /// (already gone).
+    #[serde(skip_serializing_if = "is_zero")]
+    pub gone: usize,
 }
 
 fn is_zero(n: &usize) -> bool {
@@ -381,6 +386,10 @@ impl Summary {
                 self.sent += 1;
                 self.exists += 1;
                 self.exists_method = if self.exists == 1 || self.exists_method == r.method { r.method } else { None };
+            }
+            Some(chatlint_send::Status::Gone) => {
+                self.sent += 1;
+                self.gone += 1;
             }
             Some(chatlint_send::Status::Failed) => self.send_failed += 1,
             _ => {}

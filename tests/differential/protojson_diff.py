@@ -2,9 +2,14 @@
 """Differential test: chatlint's parser-level verdicts against Google's ProtoJSON parser.
 
 Google's side is `google.protobuf.json_format.Parse` with the descriptors of
-google-apps-chat (SetUpSpaceRequest for spaces.setup, Space for
-spaces.create, whose body is the Space). chatlint's side is the binary, run
-once per method over a folder of generated bodies with `--format json`.
+google-apps-chat: each method's request message (SetUpSpaceRequest,
+UpdateSpaceRequest, CreateMembershipRequest, UpdateMembershipRequest,
+DeleteMembershipRequest, DeleteSpaceRequest, CompleteImportSpaceRequest)
+and, for a method whose file may also be its bare REST body, that body's
+message (Space for spaces.create and spaces.patch, Membership for the
+members methods), told apart by the top-level keys as chatlint tells them.
+chatlint's side is the binary, run once per method over a folder of
+generated bodies with `--format json`.
 
     python protojson_diff.py --chatlint target/debug/chatlint
 
@@ -59,11 +64,52 @@ except ImportError as e:  # pragma: no cover - the Rust test prints this
 import jsontree  # noqa: E402
 import mutations  # noqa: E402
 
-METHODS = {
-    "spaces.setup": chat_types.SetUpSpaceRequest,
-    "spaces.create": chat_types.Space,
+# method -> (request message, bare body or None). spaces.create's file is its
+# body, the Space; spaces.setup's body is its whole request message; the
+# methods without an HTTP body have only the message.
+FORMS = {
+    "spaces.setup": (chat_types.SetUpSpaceRequest, None),
+    "spaces.create": (chat_types.Space, None),
+    "spaces.patch": (chat_types.UpdateSpaceRequest, chat_types.Space),
+    "spaces.members.create": (chat_types.CreateMembershipRequest, chat_types.Membership),
+    "spaces.members.patch": (chat_types.UpdateMembershipRequest, chat_types.Membership),
+    "spaces.members.delete": (chat_types.DeleteMembershipRequest, None),
+    "spaces.delete": (chat_types.DeleteSpaceRequest, None),
+    "spaces.completeImport": (chat_types.CompleteImportSpaceRequest, None),
 }
-SUFFIX = {"spaces.setup": "setup", "spaces.create": "create"}
+METHODS = {method: message for method, (message, _) in FORMS.items()}
+SUFFIX = {
+    "spaces.setup": "setup",
+    "spaces.create": "create",
+    "spaces.patch": "patch",
+    "spaces.members.create": "member",
+    "spaces.members.patch": "role",
+    "spaces.members.delete": "remove",
+    "spaces.delete": "delete",
+    "spaces.completeImport": "complete-import",
+}
+
+
+def message_class(method: str, data: bytes):
+    """The message a file of `method` is, as chatlint tells it: the request
+    message when a top-level key (in either spelling) is a field only the
+    message has, else the bare body."""
+    message, body = FORMS[method]
+    if body is None:
+        return message
+    try:
+        top = json.loads(data)
+    except (ValueError, UnicodeDecodeError):
+        return message
+    if not isinstance(top, dict):
+        return message
+
+    def names(cls):
+        fields = cls.pb().DESCRIPTOR.fields
+        return {f.name for f in fields} | {f.json_name for f in fields}
+
+    only_message = names(message) - names(body)
+    return message if any(k in only_message for k in top) else body
 
 # Rules that judge what a ProtoJSON parser sees (constraints.md §1). A body is
 # "rejected" by chatlint when one of them fires at severity error; the ones
@@ -98,6 +144,14 @@ MINIMAL_SEEDS = [
         "}\n",
     ),
     ("minimal:create", "spaces.create", '{\n  "spaceType": "SPACE",\n  "displayName": "x"\n}\n'),
+    (
+        "minimal:role",
+        "spaces.members.patch",
+        '{\n  "membership": {"name": "spaces/A/members/1", "role": "ROLE_MANAGER"},\n  "updateMask": "role"\n}\n',
+    ),
+    ("minimal:remove", "spaces.members.delete", '{\n  "name": "spaces/A/members/1",\n  "useAdminAccess": true\n}\n'),
+    ("minimal:delete", "spaces.delete", '{\n  "name": "spaces/A",\n  "useAdminAccess": false\n}\n'),
+    ("minimal:complete-import", "spaces.completeImport", '{\n  "name": "spaces/A"\n}\n'),
 ]
 
 
@@ -127,10 +181,10 @@ def load_seeds(repo: Path):
     seeds = list(MINIMAL_SEEDS)
     for sub in ("valid", "invalid"):
         for p in sorted((repo / "examples" / sub).glob("*.json")):
-            m = re.search(r"\.(setup|create)\.json$", p.name)
-            if not m:
+            method = next((m for m, suffix in SUFFIX.items() if p.name.endswith(f".{suffix}.json")), None)
+            if method is None:
                 continue
-            seeds.append((f"examples/{sub}/{p.name}", f"spaces.{m.group(1)}", p.read_text(encoding="utf-8")))
+            seeds.append((f"examples/{sub}/{p.name}", method, p.read_text(encoding="utf-8")))
     for p in sorted((repo / "rules").glob("*.toml")):
         doc = tomllib.loads(p.read_text(encoding="utf-8"))
         for i, ex in enumerate(doc.get("examples", [])):
@@ -165,7 +219,7 @@ def generate(seeds, per_kind: int, rng_seed: int):
         if google_verdict(method, text.encode("utf-8"))[0] != "accept":
             continue
         tree = jsontree.loads(text)
-        desc = METHODS[method].pb().DESCRIPTOR
+        desc = message_class(method, text.encode("utf-8", "surrogateescape")).pb().DESCRIPTOR
         prio = 0 if name.startswith("minimal:") else 1
         for kind, thunk in mutations.mutate(tree, desc, method):
             buckets[kind].append((prio, name, method, thunk))
@@ -186,7 +240,7 @@ def generate(seeds, per_kind: int, rng_seed: int):
 
 
 def google_verdict(method: str, data: bytes):
-    cls = METHODS[method].pb()
+    cls = message_class(method, data).pb()
     try:
         json_format.Parse(data, cls())
         return "accept", ""
@@ -243,8 +297,9 @@ def write_descriptor_set(path: Path):
         fd.CopyToProto(proto)
         out.file.append(proto)
 
-    for cls in METHODS.values():
-        add(cls.pb().DESCRIPTOR.file)
+    for forms in FORMS.values():
+        for cls in filter(None, forms):
+            add(cls.pb().DESCRIPTOR.file)
     path.write_bytes(out.SerializeToString())
 
 
@@ -252,8 +307,14 @@ def judge_with_lc(probe, bodies, work: Path):
     """Evidence only: protobuf 3.21's C++ JsonStringToMessage on the same files (lc_probe/)."""
     desc = work / "chat.desc"
     write_descriptor_set(desc)
-    for method, cls in METHODS.items():
-        mine = {str(work / SUFFIX[method] / file_name(b)): b for b in bodies if b.method == method}
+    for method, cls in [(m, c) for m, forms in FORMS.items() for c in forms if c is not None]:
+        mine = {
+            str(work / SUFFIX[method] / file_name(b)): b
+            for b in bodies
+            if b.method == method and message_class(method, b.data) is cls
+        }
+        if not mine:
+            continue
         proc = subprocess.run(
             [probe, str(desc), cls.pb().DESCRIPTOR.full_name],
             input="\n".join(mine).encode(),

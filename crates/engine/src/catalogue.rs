@@ -5,7 +5,7 @@
 //! The engine asks [`RuleInfo::applies`] before a rule runs.
 
 use crate::diagnostic::Severity;
-use crate::method::Method;
+use crate::method::{Method, Phase};
 use crate::profile::Profile;
 use crate::settings::RequestContext;
 
@@ -93,7 +93,7 @@ pub struct RuleInfo {
     /// The ids of the constraints of docs/constraints.md it covers.
     pub constraints: &'static [&'static str],
     /// The methods it applies to.
-    pub methods: &'static [&'static str],
+    pub methods: Methods,
     /// Only in these profiles (all when `None`).
     pub profiles: Option<&'static [&'static str]>,
     /// Without these facts in `[context]`, it does not run.
@@ -111,6 +111,84 @@ pub struct RuleInfo {
     pub how_to_fix: &'static str,
     pub sources: &'static [Source],
     pub examples: &'static [Example],
+}
+
+/// Which methods a rule applies to, as its doc's `methods` says: `"all"`,
+/// a list of names, or `{ phase = …, holds = … }` (both optional, each a
+/// word or a list of words; a method must match every key given). The
+/// groups are resolved against the method table, so a new method joins the
+/// rules whose group it is in without touching their docs.
+#[derive(Debug)]
+pub enum Methods {
+    /// `methods = "all"`.
+    All,
+    /// `methods = ["spaces.setup", "spaces.create"]`.
+    Named(&'static [&'static str]),
+    /// `methods = { phase = "create", holds = "space" }`.
+    Group { phases: &'static [Phase], holds: &'static [Holds] },
+}
+
+/// What a request holds, for rule groups (`holds = "space"`): rules about
+/// the Space run wherever a request carries one.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Holds {
+    Space,
+    Membership,
+}
+
+impl Methods {
+    /// Whether the rule applies to `method`.
+    pub fn contains(&self, name: &str) -> bool {
+        self.iter().any(|m| m == name)
+    }
+
+    pub fn includes(&self, method: Method) -> bool {
+        match self {
+            Methods::All => true,
+            Methods::Named(names) => names.contains(&method.name()),
+            Methods::Group { phases, holds } => {
+                let spec = method.spec();
+                let holds_it = |h: &Holds| match h {
+                    Holds::Space => spec.body.space.is_some(),
+                    Holds::Membership => spec.body.memberships != crate::method::Memberships::None,
+                };
+                (phases.is_empty() || phases.contains(&spec.phase)) && holds.iter().all(holds_it)
+            }
+        }
+    }
+
+    /// The names of the methods it applies to, in table order.
+    pub fn iter(&self) -> impl Iterator<Item = &'static str> + '_ {
+        Method::all().filter(|m| self.includes(*m)).map(Method::name)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.iter().next().is_none()
+    }
+
+    /// How the doc says it, for tables: `all`, or the group's words, or
+    /// `None` for a list of names (the caller lists them).
+    pub fn group_words(&self) -> Option<String> {
+        match self {
+            Methods::All => Some("all".into()),
+            Methods::Named(_) => None,
+            Methods::Group { phases, holds } => {
+                let mut words: Vec<String> = phases.iter().map(|p| format!("phase {}", p.name())).collect();
+                words.extend(holds.iter().map(|h| match h {
+                    Holds::Space => "holding a Space".to_string(),
+                    Holds::Membership => "holding a membership".to_string(),
+                }));
+                Some(words.join(", "))
+            }
+        }
+    }
+}
+
+/// As the list of the method names it resolves to.
+impl serde::Serialize for Methods {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(self.iter())
+    }
 }
 
 include!(concat!(env!("OUT_DIR"), "/catalogue.rs"));
@@ -141,7 +219,7 @@ impl RuleInfo {
     }
 
     pub fn applies_to(&self, method: Method) -> bool {
-        self.methods.contains(&method.name())
+        self.methods.includes(method)
     }
 
     pub fn applies_in(&self, profile: &Profile) -> bool {
@@ -218,5 +296,21 @@ mod tests {
         }
         assert!(Rule::ALL.windows(2).all(|w| w[0].id() < w[1].id()));
         assert_eq!(Rule::from_id("no-such-rule"), None);
+    }
+
+    #[test]
+    fn method_groups_resolve_against_the_table() {
+        let names = |m: Methods| m.iter().collect::<Vec<_>>();
+        assert_eq!(names(Methods::All).len(), Method::COUNT);
+        let creating_a_space = Methods::Group { phases: &[Phase::Create], holds: &[Holds::Space] };
+        assert_eq!(names(creating_a_space), ["spaces.setup", "spaces.create"]);
+        let adding_members = Methods::Group { phases: &[Phase::Create], holds: &[Holds::Membership] };
+        assert_eq!(names(adding_members), ["spaces.setup", "spaces.members.create"]);
+        let with_a_space = Methods::Group { phases: &[], holds: &[Holds::Space] };
+        assert_eq!(names(with_a_space), ["spaces.setup", "spaces.create", "spaces.patch"]);
+        let deletes = Methods::Group { phases: &[Phase::Delete], holds: &[] };
+        assert_eq!(names(deletes), ["spaces.members.delete", "spaces.delete"]);
+        assert!(Methods::Named(&["spaces.patch"]).contains("spaces.patch"));
+        assert!(!Methods::Named(&["spaces.patch"]).includes(Method::Create));
     }
 }

@@ -1,7 +1,9 @@
-//! `updateMask`: the field paths a spaces.patch request updates.
+//! `updateMask`: the field paths an update (spaces.patch,
+//! spaces.members.patch) changes.
 //!
-//! The paths spaces.patch accepts (docs/constraints.md, "The update mask
-//! paths", from the discovery document's `updateMask` text) and what each means,
+//! The paths each update method accepts (from the discovery document's
+//! `updateMask` text: [`SPACE`], [`MEMBERSHIP`]; the method table says which
+//! a method takes) and what each means,
 //! and a mask read from a request: each path with where it is in the file,
 //! so a finding lands on the path inside the string, not on the whole
 //! string. The documents write paths in snake_case and in lowerCamelCase
@@ -27,14 +29,15 @@ pub enum Group {
     Permission,
 }
 
-/// A path spaces.patch accepts.
+/// A path an update method accepts.
 #[derive(Debug)]
 pub struct Path {
     /// Normalised: snake_case segments.
     pub path: &'static str,
     /// As the documents write it.
     pub documented: &'static str,
-    /// The Space field it updates, as a JSON pointer below the Space.
+    /// The field it updates, as a JSON pointer below the updated resource
+    /// (the Space, the Membership); `""` for `*`, every field.
     pub body: &'static str,
     pub group: Group,
     /// Allowed with `useAdminAccess` (in the current revision).
@@ -210,6 +213,46 @@ pub static PATHS: [Path; 18] = [
 ];
 
 /// The pairing the documents allow across the two exclusive groups.
+/// The paths one update method accepts, and the message they update.
+#[derive(Debug)]
+pub struct Paths {
+    pub method: &'static str,
+    /// The updated message (`Space`).
+    pub message: &'static str,
+    pub list: &'static [Path],
+}
+
+impl Paths {
+    /// The accepted path with this normalised spelling.
+    pub fn find(&self, normalized: &str) -> Option<&'static Path> {
+        self.list.iter().find(|p| p.path == normalized)
+    }
+
+    /// The accepted path that updates the field at `pointer`.
+    pub fn for_body(&self, pointer: &str) -> Option<&'static Path> {
+        self.list.iter().find(|p| p.body == pointer)
+    }
+}
+
+/// spaces.patch's paths.
+pub static SPACE: Paths = Paths { method: "spaces.patch", message: "Space", list: &PATHS };
+
+/// spaces.members.patch's paths: "Currently supported field paths: - `role`",
+/// and "use `*` to update all field paths".
+pub static MEMBERSHIP: Paths = Paths { method: "spaces.members.patch", message: "Membership", list: &MEMBERSHIP_PATHS };
+
+static MEMBERSHIP_PATHS: [Path; 2] = [
+    path(
+        "role",
+        "role",
+        "/role",
+        Group::Free,
+        true,
+        "Changes the member's role in the space: `ROLE_MEMBER` (Member), `ROLE_ASSISTANT_MANAGER` (Manager) or `ROLE_MANAGER` (Owner).",
+    ),
+    path("*", "*", "", Group::Free, true, "Updates all field paths (for a membership, `role` is the only one)."),
+];
+
 pub const VIEW_SETTING: &str = "access_settings.access_permission_settings.view_space_membership_setting";
 pub const VIEW_PERMISSION: &str = "permission_settings.view_space_membership";
 
@@ -221,12 +264,12 @@ pub fn normalize(path: &str) -> String {
 
 /// The accepted path a normalised path names.
 pub fn find(normalized: &str) -> Option<&'static Path> {
-    PATHS.iter().find(|p| p.path == normalized)
+    SPACE.find(normalized)
 }
 
 /// The accepted path whose body field is at `pointer` (below the Space).
 pub fn for_body(pointer: &str) -> Option<&'static Path> {
-    PATHS.iter().find(|p| p.body == pointer)
+    SPACE.for_body(pointer)
 }
 
 /// Where a mask came from.
@@ -259,6 +302,8 @@ pub struct MaskPath {
 pub struct Mask {
     pub paths: Vec<MaskPath>,
     pub source: Source,
+    /// The paths its method accepts.
+    pub table: &'static Paths,
 }
 
 impl Mask {
@@ -266,7 +311,13 @@ impl Mask {
     /// file (quotes included) and `start` the token's offset, so that each
     /// path gets its own range even when the string has escapes; for a mask
     /// from elsewhere, `raw` is `None` and every path gets `anchor`.
-    pub fn read(text: &str, raw: Option<(&str, usize)>, anchor: TextRange, source: Source) -> Mask {
+    pub fn read(
+        text: &str,
+        raw: Option<(&str, usize)>,
+        anchor: TextRange,
+        source: Source,
+        table: &'static Paths,
+    ) -> Mask {
         // (decoded character, byte range in the file) of the string's characters.
         let chars: Vec<(char, TextRange)> = match raw {
             Some((token, start)) => decode_with_offsets(token, start),
@@ -287,7 +338,7 @@ impl Mask {
                 _ => anchor,
             };
             let normalized = normalize(&raw_path);
-            let known = find(&normalized);
+            let known = table.find(&normalized);
             paths.push(MaskPath { raw: raw_path, normalized, range, known });
             begin = i + 1;
         }
@@ -295,7 +346,7 @@ impl Mask {
         if text.is_empty() {
             paths.clear();
         }
-        Mask { paths, source }
+        Mask { paths, source, table }
     }
 
     /// Whether the mask has this accepted path (normalised).
@@ -361,6 +412,7 @@ mod tests {
             Some((token, 10)),
             TextRange::default(),
             Source::Given,
+            &SPACE,
         );
         let names: Vec<&str> = m.paths.iter().map(|p| p.normalized.as_str()).collect();
         assert_eq!(names, ["display_name", "space_details", "permission_settings.manage_apps", ""]);
@@ -377,7 +429,7 @@ mod tests {
     fn escapes_keep_ranges_on_the_file() {
         // `\u002c` is a comma: two paths.
         let token = r#""displayName\u002cspaceDetails""#;
-        let m = Mask::read("displayName,spaceDetails", Some((token, 0)), TextRange::default(), Source::Given);
+        let m = Mask::read("displayName,spaceDetails", Some((token, 0)), TextRange::default(), Source::Given, &SPACE);
         assert_eq!(m.paths.len(), 2);
         assert_eq!(m.paths[1].range, TextRange::new(18, 30));
         assert_eq!(&token[18..30], "spaceDetails");

@@ -16,14 +16,69 @@ pub enum Method {
     Create,
     Patch,
     MembersCreate,
+    MembersPatch,
+    MembersDelete,
+    Delete,
+    CompleteImport,
 }
 
-/// Whether a method makes something new or changes something that exists:
-/// rules about creating a space do not apply to an update.
+/// Whether a method makes something new, changes something that exists or
+/// removes it: rules about creating a space do not apply to an update.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Phase {
     Create,
     Update,
+    Delete,
+}
+
+impl Phase {
+    /// The word rule docs use (`methods = { phase = "create" }`).
+    pub fn name(self) -> &'static str {
+        match self {
+            Phase::Create => "create",
+            Phase::Update => "update",
+            Phase::Delete => "delete",
+        }
+    }
+}
+
+/// The message a successful call answers with (its discovery `response`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Answer {
+    /// The Space itself.
+    Space,
+    /// A message that holds the Space in a field
+    /// (`CompleteImportSpaceResponse.space`).
+    SpaceIn {
+        message: &'static str,
+        field: &'static str,
+    },
+    Membership,
+    /// `Empty`: `{}`.
+    Empty,
+}
+
+impl Answer {
+    /// The answer's message, as the discovery document names it.
+    pub fn message(self) -> &'static str {
+        match self {
+            Answer::Space => "Space",
+            Answer::SpaceIn { message, .. } => message,
+            Answer::Membership => "Membership",
+            Answer::Empty => "Empty",
+        }
+    }
+}
+
+/// An error answer that means what the request asks for is already so (the
+/// member is there; the space is gone), not a failure: sending again is
+/// safe, and the run counts it as done.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct DoneAlready {
+    /// The HTTP status (`409`).
+    pub status: u16,
+    /// The `google.rpc.Code` name Google's error carries (`ALREADY_EXISTS`).
+    pub code: &'static str,
 }
 
 /// Where a parameter travels in the HTTP request.
@@ -135,8 +190,12 @@ pub struct Http {
     /// The path under the endpoint, with `{param}` placeholders.
     pub path: &'static str,
     /// The field of the request message that is the HTTP body (its HTTP
-    /// rule's `body`); `None` when the body is the whole message (`*`).
+    /// rule's `body`); `None` when the body is the whole message (`*`) or
+    /// there is none.
     pub body: Option<&'static str>,
+    /// Whether the call has an HTTP body at all (a DELETE has none: the
+    /// request message travels in the URL).
+    pub has_body: bool,
 }
 
 /// A method's row of the table.
@@ -149,8 +208,6 @@ pub struct Spec {
     pub short: &'static str,
     /// Files named `*<suffix>` are requests of this method.
     pub file_suffix: &'static str,
-    /// One line for schemas and messages.
-    pub summary: &'static str,
     pub http: Http,
     pub params: &'static [Param],
     pub phase: Phase,
@@ -161,24 +218,42 @@ pub struct Spec {
     pub message: Option<Layout>,
     pub auth: Auth,
     pub scopes: Scopes,
-    /// `409 ALREADY_EXISTS` means what the request asks for is already so
-    /// (the member is there), not a failure: sending again is safe.
-    pub exists_is_done: bool,
+    /// The error answers that mean "already so" for this method.
+    pub done_already: &'static [DoneAlready],
+    /// What a successful call answers with.
+    pub answer: Answer,
+    /// Whether the call removes something for good (a space with its
+    /// messages, a membership): `--send` makes these only when asked to.
+    pub destructive: bool,
+    /// The `updateMask` paths it accepts, when it takes a mask.
+    pub mask: Option<&'static crate::mask::Paths>,
     /// The generated JSON Schema of the body (`schemas/<name>.schema.json`).
     pub schema: &'static str,
 }
 
+const ALREADY_EXISTS: DoneAlready = DoneAlready { status: 409, code: "ALREADY_EXISTS" };
+const NOT_FOUND: DoneAlready = DoneAlready { status: 404, code: "NOT_FOUND" };
+
+/// A delete's parameters: what to delete (the URL path) and admin access.
+const DELETE_PARAMS: &[Param] = &[
+    Param { key: ParamKey::Name, location: Location::Path, required: true },
+    Param { key: ParamKey::UseAdminAccess, location: Location::Query, required: false },
+];
+
+/// Where a delete's request message (`DeleteSpaceRequest`,
+/// `DeleteMembershipRequest`) keeps them.
+const DELETE_FIELDS: &[(ParamKey, &str)] = &[(ParamKey::Name, "/name"), (ParamKey::UseAdminAccess, "/useAdminAccess")];
+
 /// The table, in enum order. Telling a method from a file's shape tries the
 /// request messages first (their keys are the most specific), then the
 /// bodies, each in table order.
-static TABLE: [Spec; 4] = [
+static TABLE: [Spec; 8] = [
     Spec {
         method: Method::Setup,
         name: "spaces.setup",
         short: "setup",
         file_suffix: ".setup.json",
-        summary: "Request body of spaces.setup (POST /v1/spaces:setup)",
-        http: Http { verb: "POST", path: "v1/spaces:setup", body: None },
+        http: Http { verb: "POST", path: "v1/spaces:setup", body: None, has_body: true },
         params: &[Param { key: ParamKey::RequestId, location: Location::Body, required: false }],
         phase: Phase::Create,
         body: Layout {
@@ -191,7 +266,10 @@ static TABLE: [Spec; 4] = [
         message: None,
         auth: Auth { user: true, app: false },
         scopes: Scopes { user: &["chat.spaces.create", "chat.spaces"], app: &[], admin: &[] },
-        exists_is_done: false,
+        done_already: &[],
+        answer: Answer::Space,
+        destructive: false,
+        mask: None,
         schema: include_str!("../../../schemas/spaces.setup.schema.json"),
     },
     Spec {
@@ -199,8 +277,7 @@ static TABLE: [Spec; 4] = [
         name: "spaces.create",
         short: "create",
         file_suffix: ".create.json",
-        summary: "Request body of spaces.create (POST /v1/spaces): the Space itself",
-        http: Http { verb: "POST", path: "v1/spaces", body: Some("space") },
+        http: Http { verb: "POST", path: "v1/spaces", body: Some("space"), has_body: true },
         params: &[Param { key: ParamKey::RequestId, location: Location::Query, required: false }],
         phase: Phase::Create,
         body: Layout {
@@ -218,7 +295,10 @@ static TABLE: [Spec; 4] = [
             app: &["chat.app.spaces.create", "chat.app.spaces"],
             admin: &[],
         },
-        exists_is_done: false,
+        done_already: &[],
+        answer: Answer::Space,
+        destructive: false,
+        mask: None,
         schema: include_str!("../../../schemas/spaces.create.schema.json"),
     },
     Spec {
@@ -226,8 +306,7 @@ static TABLE: [Spec; 4] = [
         name: "spaces.patch",
         short: "patch",
         file_suffix: ".patch.json",
-        summary: "Request of spaces.patch (PATCH /v1/{space.name}): a Space, with the update mask",
-        http: Http { verb: "PATCH", path: "v1/{name}", body: Some("space") },
+        http: Http { verb: "PATCH", path: "v1/{name}", body: Some("space"), has_body: true },
         params: &[
             Param { key: ParamKey::Name, location: Location::Path, required: true },
             Param { key: ParamKey::UpdateMask, location: Location::Query, required: true },
@@ -265,7 +344,10 @@ static TABLE: [Spec; 4] = [
         }),
         auth: Auth { user: true, app: true },
         scopes: Scopes { user: &["chat.spaces"], app: &["chat.app.spaces"], admin: &["chat.admin.spaces"] },
-        exists_is_done: false,
+        done_already: &[],
+        answer: Answer::Space,
+        destructive: false,
+        mask: Some(&crate::mask::SPACE),
         schema: include_str!("../../../schemas/spaces.patch.schema.json"),
     },
     Spec {
@@ -273,8 +355,7 @@ static TABLE: [Spec; 4] = [
         name: "spaces.members.create",
         short: "member",
         file_suffix: ".member.json",
-        summary: "Request of spaces.members.create (POST /v1/{parent}/members): a Membership",
-        http: Http { verb: "POST", path: "v1/{parent}/members", body: Some("membership") },
+        http: Http { verb: "POST", path: "v1/{parent}/members", body: Some("membership"), has_body: true },
         params: &[
             Param { key: ParamKey::Parent, location: Location::Path, required: true },
             Param { key: ParamKey::UseAdminAccess, location: Location::Query, required: false },
@@ -300,8 +381,140 @@ static TABLE: [Spec; 4] = [
             app: &["chat.app.memberships"],
             admin: &["chat.admin.memberships"],
         },
-        exists_is_done: true,
+        done_already: &[ALREADY_EXISTS],
+        answer: Answer::Membership,
+        destructive: false,
+        mask: None,
         schema: include_str!("../../../schemas/spaces.members.create.schema.json"),
+    },
+    Spec {
+        method: Method::MembersPatch,
+        name: "spaces.members.patch",
+        short: "role",
+        file_suffix: ".role.json",
+        http: Http { verb: "PATCH", path: "v1/{name}", body: Some("membership"), has_body: true },
+        params: &[
+            Param { key: ParamKey::Name, location: Location::Path, required: true },
+            Param { key: ParamKey::UpdateMask, location: Location::Query, required: true },
+            Param { key: ParamKey::UseAdminAccess, location: Location::Query, required: false },
+        ],
+        phase: Phase::Update,
+        body: Layout {
+            root: "Membership",
+            space: None,
+            memberships: Memberships::One(""),
+            // The membership's own name says which membership to change.
+            params: &[(ParamKey::Name, "/name")],
+            // A membership that says a role is being changed (`role` is
+            // input only here).
+            shape_keys: &["role"],
+        },
+        message: Some(Layout {
+            root: "UpdateMembershipRequest",
+            space: None,
+            memberships: Memberships::One("/membership"),
+            params: &[
+                (ParamKey::Name, "/membership/name"),
+                (ParamKey::UpdateMask, "/updateMask"),
+                (ParamKey::UseAdminAccess, "/useAdminAccess"),
+            ],
+            shape_keys: &["membership", "updateMask", "update_mask"],
+        }),
+        auth: Auth { user: true, app: true },
+        scopes: Scopes {
+            user: &["chat.memberships", "chat.import"],
+            app: &["chat.app.memberships"],
+            admin: &["chat.admin.memberships"],
+        },
+        done_already: &[],
+        answer: Answer::Membership,
+        destructive: false,
+        mask: Some(&crate::mask::MEMBERSHIP),
+        schema: include_str!("../../../schemas/spaces.members.patch.schema.json"),
+    },
+    Spec {
+        method: Method::MembersDelete,
+        name: "spaces.members.delete",
+        short: "remove",
+        file_suffix: ".remove.json",
+        http: Http { verb: "DELETE", path: "v1/{name}", body: None, has_body: false },
+        params: DELETE_PARAMS,
+        phase: Phase::Delete,
+        // No HTTP body: a file is the request message, whose fields travel
+        // in the URL. `name` alone is everyday JSON, so no key tells it.
+        body: Layout {
+            root: "DeleteMembershipRequest",
+            space: None,
+            memberships: Memberships::None,
+            params: DELETE_FIELDS,
+            shape_keys: &[],
+        },
+        message: None,
+        auth: Auth { user: true, app: true },
+        scopes: Scopes {
+            user: &["chat.memberships", "chat.memberships.app", "chat.import"],
+            app: &["chat.app.memberships"],
+            admin: &["chat.admin.memberships"],
+        },
+        done_already: &[NOT_FOUND],
+        answer: Answer::Membership,
+        destructive: true,
+        mask: None,
+        schema: include_str!("../../../schemas/spaces.members.delete.schema.json"),
+    },
+    Spec {
+        method: Method::Delete,
+        name: "spaces.delete",
+        short: "delete",
+        file_suffix: ".delete.json",
+        http: Http { verb: "DELETE", path: "v1/{name}", body: None, has_body: false },
+        params: DELETE_PARAMS,
+        phase: Phase::Delete,
+        body: Layout {
+            root: "DeleteSpaceRequest",
+            space: None,
+            memberships: Memberships::None,
+            params: DELETE_FIELDS,
+            shape_keys: &[],
+        },
+        message: None,
+        auth: Auth { user: true, app: true },
+        scopes: Scopes {
+            user: &["chat.delete", "chat.import"],
+            app: &["chat.app.delete"],
+            admin: &["chat.admin.delete"],
+        },
+        done_already: &[NOT_FOUND],
+        answer: Answer::Empty,
+        destructive: true,
+        mask: None,
+        schema: include_str!("../../../schemas/spaces.delete.schema.json"),
+    },
+    Spec {
+        method: Method::CompleteImport,
+        name: "spaces.completeImport",
+        short: "complete-import",
+        file_suffix: ".complete-import.json",
+        // The HTTP rule's body is the whole message (`*`) less what the
+        // path carries: `{}`.
+        http: Http { verb: "POST", path: "v1/{name}:completeImport", body: None, has_body: true },
+        params: &[Param { key: ParamKey::Name, location: Location::Path, required: true }],
+        phase: Phase::Update,
+        body: Layout {
+            root: "CompleteImportSpaceRequest",
+            space: None,
+            memberships: Memberships::None,
+            params: &[(ParamKey::Name, "/name")],
+            shape_keys: &[],
+        },
+        message: None,
+        auth: Auth { user: true, app: false },
+        scopes: Scopes { user: &["chat.import"], app: &[], admin: &[] },
+        done_already: &[],
+        answer: Answer::SpaceIn { message: "CompleteImportSpaceResponse", field: "space" },
+        destructive: false,
+        mask: None,
+        schema: include_str!("../../../schemas/spaces.completeImport.schema.json"),
     },
 ];
 
@@ -335,11 +548,21 @@ impl Method {
     }
 
     /// The method a file's top-level keys say, if any: request messages
-    /// first (their keys are the most specific), then bodies.
+    /// first (their keys are the most specific), the one with the most of
+    /// the file's keys among its shape keys (`{membership, updateMask}` is
+    /// an UpdateMembershipRequest, `{space, updateMask}` an
+    /// UpdateSpaceRequest); then bodies, the first in table order (a Space
+    /// that says its type is being created, whatever settings it has).
     pub fn from_shape(keys: &[&str]) -> Option<Method> {
-        let says = |layout: &Layout| layout.shape_keys.iter().any(|k| keys.contains(k));
-        let message = TABLE.iter().find(|s| s.message.as_ref().is_some_and(says));
-        message.or_else(|| TABLE.iter().find(|s| says(&s.body))).map(|s| s.method)
+        let score = |layout: &Layout| keys.iter().filter(|k| layout.shape_keys.contains(k)).count();
+        let mut message: Option<(usize, Method)> = None;
+        for spec in &TABLE {
+            let n = spec.message.as_ref().map_or(0, score);
+            if n > 0 && message.is_none_or(|(best, _)| n > best) {
+                message = Some((n, spec.method));
+            }
+        }
+        message.map(|(_, m)| m).or_else(|| TABLE.iter().find(|s| score(&s.body) > 0).map(|s| s.method))
     }
 }
 
@@ -380,16 +603,44 @@ mod tests {
     }
 
     #[test]
+    fn a_method_takes_a_mask_when_it_has_the_parameter() {
+        for spec in &TABLE {
+            let param = spec.params.iter().any(|p| p.key == ParamKey::UpdateMask);
+            assert_eq!(param, spec.mask.is_some(), "{}", spec.name);
+            assert!(spec.mask.is_none_or(|m| m.method == spec.name), "{}", spec.name);
+        }
+    }
+
+    #[test]
     fn names_and_shapes_tell_the_method() {
         assert_eq!(Method::from_file_name(Path::new("a/b.Setup.json")), Some(Method::Setup));
         assert_eq!(Method::from_file_name(Path::new("x.create.json")), Some(Method::Create));
         assert_eq!(Method::from_file_name(Path::new("package.json")), None);
+        for (file, method) in [
+            ("alice.role.json", Method::MembersPatch),
+            ("alice.remove.json", Method::MembersDelete),
+            ("old.delete.json", Method::Delete),
+            ("migrated.complete-import.json", Method::CompleteImport),
+            ("alice.member.json", Method::MembersCreate),
+        ] {
+            assert_eq!(Method::from_file_name(Path::new(file)), Some(method), "{file}");
+        }
+        // No suffix ends another: a file name says one method.
+        for a in &TABLE {
+            for b in TABLE.iter().filter(|b| b.method != a.method) {
+                assert!(!a.file_suffix.ends_with(b.file_suffix), "{} ends with {}", a.file_suffix, b.file_suffix);
+            }
+        }
         assert_eq!(Method::from_shape(&["requestId"]), Some(Method::Setup));
         assert_eq!(Method::from_shape(&["spaceType"]), Some(Method::Create));
         assert_eq!(Method::from_shape(&["space", "updateMask"]), Some(Method::Patch));
         assert_eq!(Method::from_shape(&["displayName", "spaceDetails"]), Some(Method::Patch));
         assert_eq!(Method::from_shape(&["member"]), Some(Method::MembersCreate));
         assert_eq!(Method::from_shape(&["parent", "membership"]), Some(Method::MembersCreate));
+        assert_eq!(Method::from_shape(&["membership", "updateMask"]), Some(Method::MembersPatch));
+        assert_eq!(Method::from_shape(&["name", "role"]), Some(Method::MembersPatch));
+        assert_eq!(Method::from_shape(&["member", "role"]), Some(Method::MembersCreate));
+        assert_eq!(Method::from_shape(&["name", "useAdminAccess"]), None);
         assert_eq!(Method::from_shape(&["name", "version"]), None);
         assert_eq!(Method::from_shape(&["name", "displayName", "description"]), None);
     }

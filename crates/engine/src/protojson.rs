@@ -757,7 +757,28 @@ fn first_sentence(text: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::quoted_integer;
+    use super::{form_by_keys, quoted_integer};
+    use crate::method::Method;
+    use crate::model::Model;
+
+    #[test]
+    fn each_method_s_forms_are_told_by_their_keys() {
+        let root = |keys: &[&str], method: Method| form_by_keys(keys.iter().copied(), method, Model::get(method)).root;
+        for (keys, method, want) in [
+            (&["membership", "updateMask"][..], Method::MembersPatch, "UpdateMembershipRequest"),
+            (&["update_mask"], Method::MembersPatch, "UpdateMembershipRequest"),
+            (&["name", "role"], Method::MembersPatch, "Membership"),
+            (&["name", "useAdminAccess"], Method::MembersDelete, "DeleteMembershipRequest"),
+            (&["name"], Method::Delete, "DeleteSpaceRequest"),
+            (&["name"], Method::CompleteImport, "CompleteImportSpaceRequest"),
+            (&["space", "updateMask"], Method::Patch, "UpdateSpaceRequest"),
+            (&["name", "displayName"], Method::Patch, "Space"),
+            (&["parent", "membership"], Method::MembersCreate, "CreateMembershipRequest"),
+            (&["member"], Method::MembersCreate, "Membership"),
+        ] {
+            assert_eq!(root(keys, method), want, "{keys:?} as {method}");
+        }
+    }
 
     #[test]
     fn quoted_integers_as_protojson_reads_them() {

@@ -114,7 +114,7 @@ pub fn complete(analysis: &Analysis, offset: usize, opts: Options) -> Vec<Comple
                     .enumerate()
                     .map(|(i, b)| item(b.to_string(), b.to_string(), field.name.clone(), CompletionItemKind::VALUE, i))
                     .collect(),
-                Kind::FieldMask => mask_paths(text, offset, token)
+                Kind::FieldMask => mask_paths(model.method.spec().mask, text, offset, token)
                     .into_iter()
                     .enumerate()
                     .map(|(i, (path, range, new_text))| CompletionItem {
@@ -141,7 +141,13 @@ pub fn complete(analysis: &Analysis, offset: usize, opts: Options) -> Vec<Comple
 /// range it replaces (the comma-separated segment under the cursor) and
 /// its text. A mask with escapes is left alone: its offsets are not the
 /// file's.
-fn mask_paths(text: &str, offset: usize, token: Option<TextRange>) -> Vec<(&'static mask::Path, TextRange, String)> {
+fn mask_paths(
+    table: Option<&'static mask::Paths>,
+    text: &str,
+    offset: usize,
+    token: Option<TextRange>,
+) -> Vec<(&'static mask::Path, TextRange, String)> {
+    let Some(table) = table else { return Vec::new() };
     let (range, quote, present) = match token {
         None => (TextRange::new(offset, offset), true, Vec::new()),
         Some(t) => {
@@ -162,7 +168,8 @@ fn mask_paths(text: &str, offset: usize, token: Option<TextRange>) -> Vec<(&'sta
             (TextRange::new(start, end), false, present)
         }
     };
-    mask::PATHS
+    table
+        .list
         .iter()
         .filter(|p| !p.heading && !present.iter().any(|q| q == p.path))
         .map(|p| (p, range, if quote { format!("\"{}\"", p.documented) } else { p.documented.to_string() }))

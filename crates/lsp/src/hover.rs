@@ -96,7 +96,7 @@ fn member_doc(
         return Some((docs::field_doc(model, root, &pointer, message, field, profile), range));
     }
     if field.kind == Kind::FieldMask {
-        return mask_path_doc(text, range, offset, profile);
+        return mask_path_doc(model.method.spec().mask?, text, range, offset, profile);
     }
     // On a value: what an enum value means.
     let Kind::Enum(e) = &field.kind else { return None };
@@ -110,16 +110,25 @@ fn member_doc(
 }
 
 /// On an update mask's path: what updating it does, and its limits.
-fn mask_path_doc(text: &str, token: TextRange, offset: usize, profile: &Profile) -> Option<(String, TextRange)> {
+fn mask_path_doc(
+    table: &'static mask::Paths,
+    text: &str,
+    token: TextRange,
+    offset: usize,
+    profile: &Profile,
+) -> Option<(String, TextRange)> {
     let raw = text.get(token.start..token.end)?;
     let value: String = serde_json::from_str(raw).ok()?;
-    let m = mask::Mask::read(&value, Some((raw, token.start)), token, mask::Source::Given);
+    let m = mask::Mask::read(&value, Some((raw, token.start)), token, mask::Source::Given, table);
     let p = m.paths.iter().find(|p| p.range.start <= offset && offset <= p.range.end)?;
     let Some(known) = p.known else {
-        return Some((format!("**`{}`**: not a path spaces.patch can update.", p.raw), p.range));
+        return Some((format!("**`{}`**: not a path {} can update.", p.raw, table.method), p.range));
     };
-    let field = known.body.trim_start_matches('/').replace('/', ".");
-    let mut out = format!("**`{}`** (update mask path) · updates `{field}`\n\n{}", known.documented, known.what);
+    let field = match known.body.trim_start_matches('/').replace('/', ".") {
+        every if every.is_empty() => "every field".to_string(),
+        field => format!("`{field}`"),
+    };
+    let mut out = format!("**`{}`** (update mask path) · updates {field}\n\n{}", known.documented, known.what);
     let limit = match known.path {
         "display_name" => Some(format!("`displayName`: at most {} characters", profile.display_name_max)),
         "space_details" => Some(format!(

@@ -66,9 +66,10 @@ impl GoogleError {
         }
     }
 
-    /// The API said what the request asks for exists already.
-    pub fn already_exists(&self) -> bool {
-        self.code == 409 || self.status.as_deref() == Some("ALREADY_EXISTS")
+    /// Whether this is the error answer `done` (its HTTP status and its
+    /// Google status both): a bare 404 from a proxy is no "already gone".
+    pub fn is(&self, done: &chatlint_engine::method::DoneAlready) -> bool {
+        self.code == done.status && self.status.as_deref() == Some(done.code)
     }
 
     /// `409 ALREADY_EXISTS` or `409`.

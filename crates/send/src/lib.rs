@@ -6,7 +6,8 @@
 //!    everything, unless `--send-passing` leaves just those files out;
 //! 2. each file's request is planned (`request`, with the stable requestId
 //!    of `request_id`); files that share a requestId but ask for different
-//!    requests stop everything (`conflict`);
+//!    requests stop everything (`conflict`), and so do destructive ones
+//!    (the row's `destructive`) without `Options::allow_delete`;
 //! 3. the results file is opened, locked for this run and read (`results`:
 //!    what it records as done, by the request as sent, is not sent again;
 //!    a dry run only reads it); `--dry-run` shows the plans and stops
@@ -39,12 +40,12 @@ mod secret;
 mod token;
 
 pub use auth::Options as Credentials;
-pub use outcome::{Outcome, Problem, Request as PlannedRequest, Space, Status, already};
+pub use outcome::{Destructive, Outcome, Problem, Request as PlannedRequest, Space, Status, already};
 pub use request::DEFAULT_ENDPOINT;
 pub use request_id::derive as derive_request_id;
 
 use chatlint_engine::Diagnostic;
-use chatlint_engine::method::{Memberships, Method};
+use chatlint_engine::method::{Answer, Method};
 use request::Planned;
 use results::ResultsFile;
 use std::path::PathBuf;
@@ -61,6 +62,10 @@ pub struct Options {
     pub dry_run: bool,
     /// Send the files that pass even when others have errors.
     pub send_passing: bool,
+    /// Make the calls the method table marks destructive (spaces.delete,
+    /// spaces.members.delete); without it a run refuses them before
+    /// anything is sent (`--allow-delete`).
+    pub allow_delete: bool,
     /// The Chat API's base URL.
     pub endpoint: String,
     /// Append one JSON line per finished request to this file; the requests
@@ -81,6 +86,7 @@ impl Default for Options {
             send: false,
             dry_run: false,
             send_passing: false,
+            allow_delete: false,
             endpoint: DEFAULT_ENDPOINT.to_string(),
             results: None,
             credentials: Credentials::default(),
@@ -208,6 +214,16 @@ pub fn run(items: &[Item], opts: &Options, notes: Notes) -> Summary {
         let message = refusals(items, &unplanned);
         return refuse(files, &sendable, items, &unplanned, Verdict::Refused(message));
     }
+    // Removing for good only when asked to, before anything is sent (a dry
+    // run shows them, marked).
+    if opts.send && !opts.dry_run && !opts.allow_delete {
+        let destructive: Vec<(usize, String)> =
+            plans.iter().filter(|p| p.destructive).map(|p| (p.index, not_allowed(p))).collect();
+        if !destructive.is_empty() {
+            let message = refusals(items, &destructive);
+            return refuse(files, &sendable, items, &destructive, Verdict::Refused(message));
+        }
+    }
 
     let conflicts = conflict::find(&plans);
     if !conflicts.is_empty() {
@@ -238,6 +254,7 @@ pub fn run(items: &[Item], opts: &Options, notes: Notes) -> Summary {
             p.stamp(&mut o);
             o.space = r.space.clone().map(|name| Space { name, space_uri: r.space_uri.clone(), display_name: None });
             o.membership = r.membership.clone();
+            o.deleted = r.deleted.clone();
             files[p.index] = just(o);
             false
         });
@@ -250,7 +267,7 @@ pub fn run(items: &[Item], opts: &Options, notes: Notes) -> Summary {
         for p in &plans {
             let mut o = Outcome::new(Status::DryRun);
             p.stamp(&mut o);
-            o.request = Some(p.request());
+            o.request = Some(p.request(opts.allow_delete));
             files[p.index] = just(o);
         }
         return Summary { files, verdict: Verdict::Done };
@@ -346,7 +363,7 @@ pub fn run(items: &[Item], opts: &Options, notes: Notes) -> Summary {
 
     let mut failed = planned - done.len();
     for (index, outcome, diagnostics) in done {
-        failed += usize::from(!matches!(outcome.status, Status::Sent | Status::Exists));
+        failed += usize::from(!matches!(outcome.status, Status::Sent | Status::Exists | Status::Gone));
         files[index] = Some(FileOutcome { outcome, diagnostics });
     }
     // A record that could not be written fails the run, even when every
@@ -360,6 +377,15 @@ pub fn run(items: &[Item], opts: &Options, notes: Notes) -> Summary {
         Verdict::Done
     };
     Summary { files, verdict }
+}
+
+/// Why a destructive request is not sent without `--allow-delete`.
+fn not_allowed(plan: &Planned) -> String {
+    let what = plan.target.as_deref().map(|t| format!(" {t}")).unwrap_or_default();
+    format!(
+        "{} would remove{what} for good ({} {}); pass --allow-delete to make destructive calls",
+        plan.method, plan.verb, plan.url
+    )
 }
 
 /// Why a request cannot be sent as the app (a service account without a
@@ -534,7 +560,11 @@ async fn send_one(shared: Arc<Shared>, plan: Planned, text: String) -> (usize, O
         }
         Ok(token) => {
             let answer = client::send(&shared.policy, &plan.file, &shared.notes, &shared.halt, || {
-                shared.http.request(plan.verb.clone(), plan.url.clone()).bearer_auth(token.expose()).json(&plan.body)
+                let request = shared.http.request(plan.verb.clone(), plan.url.clone()).bearer_auth(token.expose());
+                match &plan.body {
+                    Some(body) => request.json(body),
+                    None => request,
+                }
             })
             .await;
             match answer {
@@ -542,11 +572,15 @@ async fn send_one(shared: Arc<Shared>, plan: Planned, text: String) -> (usize, O
                     http_status = Some(a.status);
                     outcome.attempts = Some(a.attempts);
                     if (200..300).contains(&a.status) {
-                        // The answer must be about what was asked: a
-                        // member of that space, the space that was patched.
-                        let answer = space_of(&a.body).and_then(|space| match plan.answer.problem(&space.name) {
-                            Some(why) => Err(Wrong::Resource(why)),
-                            None => Ok(space),
+                        // The answer is the row's message, and it must be
+                        // about what was asked: a member of that space, the
+                        // space that was patched.
+                        let spec = plan.method.spec();
+                        let answer = answered(spec.answer, &a.body).and_then(|got| {
+                            match got.name().and_then(|name| plan.answer.problem(name)) {
+                                Some(why) => Err(Wrong::Resource(why)),
+                                None => Ok(got),
+                            }
                         });
                         match answer {
                             Err(Wrong::Resource(why)) => {
@@ -561,31 +595,30 @@ async fn send_one(shared: Arc<Shared>, plan: Planned, text: String) -> (usize, O
                                     ),
                                 });
                             }
-                            Ok(space)
-                                if plan.method.spec().body.memberships != Memberships::None
-                                    && plan.method.spec().body.space.is_none() =>
-                            {
-                                // The answer is a Membership: its name is spaces/…/members/….
+                            Ok(got) => {
                                 outcome.status = Status::Sent;
-                                outcome.membership = Some(space.name);
-                            }
-                            Ok(space) => {
-                                outcome.status = Status::Sent;
-                                outcome.space = Some(space);
+                                match got {
+                                    Answered::Space(space) => outcome.space = Some(space),
+                                    Answered::Membership(name) if spec.destructive => outcome.deleted = Some(name),
+                                    Answered::Membership(name) => outcome.membership = Some(name),
+                                    // `Empty` names nothing: the request named it.
+                                    Answered::Empty if spec.destructive => outcome.deleted = plan.target.clone(),
+                                    Answered::Empty => {}
+                                }
                             }
                             Err(Wrong::Shape(what)) => {
                                 // The content type comes from the server too.
                                 let shown = shared.provider.scrub(&a.body);
                                 let ct = a.content_type.as_deref().map(|c| shared.provider.scrub(c));
+                                let expected = spec.answer.message();
                                 outcome.error = Some(Problem {
                                     http_status: Some(a.status),
                                     status: None,
-                                    message: not_a_space(what, ct.as_deref(), &shown, a.body.len()),
-                                    help: Some(
-                                        "a success status must come with the created Space: check --endpoint \
-                                         (a proxy, a captive portal or another service may have answered)"
-                                            .into(),
-                                    ),
+                                    message: not_the_answer(what, expected, ct.as_deref(), &shown, a.body.len()),
+                                    help: Some(format!(
+                                        "a success status must come with the {expected} the API answers: check \
+                                         --endpoint (a proxy, a captive portal or another service may have answered)"
+                                    )),
                                 });
                             }
                         }
@@ -598,9 +631,14 @@ async fn send_one(shared: Arc<Shared>, plan: Planned, text: String) -> (usize, O
                         for v in &mut err.violations {
                             v.description = shared.provider.scrub(&v.description);
                         }
-                        if plan.method.spec().exists_is_done && err.already_exists() {
+                        let spec = plan.method.spec();
+                        if spec.done_already.iter().any(|d| err.is(d)) {
                             // Sending again is safe: it is already so.
-                            outcome.status = Status::Exists;
+                            outcome.status = if spec.phase == chatlint_engine::method::Phase::Delete {
+                                Status::Gone
+                            } else {
+                                Status::Exists
+                            };
                             outcome.reason = Some(format!(
                                 "{} (the API answered {}: {})",
                                 outcome::already(plan.method)[0],
@@ -654,31 +692,69 @@ enum Wrong {
     Resource(String),
 }
 
-/// The space in a successful answer (a Space resource: a JSON object with a
-/// `name`), or what is wrong with the answer.
-fn space_of(body: &str) -> Result<Space, Wrong> {
+/// A successful answer, read as the method's row says.
+#[derive(Debug)]
+enum Answered {
+    Space(Space),
+    /// A Membership, by its name.
+    Membership(String),
+    /// `Empty`.
+    Empty,
+}
+
+impl Answered {
+    /// The resource it names, to hold against what was asked.
+    fn name(&self) -> Option<&str> {
+        match self {
+            Answered::Space(s) => Some(&s.name),
+            Answered::Membership(name) => Some(name),
+            Answered::Empty => None,
+        }
+    }
+}
+
+/// Reads a successful answer as `answer` (the row's message), or says what
+/// is wrong with it. `Empty` is `{}` or no body at all.
+fn answered(answer: Answer, body: &str) -> Result<Answered, Wrong> {
+    if answer == Answer::Empty && body.trim().is_empty() {
+        return Ok(Answered::Empty);
+    }
     if body.trim().is_empty() {
         return Err(Wrong::Shape("the answer is empty"));
     }
     let v: serde_json::Value = serde_json::from_str(body).map_err(|_| Wrong::Shape("the answer is not JSON"))?;
-    if !v.is_object() {
-        return Err(Wrong::Shape("the answer is not a JSON object"));
-    }
-    let text = |k: &str| v.get(k).and_then(|x| x.as_str()).map(str::to_string);
-    let name = text("name").filter(|n| !n.is_empty()).ok_or(Wrong::Shape("the answer has no space `name`"))?;
-    Ok(Space { name, space_uri: text("spaceUri"), display_name: text("displayName") })
+    let Some(object) = v.as_object() else { return Err(Wrong::Shape("the answer is not a JSON object")) };
+    let resource = match answer {
+        Answer::Empty => return Ok(Answered::Empty),
+        Answer::SpaceIn { field, .. } => {
+            object.get(field).and_then(|s| s.as_object()).ok_or(Wrong::Shape("the answer holds no space"))?
+        }
+        Answer::Space | Answer::Membership => object,
+    };
+    let text = |k: &str| resource.get(k).and_then(|x| x.as_str()).map(str::to_string);
+    let Some(name) = text("name").filter(|n| !n.is_empty()) else {
+        return Err(Wrong::Shape(if answer == Answer::Membership {
+            "the answer has no membership `name`"
+        } else {
+            "the answer has no space `name`"
+        }));
+    };
+    Ok(match answer {
+        Answer::Membership => Answered::Membership(name),
+        _ => Answered::Space(Space { name, space_uri: text("spaceUri"), display_name: text("displayName") }),
+    })
 }
 
 /// How many characters of an unexpected answer a message quotes.
 const QUOTED_CHARS: usize = 120;
 
-/// Says what came back instead of a space: the problem, the content type,
-/// the size and the first characters of `shown` (the body, already
-/// scrubbed of secrets), with control characters escaped.
-fn not_a_space(what: &str, content_type: Option<&str>, shown: &str, bytes: usize) -> String {
+/// Says what came back instead of the `expected` message (`Space`): the
+/// problem, the content type, the size and the first characters of `shown`
+/// (the body, already scrubbed of secrets), with control characters escaped.
+fn not_the_answer(what: &str, expected: &str, content_type: Option<&str>, shown: &str, bytes: usize) -> String {
     let ct = content_type.map_or("no content-type".to_string(), |c| format!("content-type {c}"));
     if shown.trim().is_empty() {
-        return format!("{what} ({ct}, {bytes} bytes), not a space");
+        return format!("{what} ({ct}, {bytes} bytes), not a {expected}");
     }
     let mut quoted: String = shown
         .trim()
@@ -689,8 +765,11 @@ fn not_a_space(what: &str, content_type: Option<&str>, shown: &str, bytes: usize
     if shown.trim().chars().nth(QUOTED_CHARS).is_some() {
         quoted.push('…');
     }
-    format!("{what} ({ct}, {bytes} bytes), not a space: `{quoted}`")
+    format!("{what} ({ct}, {bytes} bytes), not a {expected}: `{quoted}`")
 }
+
+/// The scope a user's request about the calling app's own membership asks for.
+const APP_MEMBERSHIP: &str = "chat.memberships.app";
 
 /// The scopes to ask for when the credentials do not say: the narrowest one
 /// the method table gives each request of the batch (an administrator's for
@@ -704,8 +783,11 @@ fn default_scopes(plans: &[Planned], as_app: bool) -> Vec<String> {
                 (true, _) => s.app.first().copied(),
                 (false, true) => s.admin.first().copied(),
                 // "When a Chat app creates a membership relation for
-                // itself, it must … use the chat.memberships.app scope".
-                (false, false) if p.adds_the_calling_app() => Some("chat.memberships.app"),
+                // itself, it must … use the chat.memberships.app scope";
+                // removing it takes the same, where the row lists it.
+                (false, false) if p.concerns_the_calling_app() && s.user.contains(&APP_MEMBERSHIP) => {
+                    Some(APP_MEMBERSHIP)
+                }
                 (false, false) => s.user.first().copied(),
             }
         })
@@ -721,8 +803,10 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_success_must_carry_a_space() {
-        let ok = space_of(r#"{"name":"spaces/A","spaceUri":"u"}"#).unwrap();
+    fn a_success_must_carry_the_rows_answer() {
+        let Ok(Answered::Space(ok)) = answered(Answer::Space, r#"{"name":"spaces/A","spaceUri":"u"}"#) else {
+            panic!("a Space")
+        };
         assert_eq!((ok.name.as_str(), ok.space_uri.as_deref()), ("spaces/A", Some("u")));
         for (body, says) in [
             ("", "empty"),
@@ -731,15 +815,27 @@ mod tests {
             ("{}", "no space `name`"),
             (r#"{"name":""}"#, "no space `name`"),
         ] {
-            assert!(matches!(space_of(body), Err(Wrong::Shape(why)) if why.contains(says)), "{body}");
+            assert!(matches!(answered(Answer::Space, body), Err(Wrong::Shape(why)) if why.contains(says)), "{body}");
         }
+        // A Membership, the Space inside CompleteImportSpaceResponse, Empty.
+        let member = answered(Answer::Membership, r#"{"name":"spaces/A/members/1","role":"ROLE_MANAGER"}"#);
+        assert!(matches!(member, Ok(Answered::Membership(n)) if n == "spaces/A/members/1"));
+        assert!(matches!(answered(Answer::Membership, "{}"), Err(Wrong::Shape(w)) if w.contains("membership")));
+        let wrapped = Answer::SpaceIn { message: "CompleteImportSpaceResponse", field: "space" };
+        let done = answered(wrapped, r#"{"space":{"name":"spaces/A","spaceType":"SPACE"}}"#);
+        assert!(matches!(done, Ok(Answered::Space(s)) if s.name == "spaces/A"));
+        assert!(matches!(answered(wrapped, r#"{"name":"spaces/A"}"#), Err(Wrong::Shape(w)) if w.contains("no space")));
+        for body in ["", "  \n", "{}"] {
+            assert!(matches!(answered(Answer::Empty, body), Ok(Answered::Empty)), "{body:?}");
+        }
+        assert!(matches!(answered(Answer::Empty, "<html>"), Err(Wrong::Shape(_))), "a portal's page is no Empty");
         let long = format!("line1\nline2 {}", "x".repeat(500));
-        let m = not_a_space("the answer is not JSON", Some("text/plain"), &long, long.len());
+        let m = not_the_answer("the answer is not JSON", "Space", Some("text/plain"), &long, long.len());
         assert!(m.contains("content-type text/plain, 512 bytes") && m.contains("`line1\\nline2 x"), "{m}");
         assert!(m.ends_with("…`") && m.chars().count() < 250, "{m}");
         assert_eq!(
-            not_a_space("the answer is empty", None, "", 0),
-            "the answer is empty (no content-type, 0 bytes), not a space"
+            not_the_answer("the answer is empty", "Membership", None, "", 0),
+            "the answer is empty (no content-type, 0 bytes), not a Membership"
         );
     }
 
@@ -773,5 +869,20 @@ mod tests {
         assert_eq!(default_scopes(std::slice::from_ref(&app), false), ["chat.memberships.app"]);
         assert_eq!(default_scopes(&[admin], false), ["chat.admin.memberships"]);
         assert_eq!(default_scopes(&[human, app], true), ["chat.app.memberships"]);
+        // The four of issue 18: removing the calling app takes its own scope.
+        let remove_app = planned(Method::MembersDelete, r#"{"name": "spaces/A/members/app"}"#);
+        let remove = planned(Method::MembersDelete, r#"{"name": "spaces/A/members/1"}"#);
+        let retire = planned(Method::Delete, r#"{"name": "spaces/A"}"#);
+        let complete = planned(Method::CompleteImport, r#"{"name": "spaces/A"}"#);
+        let role = planned(
+            Method::MembersPatch,
+            r#"{"membership": {"name": "spaces/A/members/1", "role": "ROLE_MANAGER"}, "updateMask": "role"}"#,
+        );
+        assert_eq!(default_scopes(std::slice::from_ref(&remove_app), false), ["chat.memberships.app"]);
+        assert_eq!(
+            default_scopes(&[remove, retire.clone(), complete, role], false),
+            ["chat.delete", "chat.import", "chat.memberships"]
+        );
+        assert_eq!(default_scopes(&[remove_app, retire], true), ["chat.app.delete", "chat.app.memberships"]);
     }
 }

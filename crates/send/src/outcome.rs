@@ -1,15 +1,17 @@
 //! What sending did with one file, as both renderers show it (the JSON
 //! output's `sent` field; one block in the human output).
 
-use chatlint_engine::method::{Memberships, Method};
+use chatlint_engine::method::{Answer, Method, Phase};
 use serde::Serialize;
 
-/// What an `ALREADY_EXISTS` answer means for `method`, which the method
-/// table marks as done (`exists_is_done`): one and many, "already a member"
-/// and "already members" for a method whose body is one Membership.
+/// What a done-already answer (the row's `done_already`) means for
+/// `method`: one and many. A delete answered "not found" is "already
+/// gone"; a method that answers a Membership is "already a member".
 pub fn already(method: Method) -> [&'static str; 2] {
-    let body = method.spec().body;
-    if body.space.is_none() && matches!(body.memberships, Memberships::One(_)) {
+    let spec = method.spec();
+    if spec.phase == Phase::Delete {
+        ["already gone", "already gone"]
+    } else if spec.answer == Answer::Membership {
         ["already a member", "already members"]
     } else {
         ["already there", "already there"]
@@ -44,6 +46,10 @@ pub enum Status {
     /// (a member already in the space): done, not failed. `reason` says
     /// what is already so ([`already`]) and what the API answered.
     Exists,
+    /// A delete the API answered NOT_FOUND: what it removes is already
+    /// gone (or never was): done, not failed. `reason` says so and what
+    /// the API answered.
+    Gone,
 }
 
 /// The space the API returned.
@@ -77,7 +83,31 @@ pub struct Request {
     /// `POST`.
     pub http_method: &'static str,
     pub url: String,
-    pub body: serde_json::Value,
+    /// Absent for a call without an HTTP body (a DELETE).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub body: Option<serde_json::Value>,
+    /// Present for a call that removes something for good.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub destructive: Option<Destructive>,
+}
+
+/// A destructive call, as a dry run shows it.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Destructive {
+    /// Whether `--allow-delete` was given (without it `--send` refuses the call).
+    #[serde(rename = "allow_delete")]
+    pub allowed: bool,
+}
+
+impl Destructive {
+    /// The words both the human and the one-line outputs add to the request.
+    pub fn words(self) -> &'static str {
+        if self.allowed {
+            "DESTRUCTIVE: removes it for good; --allow-delete is given"
+        } else {
+            "DESTRUCTIVE: removes it for good; --send refuses it without --allow-delete"
+        }
+    }
 }
 
 /// What sending did with one file.
@@ -92,10 +122,13 @@ pub struct Outcome {
     pub request_id_source: Option<&'static str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub space: Option<Space>,
-    /// spaces.members.create: the membership the API returned
-    /// (`spaces/{space}/members/{member}`).
+    /// The membership the API answered (`spaces/{space}/members/{member}`):
+    /// added or changed.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub membership: Option<String>,
+    /// What a destructive call removed (a space, a membership).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub deleted: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<Problem>,
     /// Attempts made (1 unless retried); absent when nothing was sent.
@@ -121,6 +154,7 @@ impl Outcome {
             request_id_source: None,
             space: None,
             membership: None,
+            deleted: None,
             error: None,
             attempts: None,
             request: None,
@@ -157,7 +191,10 @@ impl Outcome {
             Status::Sent if self.membership.is_some() => {
                 format!("sent: {}{retried}{rid}", self.membership.as_deref().unwrap_or_default())
             }
-            Status::Exists => format!("{}{rid}", self.reason.as_deref().unwrap_or("already there")),
+            Status::Exists | Status::Gone => format!("{}{rid}", self.reason.as_deref().unwrap_or("already so")),
+            Status::Sent if self.deleted.is_some() => {
+                format!("deleted: {}{retried}{rid}", self.deleted.as_deref().unwrap_or_default())
+            }
             Status::Sent => {
                 let space = self.space.as_ref();
                 let name = space.map_or("a space", |s| s.name.as_str());
@@ -182,10 +219,11 @@ impl Outcome {
                 let space = self.space.as_ref();
                 // What it made: a membership, a space, or (an answer that
                 // said it already existed) nothing to name.
-                let name = match (&self.membership, space) {
-                    (Some(m), _) => format!(" {m}"),
-                    (None, Some(s)) => format!(" {}", s.name),
-                    (None, None) => String::new(),
+                let name = match (&self.deleted, &self.membership, space) {
+                    (Some(d), _, _) => format!(" deleted {d}"),
+                    (None, Some(m), _) => format!(" {m}"),
+                    (None, None, Some(s)) => format!(" {}", s.name),
+                    (None, None, None) => String::new(),
                 };
                 let uri = space.and_then(|s| s.space_uri.as_deref()).map(|u| format!(" {u}")).unwrap_or_default();
                 let why = self.reason.as_deref().map(|r| format!(" ({r})")).unwrap_or_default();
@@ -202,8 +240,15 @@ impl Outcome {
                     (Some(id), _) => format!("\n  requestId: {id} (from the file)"),
                     (None, _) => String::new(),
                 };
-                let body = serde_json::to_string_pretty(&r.body).unwrap_or_default().replace('\n', "\n    ");
-                format!("would send {} {}{id}\n  body:\n    {body}", r.http_method, r.url)
+                let danger = r.destructive.map(|d| format!("\n  {}", d.words())).unwrap_or_default();
+                let body = match &r.body {
+                    Some(b) => {
+                        let b = serde_json::to_string_pretty(b).unwrap_or_default().replace('\n', "\n    ");
+                        format!("\n  body:\n    {b}")
+                    }
+                    None => "\n  no body".to_string(),
+                };
+                format!("would send {} {}{danger}{id}{body}", r.http_method, r.url)
             }
         }
     }

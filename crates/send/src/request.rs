@@ -12,6 +12,9 @@
 //! aliases and spellings the linter accepted), or, for a request message,
 //! the part of it that is the HTTP body, written again compact with each
 //! object's keys sorted (serde_json's map); a missing body requestId is added.
+//! A method whose whole message is the body (`*`) sends it without the
+//! fields the URL carries (completeImport: `{}`), and a method with no HTTP
+//! body (a DELETE) sends none.
 
 use super::Item;
 use super::outcome;
@@ -44,7 +47,13 @@ pub struct Planned {
     /// Sent with `useAdminAccess=true` (admin scopes).
     pub admin: bool,
     pub url: Url,
-    pub body: Value,
+    /// The HTTP body; `None` for a method without one (the row's `has_body`).
+    pub body: Option<Value>,
+    /// The resource the request names (its `name` parameter), if any: what
+    /// a delete removes.
+    pub target: Option<String>,
+    /// The row says the call removes something for good.
+    pub destructive: bool,
     /// What the request asks for: its canonical value without the
     /// requestId (requests that share an id must ask for the same).
     pub asks: Value,
@@ -107,18 +116,25 @@ impl Planned {
     /// (`users/app`).
     pub fn adds_the_calling_app(&self) -> bool {
         let spec = self.method.spec();
-        match spec.body.memberships {
-            Memberships::One(at) => {
-                self.body.pointer(&format!("{at}/member/name")).and_then(Value::as_str) == Some("users/app")
+        match (spec.body.memberships, &self.body) {
+            (Memberships::One(at), Some(body)) => {
+                body.pointer(&format!("{at}/member/name")).and_then(Value::as_str) == Some("users/app")
             }
             _ => false,
         }
     }
 
+    /// A request about the calling app's own membership: it adds the app,
+    /// or names `spaces/{space}/members/app` (removing the app).
+    pub fn concerns_the_calling_app(&self) -> bool {
+        self.adds_the_calling_app() || self.target.as_deref().is_some_and(|t| t.ends_with("/members/app"))
+    }
+
     /// The request as sent, for the results file.
     pub fn identity(&self) -> Identity {
-        // The same bytes the client sends (`RequestBuilder::json`).
-        let bytes = serde_json::to_vec(&self.body).unwrap_or_default();
+        // The same bytes the client sends (`RequestBuilder::json`); none
+        // for a call without a body.
+        let bytes = self.body.as_ref().map(|b| serde_json::to_vec(b).unwrap_or_default()).unwrap_or_default();
         let digest = aws_lc_rs::digest::digest(&aws_lc_rs::digest::SHA256, &bytes);
         Identity {
             http_method: self.verb.to_string(),
@@ -127,11 +143,14 @@ impl Planned {
         }
     }
 
-    pub fn request(&self) -> outcome::Request {
+    /// The request as shown; `allow_delete`: whether the run may make a
+    /// destructive call (`--allow-delete`).
+    pub fn request(&self, allow_delete: bool) -> outcome::Request {
         outcome::Request {
             http_method: self.method.spec().http.verb,
             url: self.url.to_string(),
             body: self.body.clone(),
+            destructive: self.destructive.then_some(outcome::Destructive { allowed: allow_delete }),
         }
     }
 }
@@ -151,6 +170,15 @@ pub fn plan(index: usize, item: &Item, endpoint: &Url) -> Result<Planned, String
         (true, Some(field)) => file.get(field).cloned().ok_or_else(|| format!("the request has no `{field}`"))?,
         _ => file,
     };
+    if spec.http.body.is_none() {
+        // The whole message is the body (`*`), less what the URL carries.
+        let in_url = |key: ParamKey| spec.params.iter().any(|p| p.key == key && p.location != Location::Body);
+        if let Value::Object(members) = &mut body {
+            members.retain(|k, _| {
+                !doc.layout.params.iter().any(|(key, ptr)| in_url(*key) && ptr.strip_prefix('/') == Some(k.as_str()))
+            });
+        }
+    }
     let param = |key: ParamKey| -> Option<String> {
         let from_file = doc.layout.param(key).and_then(|ptr| doc.get(ptr)).map(|v| match v {
             chatlint_engine::Value::String(s) => s.clone(),
@@ -235,7 +263,9 @@ pub fn plan(index: usize, item: &Item, endpoint: &Url) -> Result<Planned, String
         request_id_source: source,
         admin,
         url,
-        body,
+        body: spec.http.has_body.then_some(body),
+        target: param(ParamKey::Name),
+        destructive: spec.destructive,
         asks,
         answer,
     })
@@ -249,9 +279,10 @@ fn expected(spec: &chatlint_engine::method::Spec, param: &dyn Fn(ParamKey) -> Op
     for p in spec.params.iter().filter(|p| p.location == Location::Path) {
         let (Some(of), Some(value)) = (Pattern::of_param(spec, p.key), param(p.key)) else { continue };
         let mut given = of.ids(&value).unwrap_or_default();
-        // A member named by email (`spaces/A/members/x@example.com`, an
-        // alias the API documents) comes back under its own id.
-        if p.key == ParamKey::Name && given.last().is_some_and(|id| id.contains('@')) {
+        // A member named by email (`spaces/A/members/x@example.com`) or
+        // the calling app (`spaces/A/members/app`), aliases the API
+        // documents, comes back under its own id.
+        if p.key == ParamKey::Name && given.last().is_some_and(|id| id.contains('@') || *id == "app") {
             given.pop();
         }
         if given.len() > ids.len() {
@@ -284,7 +315,7 @@ mod tests {
         assert_eq!(p.url.as_str(), "http://127.0.0.1:9/v1/spaces:setup");
         assert_eq!(p.request_id, "ABC");
         assert_eq!(p.request_id_source, "file");
-        assert_eq!(p.body, serde_json::from_str::<Value>(text).unwrap());
+        assert_eq!(p.body, Some(serde_json::from_str::<Value>(text).unwrap()));
     }
 
     #[test]
@@ -294,9 +325,10 @@ mod tests {
         let f = file("t/a.setup.json", Method::Setup, text);
         let p = plan(0, &f, &endpoint).unwrap();
         assert_eq!(p.request_id_source, "derived");
-        assert_eq!(p.body.as_object().unwrap().keys().next().unwrap(), "requestId");
-        assert_eq!(p.body["requestId"], p.request_id.as_str());
-        assert_eq!(p.body.as_object().unwrap().len(), 2);
+        let body = p.body.as_ref().unwrap();
+        assert_eq!(body.as_object().unwrap().keys().next().unwrap(), "requestId");
+        assert_eq!(body["requestId"], p.request_id.as_str());
+        assert_eq!(body.as_object().unwrap().len(), 2);
         let again = plan(0, &f, &endpoint).unwrap();
         assert_eq!(again.request_id, p.request_id);
     }
@@ -307,7 +339,7 @@ mod tests {
         let endpoint = Url::parse("https://chat.googleapis.com").unwrap();
         let p = plan(3, &file("a.create.json", Method::Create, text), &endpoint).unwrap();
         assert_eq!(p.url.as_str(), format!("https://chat.googleapis.com/v1/spaces?requestId={}", p.request_id));
-        assert_eq!(p.body, serde_json::from_str::<Value>(text).unwrap());
+        assert_eq!(p.body, Some(serde_json::from_str::<Value>(text).unwrap()));
         assert_eq!(p.index, 3);
     }
 }
@@ -335,8 +367,53 @@ mod new_methods {
         let p = plan(0, &item(Method::Patch, text, Params::default()), &endpoint).unwrap();
         assert_eq!(p.verb, reqwest::Method::PATCH);
         assert_eq!(p.url.as_str(), "http://127.0.0.1:9/v1/spaces/AAA?updateMask=displayName");
-        assert_eq!(p.body, serde_json::json!({"name": "spaces/AAA", "displayName": "New"}));
+        assert_eq!(p.body, Some(serde_json::json!({"name": "spaces/AAA", "displayName": "New"})));
         assert!(!p.sends_request_id && !p.admin);
+    }
+
+    #[test]
+    fn the_four_new_methods_plan_as_their_rows_say() {
+        let endpoint = Url::parse("http://127.0.0.1:9").unwrap();
+        let role = r#"{"membership":{"name":"spaces/A/members/123","role":"ROLE_MANAGER"},"updateMask":"role"}"#;
+        let p = plan(0, &item(Method::MembersPatch, role, Params::default()), &endpoint).unwrap();
+        assert_eq!(
+            (p.verb.as_str(), p.url.as_str()),
+            ("PATCH", "http://127.0.0.1:9/v1/spaces/A/members/123?updateMask=role")
+        );
+        assert_eq!(p.body, Some(serde_json::json!({"name": "spaces/A/members/123", "role": "ROLE_MANAGER"})));
+        assert!(!p.destructive);
+        assert_eq!(p.answer.problem("spaces/A/members/123"), None);
+        assert!(p.answer.problem("spaces/A/members/456").is_some(), "the answer is that membership");
+
+        let remove = r#"{"name":"spaces/A/members/kim@example.com","useAdminAccess":true}"#;
+        let p = plan(0, &item(Method::MembersDelete, remove, Params::default()), &endpoint).unwrap();
+        assert_eq!(p.verb.as_str(), "DELETE");
+        assert_eq!(p.url.as_str(), "http://127.0.0.1:9/v1/spaces/A/members/kim%40example.com?useAdminAccess=true");
+        assert_eq!(p.body, None, "a DELETE has no body");
+        assert!(p.destructive && p.admin);
+        assert_eq!(p.target.as_deref(), Some("spaces/A/members/kim@example.com"));
+        assert_eq!(p.answer.problem("spaces/A/members/789"), None, "an email comes back as its user's id");
+        assert!(p.answer.problem("spaces/B/members/789").is_some());
+        let app =
+            plan(0, &item(Method::MembersDelete, r#"{"name":"spaces/A/members/app"}"#, Params::default()), &endpoint)
+                .unwrap();
+        assert!(app.concerns_the_calling_app());
+        assert_eq!(app.answer.problem("spaces/A/members/bot1"), None);
+
+        let p = plan(0, &item(Method::Delete, r#"{"name":"spaces/A"}"#, Params::default()), &endpoint).unwrap();
+        assert_eq!((p.verb.as_str(), p.url.as_str(), &p.body), ("DELETE", "http://127.0.0.1:9/v1/spaces/A", &None));
+        assert!(p.destructive);
+
+        let complete = r#"{"name":"spaces/A"}"#;
+        let p = plan(0, &item(Method::CompleteImport, complete, Params::default()), &endpoint).unwrap();
+        assert_eq!((p.verb.as_str(), p.url.as_str()), ("POST", "http://127.0.0.1:9/v1/spaces/A:completeImport"));
+        assert_eq!(p.body, Some(serde_json::json!({})), "the name travels in the path");
+        assert!(!p.destructive && !p.sends_request_id);
+        // A call without a body is known by its empty body in the results.
+        let empty = aws_lc_rs::digest::digest(&aws_lc_rs::digest::SHA256, b"");
+        let delete = plan(0, &item(Method::Delete, r#"{"name":"spaces/A"}"#, Params::default()), &endpoint).unwrap();
+        let hex: String = empty.as_ref().iter().map(|b| format!("{b:02x}")).collect();
+        assert_eq!(delete.identity().body_sha256, hex);
     }
 
     #[test]
@@ -520,15 +597,12 @@ mod shape {
         let p = plan(0, &item(Method::Patch, patch.into(), Params::default()), &endpoint).unwrap();
         assert_eq!(p.answer.problem("spaces/AAA"), None);
         assert!(p.answer.problem("spaces/BBB").is_some());
-        // A row to come: a member named by email comes back under its id.
-        static NAME: [chatlint_engine::method::Param; 1] =
-            [chatlint_engine::method::Param { key: ParamKey::Name, location: Location::Path, required: true }];
-        let delete =
-            chatlint_engine::method::Spec { name: "spaces.members.delete", params: &NAME, ..*Method::Patch.spec() };
-        let by_email = expected(&delete, &|_| Some("spaces/AAA/members/kim@example.com".into()));
+        // A member named by email comes back under its id.
+        let delete = Method::MembersDelete.spec();
+        let by_email = expected(delete, &|_| Some("spaces/AAA/members/kim@example.com".into()));
         assert_eq!(by_email.problem("spaces/AAA/members/123"), None);
         assert!(by_email.problem("spaces/BBB/members/123").is_some());
-        let by_id = expected(&delete, &|_| Some("spaces/AAA/members/123".into()));
+        let by_id = expected(delete, &|_| Some("spaces/AAA/members/123".into()));
         assert!(by_id.problem("spaces/AAA/members/456").is_some());
         let setup =
             plan(0, &item(Method::Setup, r#"{"space": {"spaceType": "SPACE"}}"#.into(), Params::default()), &endpoint)

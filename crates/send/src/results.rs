@@ -65,7 +65,7 @@ pub struct Line<'a> {
     /// The requestId sent, for methods that take one.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub request_id: Option<&'a str>,
-    /// `sent`, `exists`, `failed` or `interrupted`.
+    /// `sent`, `exists`, `gone`, `failed` or `interrupted`.
     pub status: Status,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub http_status: Option<u16>,
@@ -75,6 +75,9 @@ pub struct Line<'a> {
     pub space_uri: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub membership: Option<&'a str>,
+    /// What a destructive call removed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub deleted: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<Problem>,
     pub attempts: u32,
@@ -102,19 +105,22 @@ impl<'a> Line<'a> {
             space: space.map(|s| s.name.as_str()),
             space_uri: space.and_then(|s| s.space_uri.as_deref()),
             membership: outcome.membership.as_deref(),
+            deleted: outcome.deleted.as_deref(),
             error,
             attempts: outcome.attempts.unwrap_or(0),
         }
     }
 }
 
-/// A request that an earlier run recorded as done (`sent` or `exists`).
+/// A request that an earlier run recorded as done (`sent`, `exists` or `gone`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Recorded {
     pub space: Option<String>,
     pub space_uri: Option<String>,
-    /// The membership added (spaces.members.create).
+    /// The membership added or changed.
     pub membership: Option<String>,
+    /// What a destructive call removed.
+    pub deleted: Option<String>,
 }
 
 /// The requests a results file records as done, by the request as sent.
@@ -407,11 +413,19 @@ fn parse(line: &[u8]) -> Parsed {
     let Ok(id) = serde_json::from_value::<Identity>(request.clone()) else {
         return Parsed::Bad("has a `request` that is not one chatlint wrote".into());
     };
-    if !matches!(v["status"].as_str(), Some("sent" | "exists")) {
+    if !matches!(v["status"].as_str(), Some("sent" | "exists" | "gone")) {
         return Parsed::Other;
     }
     let text = |k: &str| v.get(k).and_then(|x| x.as_str()).map(str::to_string);
-    Parsed::Done(id, Recorded { space: text("space"), space_uri: text("space_uri"), membership: text("membership") })
+    Parsed::Done(
+        id,
+        Recorded {
+            space: text("space"),
+            space_uri: text("space_uri"),
+            membership: text("membership"),
+            deleted: text("deleted"),
+        },
+    )
 }
 
 #[cfg(test)]

@@ -3,8 +3,11 @@
 //! The discovery document describes the REST surface but not everything
 //! Google's JSON parser (ProtoJSON) does, so `schemas/source/overlay.toml`
 //! adds enum numbers, oneofs, the fields each method requires, and the
-//! request messages (`UpdateSpaceRequest`, `CreateMembershipRequest`) whose
+//! request messages (`UpdateSpaceRequest`, `DeleteSpaceRequest`, …) whose
 //! fields discovery keeps as method parameters: a request file may be one.
+//! A request message of the same name as a discovery schema replaces it
+//! (discovery's `CompleteImportSpaceRequest` has no fields: its one field
+//! is the URL path).
 //!
 //! The output describes the *canonical* request form: lowerCamelCase keys,
 //! `null` allowed anywhere (it means "unset"), enums as names or numbers.

@@ -1,7 +1,8 @@
 //! The semantic stage: cross-field rules over the canonical document, one
 //! function per rule, named after it and grouped by subject:
-//! [`space`] (the Space), [`membership`] (who is added), [`request`] (the
-//! request's own parameters). [`cross_file`] compares requests with each
+//! [`space`] (the Space), [`membership`] (who is added), [`removal`]
+//! (naming a membership to change or remove), [`request`] (the request's
+//! own parameters). [`cross_file`] compares requests with each
 //! other.
 //!
 //! [`stage`] says where every rule of the catalogue is checked; its `match`
@@ -12,6 +13,7 @@
 
 pub mod cross_file;
 mod membership;
+mod removal;
 mod request;
 mod space;
 mod update;
@@ -91,6 +93,7 @@ pub fn stage(rule: Rule) -> Stage {
         Rule::ExternalUserAllowedConsumer => Check(space::external_user_allowed_consumer),
         Rule::ImportModeInSetup => Check(space::import_mode_in_setup),
         Rule::ImportModeAppAuth => Check(space::import_mode_app_auth),
+        Rule::CompleteImportAppAuth => Check(space::complete_import_app_auth),
         // Who is added.
         Rule::BotDmMemberships => Check(membership::bot_dm_memberships),
         Rule::DmMembershipCount => Check(membership::dm_membership_count),
@@ -114,6 +117,11 @@ pub fn stage(rule: Rule) -> Stage {
         Rule::ExternalUserAppAuth => Check(membership::external_user_app_auth),
         Rule::AdminAccessAppMember => Check(membership::admin_access_app_member),
         Rule::AdminAccessExternalUser => Check(membership::admin_access_external_user),
+        // Naming a membership to change or remove.
+        Rule::MembershipNameFormat => Check(removal::membership_name_format),
+        Rule::MembershipEmailAlias => Check(removal::membership_email_alias),
+        Rule::AdminAccessAppRemoval => Check(removal::admin_access_app_removal),
+        Rule::AppRemovalAppAuth => Check(removal::app_removal_app_auth),
         // The update mask, and the Space an update sends.
         Rule::UpdateMaskPath => Check(update::update_mask_path),
         Rule::UpdateMaskHeading => Check(update::update_mask_heading),
@@ -135,6 +143,7 @@ pub fn stage(rule: Rule) -> Stage {
         Rule::ParameterNotGiven => Check(request::parameter_not_given),
         Rule::SpaceNameFormat => Check(request::space_name_format),
         Rule::ParentFormat => Check(request::parent_format),
+        Rule::AdminAccessAppAuth => Check(request::admin_access_app_auth),
     }
 }
 
@@ -151,7 +160,7 @@ pub struct Ctx<'a> {
     pub diags: Vec<Diagnostic>,
     /// `spaceType`, read once: nearly every rule asks.
     space_type: Option<&'a str>,
-    /// The update mask (spaces.patch), read once.
+    /// The update mask (spaces.patch, spaces.members.patch), read once.
     mask: Option<Mask>,
     /// The memberships, listed once: nearly every membership rule walks them.
     memberships: std::rc::Rc<[MembershipAt<'a>]>,
@@ -244,10 +253,19 @@ impl<'a> Ctx<'a> {
         }
         self.params.get(key).map(|v| ParamValue { text: std::borrow::Cow::Owned(v), pointer: None })
     }
-    /// The update mask of a spaces.patch request (from the file, the config,
-    /// or assumed from the body's fields), read once.
+    /// The update mask of an update (spaces.patch, spaces.members.patch:
+    /// from the file, the config, or assumed from the body's fields), read
+    /// once.
     pub fn mask(&self) -> Option<&Mask> {
         self.mask.as_ref()
+    }
+    /// The pointer of what an update changes: the Space, or the one
+    /// membership (`""`: the top level).
+    pub fn updated(&self) -> Option<&'static str> {
+        match self.doc.layout.memberships {
+            Memberships::One(at) if self.doc.layout.space.is_none() => Some(at),
+            _ => self.doc.layout.space,
+        }
     }
     /// Where findings about something the file does not have go: its `{`.
     pub fn top(&self) -> TextRange {
@@ -327,25 +345,30 @@ pub fn check(
 /// the one given from outside, else the paths of the fields the body sets
 /// (what chatlint assumes, and says so: `parameter-not-given`).
 fn read_mask(ctx: &Ctx) -> Option<Mask> {
-    if !ctx.doc.method.spec().params.iter().any(|p| p.key == ParamKey::UpdateMask) {
-        return None;
-    }
+    let table = ctx.doc.method.spec().mask?;
     if let Some(ptr) = ctx.doc.layout.param(ParamKey::UpdateMask) {
         let text = ctx.str_at(ptr)?;
         let node = ctx.doc.node(ptr)?;
         let token = ctx.text.get(node.value.start..node.value.end)?;
-        return Some(Mask::read(text, Some((token, node.value.start)), node.value, mask::Source::File(ptr.into())));
+        return Some(Mask::read(
+            text,
+            Some((token, node.value.start)),
+            node.value,
+            mask::Source::File(ptr.into()),
+            table,
+        ));
     }
     if let Some(given) = &ctx.params.update_mask {
-        return Some(Mask::read(given, None, ctx.top(), mask::Source::Given));
+        return Some(Mask::read(given, None, ctx.top(), mask::Source::Given, table));
     }
-    let space = ctx.doc.layout.space?;
-    let set: Vec<&str> = mask::PATHS
+    let updated = ctx.updated()?;
+    let set: Vec<&str> = table
+        .list
         .iter()
-        .filter(|p| !p.heading && ctx.get(&format!("{space}{}", p.body)).is_some())
+        .filter(|p| !p.heading && !p.body.is_empty() && ctx.get(&format!("{updated}{}", p.body)).is_some())
         .map(|p| p.path)
         .collect();
-    Some(Mask::read(&set.join(","), None, ctx.top(), mask::Source::Assumed))
+    Some(Mask::read(&set.join(","), None, ctx.top(), mask::Source::Assumed, table))
 }
 
 /// `prefix{id}` with a non-empty id that has no further `/`.

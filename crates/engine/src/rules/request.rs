@@ -68,6 +68,11 @@ pub fn parameter_not_given(ctx: &mut Ctx) {
             ParamKey::Parent => {
                 "no `parent` is given: which space to add the member to is not known; --send cannot send it".to_string()
             }
+            _ if ctx.doc.layout.space.is_none() => {
+                format!(
+                    "no `{name}` is given: which membership this request is for is not known; --send cannot send it"
+                )
+            }
             _ => format!("no `{name}` is given: which space this request is for is not known; --send cannot send it"),
         };
         let snake = crate::model::to_snake_case(name);
@@ -114,7 +119,7 @@ fn name_format(ctx: &mut Ctx, key: ParamKey, rule: Rule) {
 /// (`v1/spaces/{space}`), if it cannot: URL readers take `\\` for `/`, `?`
 /// and `#` end the path, `%` starts an escape (`%2e%2e`, `%2F`), `:` a
 /// custom verb (`:setup`), and `.` and `..` are dot-segments that move up.
-fn url_segment_problem(id: &str) -> Option<&'static str> {
+pub(crate) fn url_segment_problem(id: &str) -> Option<&'static str> {
     if id == "." || id == ".." {
         return Some("is a dot-segment (`.` or `..`)");
     }
@@ -128,6 +133,27 @@ fn url_segment_problem(id: &str) -> Option<&'static str> {
         '%' => "contains `%`, which starts an escape in a URL path",
         _ => "contains `:`, which starts a custom method in a URL path",
     })
+}
+
+/// Admin access is a privilege of an administrator's user authentication.
+pub fn admin_access_app_auth(ctx: &mut Ctx) {
+    if ctx.context.auth != Some(crate::settings::Auth::App) {
+        return;
+    }
+    let Some(admin) = ctx.param(ParamKey::UseAdminAccess).filter(|v| v.text == "true") else { return };
+    let message = "`useAdminAccess` grants an administrator's privileges to user authentication, not to an app";
+    let d = match admin.pointer {
+        Some(ptr) => ctx.at_value(Rule::AdminAccessAppAuth, ptr, message),
+        None => Diagnostic::new(
+            Rule::AdminAccessAppAuth,
+            "",
+            ctx.top(),
+            format!("{message} (given by chatlint.toml or the command line)"),
+        ),
+    };
+    ctx.report(
+        d.with_help("send it as an administrator with the method's `chat.admin.*` scope, or without `useAdminAccess`"),
+    );
 }
 
 #[cfg(test)]

@@ -418,3 +418,17 @@ pub fn import_mode_app_auth(ctx: &mut Ctx) {
         .with_help("send the request with user authentication and the `chat.import` scope");
     ctx.report(d);
 }
+
+pub fn complete_import_app_auth(ctx: &mut Ctx) {
+    if ctx.context.auth != Some(Auth::App) {
+        return;
+    }
+    let d = crate::diagnostic::Diagnostic::new(
+        Rule::CompleteImportAppAuth,
+        "",
+        ctx.top(),
+        "completing an import requires user authentication (with domain-wide delegation)",
+    )
+    .with_help("send it as a user, through domain-wide delegation, with the `chat.import` scope");
+    ctx.report(d);
+}

@@ -32,12 +32,13 @@ fn body_value<'a>(ctx: &Ctx<'a>, body: &str) -> Option<&'a Value> {
 }
 
 pub fn update_mask_path(ctx: &mut Ctx) {
+    let Some(table) = ctx.mask().map(|m| m.table) else { return };
     let mut found = Vec::new();
     for p in given_paths(ctx) {
         let message = if p.raw.is_empty() {
             "an empty path in `updateMask`: remove the extra comma".to_string()
         } else if let Some(known) = p.known {
-            match missing_in_profile(ctx, known.body) {
+            match missing_in_profile(ctx, table, known.body) {
                 Some(field) => format!(
                     "`{}` is not a path in the `{}` profile's API revision (it has no `{field}`)",
                     p.raw, ctx.profile.name
@@ -45,17 +46,17 @@ pub fn update_mask_path(ctx: &mut Ctx) {
                 None => continue,
             }
         } else if p.raw == "*" {
-            "`*` is not documented for spaces.patch: list the paths to update".to_string()
+            format!("`*` is not documented for {}: list the paths to update", table.method)
         } else {
-            format!("`{}` is not a path spaces.patch can update: {}", p.raw, why_not(ctx, &p.normalized))
+            format!("`{}` is not a path {} can update: {}", p.raw, table.method, why_not(ctx, table, &p.normalized))
         };
-        let suggestion = closest(&p.raw, mask::PATHS.iter().map(|k| k.documented))
-            .or_else(|| closest(&p.normalized, mask::PATHS.iter().map(|k| k.path)));
+        let suggestion = closest(&p.raw, table.list.iter().map(|k| k.documented))
+            .or_else(|| closest(&p.normalized, table.list.iter().map(|k| k.path)));
         let help = match suggestion {
             Some((s, _)) if !p.raw.is_empty() && p.known.is_none() => format!("did you mean `{s}`?"),
             _ => format!(
                 "the paths are {}",
-                mask::PATHS.iter().filter(|k| !k.heading).map(|k| k.documented).collect::<Vec<_>>().join(", ")
+                table.list.iter().filter(|k| !k.heading).map(|k| k.documented).collect::<Vec<_>>().join(", ")
             ),
         };
         found.push(at_path(ctx, Rule::UpdateMaskPath, p, message).with_help(help));
@@ -65,8 +66,8 @@ pub fn update_mask_path(ctx: &mut Ctx) {
 
 /// The field a known path's body pointer passes that the profile's
 /// revision does not have.
-fn missing_in_profile(ctx: &Ctx, body: &str) -> Option<String> {
-    let mut msg = ctx.model.find_message("Space")?;
+fn missing_in_profile(ctx: &Ctx, table: &mask::Paths, body: &str) -> Option<String> {
+    let mut msg = ctx.model.find_message(table.message)?;
     for seg in body.trim_start_matches('/').split('/') {
         let (field, _) = msg.field(seg)?;
         if !ctx.profile.knows(&msg.name, &field.name) {
@@ -79,14 +80,15 @@ fn missing_in_profile(ctx: &Ctx, body: &str) -> Option<String> {
 }
 
 /// Why a path that names no accepted path cannot be updated (U20).
-fn why_not(ctx: &Ctx, normalized: &str) -> String {
+fn why_not(ctx: &Ctx, table: &mask::Paths, normalized: &str) -> String {
     let pointer: String = normalized.split('.').map(|s| format!("/{}", to_camel_case(s))).collect();
-    let Some(field) = ctx.model.field_at_from("Space", &pointer) else {
-        return "Space has no such field".to_string();
+    let Some(field) = ctx.model.field_at_from(table.message, &pointer) else {
+        return format!("{} has no such field", table.message);
     };
     let d = field.description.as_str();
     if field.name == "name" {
-        "`name` says which space to update (the URL path); it cannot be changed".to_string()
+        let which = table.message.to_lowercase();
+        format!("`name` says which {which} to update (the URL path); it cannot be changed")
     } else if field.read_only {
         format!("`{}` is output only", field.name)
     } else if d.contains("Immutable.") {
@@ -102,7 +104,8 @@ pub fn update_mask_heading(ctx: &mut Ctx) {
     let mut found = Vec::new();
     for p in given_paths(ctx) {
         let Some(known) = p.known.filter(|k| k.heading) else { continue };
-        let subs: Vec<&str> = mask::PATHS
+        let subs: Vec<&str> = mask::SPACE
+            .list
             .iter()
             .filter(|k| !k.heading && k.path.starts_with(&format!("{}.", known.path)))
             .map(|k| k.documented)
@@ -362,8 +365,8 @@ pub fn audience_removed(ctx: &mut Ctx) {
 
 pub fn field_not_in_mask(ctx: &mut Ctx) {
     let Some(m) = ctx.mask() else { return };
-    let Some(space) = ctx.doc.layout.space else { return };
-    let Some(body) = ctx.get(if space.is_empty() { "" } else { space }).and_then(Value::as_object) else { return };
+    let Some(space) = ctx.updated() else { return };
+    let Some(body) = ctx.get(space).and_then(Value::as_object) else { return };
     let mut ignored = Vec::new();
     ignored_fields(ctx, m, "", body, &mut ignored);
     let mut found = Vec::new();
@@ -376,12 +379,12 @@ pub fn field_not_in_mask(ctx: &mut Ctx) {
                 &ptr,
                 format!("`{field}` is not in the update mask, so the server ignores it"),
             )
-            .with_help(if mask::for_body(&rel).is_some() {
-                "add its path to `updateMask` if it should change, or remove it from the body"
+            .with_help(if m.table.for_body(&rel).is_some() {
+                "add its path to `updateMask` if it should change, or remove it from the body".to_string()
             } else {
-                "spaces.patch cannot change it: remove it from the body"
+                format!("{} cannot change it: remove it from the body", m.table.method)
             });
-        if let (Some(path), Source::File(mask_ptr)) = (mask::for_body(&rel), &m.source)
+        if let (Some(path), Source::File(mask_ptr)) = (m.table.for_body(&rel), &m.source)
             && let Some(edit) = append_path(ctx, mask_ptr, path.documented)
         {
             d = d.with_fix(Fix::unsafe_(format!("Add `{}` to updateMask", path.documented), vec![edit]));
@@ -394,20 +397,21 @@ pub fn field_not_in_mask(ctx: &mut Ctx) {
     ctx.diags.extend(found);
 }
 
-/// The Space fields below `rel` that no mask path covers (output-only ones
-/// are output-only-field's, the name says which space).
+/// The fields of the updated Space or Membership below `rel` that no mask
+/// path covers (output-only ones are output-only-field's, the name says
+/// which one is updated).
 fn ignored_fields(ctx: &Ctx, m: &mask::Mask, rel: &str, obj: &crate::value::Map, out: &mut Vec<String>) {
     // A misspelt path meant this field: update-mask-path says so.
     let meant: Vec<&str> = m
         .paths
         .iter()
         .filter(|p| p.known.is_none() && !p.raw.is_empty())
-        .filter_map(|p| closest(&p.normalized, mask::PATHS.iter().map(|k| k.path)))
-        .filter_map(|(s, _)| mask::find(s).map(|k| k.body))
+        .filter_map(|p| closest(&p.normalized, m.table.list.iter().map(|k| k.path)))
+        .filter_map(|(s, _)| m.table.find(s).map(|k| k.body))
         .collect();
     for (key, value) in obj {
         let child = format!("{rel}/{}", crate::document::escape_pointer(key));
-        let field = ctx.model.field_at_from("Space", &child);
+        let field = ctx.model.field_at_from(m.table.message, &child);
         let meant_here =
             meant.iter().any(|b| child.strip_prefix(b).is_some_and(|r| r.is_empty() || r.starts_with('/')));
         if child == "/name" || field.is_none_or(|f| f.read_only) || m.covers(&child) || meant_here {
