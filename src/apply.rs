@@ -87,6 +87,8 @@ pub fn apply(args: ApplyArgs) -> ExitCode {
         timeout: o.timeout,
         max_attempts: o.max_attempts,
         retry_delay: o.retry_delay,
+        // Only new spaces go this way.
+        allow_delete: false,
     };
     // One at a time, paced under the documented "less than 35 per minute"
     // for creating named spaces.

@@ -126,7 +126,8 @@ fn plan(dir: &Path, fake: &Fake, extra: &[&str]) -> Ran {
 }
 
 /// A repository applied once with `--send`: the setup made the space (the
-/// results file records it), Bo was added by a member file.
+/// results file records it) with Ana in it, Bo was added by a member file,
+/// and a role file says Ana is a plain member.
 struct Applied {
     dir: TempDir,
     fake: Fake,
@@ -153,6 +154,9 @@ async fn applied() -> Applied {
     let member = json!({"parent": space, "membership": {"member": {"name": "users/bo@example.com", "type": "HUMAN"}}});
     std::fs::write(dir.path().join("bo.member.json"), serde_json::to_string_pretty(&member).unwrap()).unwrap();
     send("bo.member.json");
+    // Ana stays a plain member: a role file says so (she already is).
+    let role = json!({"membership": {"name": format!("{space}/members/ana@example.com"), "role": "ROLE_MEMBER"}, "updateMask": "role"});
+    std::fs::write(dir.path().join("ana.role.json"), serde_json::to_string_pretty(&role).unwrap()).unwrap();
     Applied { dir, fake, space }
 }
 
@@ -166,7 +170,8 @@ async fn a_repository_as_applied_has_nothing_to_change_and_plan_only_reads() {
     assert_eq!(
         ran.stdout,
         format!(
-            "  bo.member.json: none {space}/members/bo@example.com: users/bo@example.com is JOINED as ROLE_MEMBER (Member), {space}/members/{bo}\n  eng.setup.json: none {space}: {space} is as the file says (found by the results file's requestId {REQUEST_ID})\n\nNo changes: 0 to create, 0 to update, 0 to delete, 2 unchanged.\n",
+            "  ana.role.json: none {space}/members/ana@example.com: {space}/members/ana@example.com is JOINED as ROLE_MEMBER (Member), {space}/members/{ana}\n  bo.member.json: none {space}/members/bo@example.com: users/bo@example.com is JOINED as ROLE_MEMBER (Member), {space}/members/{bo}\n  eng.setup.json: none {space}: {space} is as the file says (found by the results file's requestId {REQUEST_ID})\n\nNo changes: 0 to create, 0 to update, 0 to delete, 3 unchanged.\n",
+            ana = a.fake.chat.user_id("ana@example.com"),
             bo = a.fake.chat.user_id("bo@example.com"),
         )
     );
@@ -175,20 +180,21 @@ async fn a_repository_as_applied_has_nothing_to_change_and_plan_only_reads() {
 }
 
 #[tokio::test]
-async fn a_renamed_space_and_a_removed_member_are_exactly_the_changes() {
+async fn a_renamed_space_a_removed_member_and_a_promoted_one_are_exactly_the_changes() {
+    // By hand, in Chat: the space renamed, Bo removed, Ana made an owner.
     let a = applied().await;
     a.fake.chat.rename(&a.space, "Eng (renamed)");
     a.fake.chat.remove(&a.space, "bo@example.com");
+    a.fake.chat.set_role(&a.space, "ana@example.com", "ROLE_MANAGER");
     let space = &a.space;
+    let lines = format!(
+        "~ ana.role.json: update {space}/members/ana@example.com\n    ~ role: \"ROLE_MANAGER\" (Owner) → \"ROLE_MEMBER\" (Member)\n+ bo.member.json: create {space}/members/bo@example.com\n~ eng.setup.json: update {space}\n    ~ displayName: \"Eng (renamed)\" → \"Eng\"\n"
+    );
+    let counts = "3 to change: 1 to create, 2 to update, 0 to delete, 0 unchanged.\n";
 
     let ran = plan(a.dir.path(), &a.fake, &["--detailed-exitcode"]);
     assert_eq!(ran.code, 3, "{}{}", ran.stdout, ran.stderr);
-    assert_eq!(
-        ran.stdout,
-        format!(
-            "+ bo.member.json: create {space}/members/bo@example.com\n~ eng.setup.json: update {space}\n    ~ displayName: \"Eng (renamed)\" → \"Eng\"\n\n2 to change: 1 to create, 1 to update, 0 to delete, 0 unchanged.\n"
-        )
-    );
+    assert_eq!(ran.stdout, format!("{lines}\n{counts}"));
     // Without --detailed-exitcode, changes are no failure.
     assert_eq!(plan(a.dir.path(), &a.fake, &[]).code, 0);
 
@@ -198,22 +204,20 @@ async fn a_renamed_space_and_a_removed_member_are_exactly_the_changes() {
         out,
         json!({
             "files": [
+                {"path": "ana.role.json", "method": "spaces.members.patch", "action": "update",
+                 "target": format!("{space}/members/ana@example.com"),
+                 "changes": [{"field": "role", "live": "ROLE_MANAGER", "desired": "ROLE_MEMBER"}], "reason": null},
                 {"path": "bo.member.json", "method": "spaces.members.create", "action": "create",
                  "target": format!("{space}/members/bo@example.com"), "changes": [], "reason": null},
                 {"path": "eng.setup.json", "method": "spaces.setup", "action": "update", "target": space,
                  "changes": [{"field": "displayName", "live": "Eng (renamed)", "desired": "Eng"}], "reason": null},
             ],
-            "summary": {"create": 1, "update": 1, "delete": 0, "none": 0, "conflict": 0, "unknown": 0},
+            "summary": {"create": 1, "update": 2, "delete": 0, "none": 0, "conflict": 0, "unknown": 0},
         })
     );
 
     let ran = plan(a.dir.path(), &a.fake, &["--format", "markdown"]);
-    assert_eq!(
-        ran.stdout,
-        format!(
-            "### chatlint plan\n\n2 to change: 1 to create, 1 to update, 0 to delete, 0 unchanged.\n\n```diff\n+ bo.member.json: create {space}/members/bo@example.com\n~ eng.setup.json: update {space}\n    ~ displayName: \"Eng (renamed)\" → \"Eng\"\n```\n"
-        )
-    );
+    assert_eq!(ran.stdout, format!("### chatlint plan\n\n{counts}\n```diff\n{lines}```\n"));
 }
 
 #[tokio::test]
@@ -287,16 +291,23 @@ async fn apply_sends_exactly_the_plan_and_then_plan_is_clean() {
     let a = applied().await;
     a.fake.chat.rename(&a.space, "Eng (renamed)");
     a.fake.chat.remove(&a.space, "bo@example.com");
+    a.fake.chat.set_role(&a.space, "ana@example.com", "ROLE_MANAGER");
     let space = &a.space;
+    let ana = a.fake.chat.user_id("ana@example.com");
     let before = a.fake.chat.requests().len();
 
     let ran = apply(a.dir.path(), &a.fake, &[]);
     assert_eq!(ran.code, 0, "{}{}", ran.stdout, ran.stderr);
+    // Exactly three requests: the role, the member, the name.
     assert_eq!(
         writes(&a.fake, before),
-        [format!("POST /v1/{space}/members"), format!("PATCH /v1/{space}?updateMask=display_name")]
+        [
+            format!("PATCH /v1/{space}/members/{ana}?updateMask=role"),
+            format!("POST /v1/{space}/members"),
+            format!("PATCH /v1/{space}?updateMask=display_name")
+        ]
     );
-    assert!(ran.stdout.ends_with("Applied: 2 requests sent, 0 skipped, 0 failed.\n"), "{}", ran.stdout);
+    assert!(ran.stdout.ends_with("Applied: 3 requests sent, 0 skipped, 0 failed.\n"), "{}", ran.stdout);
     assert!(
         ran.stdout
             .contains(&format!("eng.setup.json: PATCH {space} updateMask=display_name; {space} is as the file says")),
@@ -307,7 +318,7 @@ async fn apply_sends_exactly_the_plan_and_then_plan_is_clean() {
     let ran = plan(a.dir.path(), &a.fake, &["--detailed-exitcode"]);
     assert_eq!(ran.code, 0, "{}{}", ran.stdout, ran.stderr);
     assert!(
-        ran.stdout.ends_with("No changes: 0 to create, 0 to update, 0 to delete, 2 unchanged.\n"),
+        ran.stdout.ends_with("No changes: 0 to create, 0 to update, 0 to delete, 3 unchanged.\n"),
         "{}",
         ran.stdout
     );
@@ -406,6 +417,16 @@ async fn an_imported_space_of_sixty_members_plans_as_nothing_to_change() {
     files.sort();
     assert_eq!(files.iter().filter(|f| f.ends_with(".setup.json")).count(), 1, "{files:?}");
     assert_eq!(files.iter().filter(|f| f.ends_with(".member.json")).count(), 11, "{files:?}");
+    // A role file per owner (the caller and one more) and manager.
+    let roles: Vec<&String> = files.iter().filter(|f| f.ends_with(".role.json")).collect();
+    assert_eq!(
+        roles,
+        [
+            "big-team.manager-example-com.role.json",
+            "big-team.owner-example-com.role.json",
+            "big-team.second-owner-example-com.role.json"
+        ]
+    );
     let setup: Value =
         serde_json::from_str(&std::fs::read_to_string(out.join("big-team.setup.json")).unwrap()).unwrap();
     assert_eq!(setup["memberships"].as_array().unwrap().len(), 49);
@@ -416,7 +437,7 @@ async fn an_imported_space_of_sixty_members_plans_as_nothing_to_change() {
     let ran = run(c.args(["plan", "imported", "--detailed-exitcode", "--endpoint", &fake.url()]));
     assert_eq!(ran.code, 0, "{}{}", ran.stdout, ran.stderr);
     assert!(
-        ran.stdout.ends_with("No changes: 0 to create, 0 to update, 0 to delete, 12 unchanged.\n"),
+        ran.stdout.ends_with("No changes: 0 to create, 0 to update, 0 to delete, 15 unchanged.\n"),
         "{}",
         ran.stdout
     );
@@ -447,4 +468,37 @@ async fn a_person_a_setup_lists_and_someone_removed_is_planned_and_added_back() 
     assert_eq!(apply(a.dir.path(), &a.fake, &["eng.setup.json"]).code, 0);
     assert_eq!(writes(&a.fake, before), [format!("POST /v1/{space}/members")]);
     assert_eq!(plan(a.dir.path(), &a.fake, &["eng.setup.json", "--detailed-exitcode"]).code, 0);
+}
+
+#[tokio::test]
+async fn a_removal_is_planned_as_delete_and_applied_only_when_allowed() {
+    let a = applied().await;
+    let space = &a.space;
+    let remove = json!({"name": format!("{space}/members/bo@example.com")});
+    std::fs::write(a.dir.path().join("bo.remove.json"), remove.to_string()).unwrap();
+    let ran = plan(a.dir.path(), &a.fake, &["bo.remove.json", "--detailed-exitcode"]);
+    assert_eq!(ran.code, 3, "{}{}", ran.stdout, ran.stderr);
+    assert!(
+        ran.stdout.starts_with(&format!("- bo.remove.json: delete {space}/members/bo@example.com\n")),
+        "{}",
+        ran.stdout
+    );
+
+    let before = a.fake.chat.requests().len();
+    let ran = apply(a.dir.path(), &a.fake, &["bo.remove.json"]);
+    assert_eq!(ran.code, 1, "{}{}", ran.stdout, ran.stderr);
+    assert!(
+        ran.stdout.contains("bo.remove.json: skipped: a delete removes for good: pass --allow-delete"),
+        "{}",
+        ran.stdout
+    );
+    assert_eq!(writes(&a.fake, before), Vec::<String>::new());
+
+    let ran = apply(a.dir.path(), &a.fake, &["bo.remove.json", "--allow-delete"]);
+    assert_eq!(ran.code, 0, "{}{}", ran.stdout, ran.stderr);
+    let bo = a.fake.chat.user_id("bo@example.com");
+    assert_eq!(writes(&a.fake, before), [format!("DELETE /v1/{space}/members/{bo}")]);
+    let ran = plan(a.dir.path(), &a.fake, &["bo.remove.json", "--detailed-exitcode"]);
+    assert_eq!(ran.code, 0, "{}{}", ran.stdout, ran.stderr);
+    assert!(ran.stdout.contains("is already gone"), "{}", ran.stdout);
 }

@@ -4,7 +4,7 @@
 //! whether it has a Space or a membership, is the row's layout's to say;
 //! this module never asks for a method by name.
 
-use chatlint_engine::method::{Memberships, ParamKey, Phase};
+use chatlint_engine::method::{Answer, Memberships, ParamKey, Phase};
 use chatlint_engine::{Document, Params, mask};
 use serde_json::Value;
 
@@ -63,6 +63,17 @@ impl Desired {
                 let member = member_name(&m).ok_or("the membership names no member")?.to_string();
                 Ok(Desired::Member { parent: needs(ParamKey::Parent)?, member, membership: m })
             }
+            (Phase::Update, None, Memberships::One(m)) => {
+                let role = at(m).get("role").and_then(Value::as_str).map(str::to_string);
+                Ok(Desired::Role { name: needs(ParamKey::Name)?, role: role.ok_or("the membership sets no role")? })
+            }
+            (Phase::Update, None, Memberships::None) => Ok(Desired::CompleteImport { name: needs(ParamKey::Name)? }),
+            // What is removed is what the call answers with: a Membership, or
+            // nothing (a space, with everything in it).
+            (Phase::Delete, None, _) if spec.answer == Answer::Membership => {
+                Ok(Desired::RemoveMember { name: needs(ParamKey::Name)? })
+            }
+            (Phase::Delete, None, _) => Ok(Desired::DeleteSpace { name: needs(ParamKey::Name)? }),
             _ => Err(format!("chatlint cannot plan {} requests yet", spec.name)),
         }
     }
@@ -128,6 +139,23 @@ mod tests {
         assert_eq!(d, Ok(Desired::Member { parent: "spaces/AAA".into(), member, membership }));
         let none = read(r#"{"member": {"name": "users/ana@example.com"}}"#, Method::MembersCreate, Params::default());
         assert_eq!(none, Err("no `parent` is given".into()));
+    }
+
+    #[test]
+    fn role_removal_deletion_and_import_files_say_their_target() {
+        let role = r#"{"membership": {"name": "spaces/A/members/ana@example.com", "role": "ROLE_MANAGER"}, "updateMask": "role"}"#;
+        let d = read(role, Method::MembersPatch, Params::default());
+        assert_eq!(
+            d,
+            Ok(Desired::Role { name: "spaces/A/members/ana@example.com".into(), role: "ROLE_MANAGER".into() })
+        );
+        let gone = r#"{"name": "spaces/A/members/ana@example.com"}"#;
+        let d = read(gone, Method::MembersDelete, Params::default());
+        assert_eq!(d, Ok(Desired::RemoveMember { name: "spaces/A/members/ana@example.com".into() }));
+        let d = read(r#"{"name": "spaces/A"}"#, Method::Delete, Params::default());
+        assert_eq!(d, Ok(Desired::DeleteSpace { name: "spaces/A".into() }));
+        let d = read(r#"{"name": "spaces/A"}"#, Method::CompleteImport, Params::default());
+        assert_eq!(d, Ok(Desired::CompleteImport { name: "spaces/A".into() }));
     }
 
     #[test]

@@ -8,7 +8,10 @@
 //! `--send`'s machinery (requestId, results file). Prints nothing.
 
 use super::Notes;
-use super::live::{Got, ReadOptions, Session, resource};
+use super::live::{Got, ReadOptions, Session};
+use super::path;
+use chatlint_engine::Method;
+use chatlint_engine::method::ParamKey;
 use chatlint_plan::writes::{self, Apply, Write};
 use chatlint_plan::{Action, Desired, compare};
 use std::collections::HashMap;
@@ -138,39 +141,34 @@ async fn apply_one(
 
 /// `PATCH spaces/A updateMask=display_name`.
 fn shown(w: &Write) -> String {
-    let (verb, _, suffix) = http(w.method);
+    let verb = w.method.parse::<Method>().map_or("?", |m| m.spec().http.verb);
+    let path = route(w).map_or_else(|_| w.name.clone(), |p| p.trim_start_matches("v1/").to_string());
     match &w.mask {
-        Some(mask) => format!("{verb} {}{suffix} updateMask={mask}", w.name),
-        None => format!("{verb} {}{suffix}", w.name),
+        Some(mask) => format!("{verb} {path} updateMask={mask}"),
+        None => format!("{verb} {path}"),
     }
 }
 
-/// The HTTP verb, the resource's shape and the path's suffix of a write.
-fn http(method: &str) -> (reqwest::Method, &'static [&'static str], &'static str) {
-    let space: &'static [&'static str] = &["spaces"];
-    let member: &'static [&'static str] = &["spaces", "members"];
-    match method {
-        "spaces.members.patch" => (reqwest::Method::PATCH, member, ""),
-        "spaces.members.delete" => (reqwest::Method::DELETE, member, ""),
-        "spaces.delete" => (reqwest::Method::DELETE, space, ""),
-        "spaces.completeImport" => (reqwest::Method::POST, space, ":completeImport"),
-        "spaces.members.create" => (reqwest::Method::POST, space, "/members"),
-        _ => (reqwest::Method::PATCH, space, ""),
-    }
+/// The URL path of a write, from its method's row: the template with the
+/// write's resource checked and encoded (`path.rs`, as `--send` does).
+fn route(w: &Write) -> Result<String, String> {
+    let method: Method = w.method.parse()?;
+    path::build(method.spec(), &|key| matches!(key, ParamKey::Name | ParamKey::Parent).then(|| w.name.clone()))
 }
 
 async fn send(session: &Session, w: &Write) -> Result<(), String> {
-    let (verb, shape, suffix) = http(w.method);
-    let path = resource(&w.name, shape)? + suffix;
+    let method: Method = w.method.parse()?;
+    let spec = method.spec();
+    let verb = reqwest::Method::from_bytes(spec.http.verb.as_bytes()).map_err(|e| e.to_string())?;
     let query: Vec<(&str, String)> = w.mask.iter().map(|m| ("updateMask", m.clone())).collect();
-    let deleting = verb == reqwest::Method::DELETE;
-    match session.call(verb, &path, &query, w.body.as_ref()).await {
+    let done_already = |status: u16| spec.done_already.iter().any(|d| d.status == status);
+    match session.call(verb, &route(w)?, &query, w.body.as_ref()).await {
         Got::Object(_) => Ok(()),
-        // Gone already: what a delete asks for is so.
-        Got::NotFound if deleting => Ok(()),
+        // What the table says means "already so" (a member there, a space
+        // or membership gone) is done.
+        Got::NotFound if done_already(404) => Ok(()),
         Got::NotFound => Err(format!("{}: 404: it is gone", shown(w))),
-        // The member is there already (joined or invited).
-        Got::Failed(Some(409), _) if w.method == "spaces.members.create" => Ok(()),
+        Got::Failed(Some(status), _) if done_already(status) => Ok(()),
         Got::Failed(_, why) => Err(why),
     }
 }

@@ -368,7 +368,7 @@ fn google_message(status: u16, body: &str) -> String {
 /// The URL path (`v1/spaces/AAA/members/ana%40example.com`) of a resource
 /// name of this shape (`["spaces", "members"]`): each id checked and
 /// encoded as one path segment by `path.rs`, as `--send` builds its URLs.
-pub(crate) fn resource(name: &str, collections: &[&'static str]) -> Result<String, String> {
+fn resource(name: &str, collections: &[&'static str]) -> Result<String, String> {
     let ids = path::Pattern(collections.to_vec()).ids(name)?;
     let segments: Vec<String> =
         collections.iter().zip(ids).map(|(c, id)| format!("{c}/{}", path::encode(id))).collect();
