@@ -502,3 +502,47 @@ async fn a_removal_is_planned_as_delete_and_applied_only_when_allowed() {
     assert_eq!(ran.code, 0, "{}{}", ran.stdout, ran.stderr);
     assert!(ran.stdout.contains("is already gone"), "{}", ran.stdout);
 }
+
+/// The first test as a new user would try it: a repository with a
+/// file of each of the eight kinds, applied, then planned.
+#[tokio::test]
+async fn a_repository_of_the_eight_kinds_applied_once_plans_as_nothing_to_change() {
+    let a = applied().await;
+    let (dir, space) = (a.dir.path(), &a.space);
+    // Made by hand before: a space to delete, one still importing, and a
+    // member to remove.
+    let (_, old) = call(&a.fake, "POST", "v1/spaces", Some(json!({"spaceType": "SPACE", "displayName": "Old"}))).await;
+    let importing = json!({"spaceType": "SPACE", "displayName": "Archive", "importMode": true});
+    let (_, archive) = call(&a.fake, "POST", "v1/spaces", Some(importing)).await;
+    a.fake.chat.add(space, "cy@example.com", "ROLE_MEMBER");
+    let files = [
+        ("news.create.json", json!({"spaceType": "SPACE", "displayName": "News"})),
+        (
+            "eng.patch.json",
+            json!({"space": {"name": space, "spaceDetails": {"description": "Engineering", "guidelines": "Be kind"}},
+                   "updateMask": "space_details"}),
+        ),
+        (
+            "ana.role.json",
+            json!({"membership": {"name": format!("{space}/members/ana@example.com"), "role": "ROLE_ASSISTANT_MANAGER"},
+                   "updateMask": "role"}),
+        ),
+        ("cy.remove.json", json!({"name": format!("{space}/members/cy@example.com")})),
+        ("old.delete.json", json!({"name": old["name"]})),
+        ("archive.complete-import.json", json!({"name": archive["name"]})),
+    ];
+    for (name, body) in &files {
+        std::fs::write(dir.join(name), serde_json::to_string_pretty(body).unwrap()).unwrap();
+    }
+    let ran = apply(dir, &a.fake, &["--allow-delete"]);
+    assert_eq!(ran.code, 0, "{}{}", ran.stdout, ran.stderr);
+    assert!(ran.stdout.ends_with("Applied: 6 requests sent, 0 skipped, 0 failed.\n"), "{}", ran.stdout);
+
+    let ran = plan(dir, &a.fake, &["--detailed-exitcode"]);
+    assert_eq!(ran.code, 0, "{}{}", ran.stdout, ran.stderr);
+    assert!(
+        ran.stdout.ends_with("No changes: 0 to create, 0 to update, 0 to delete, 8 unchanged.\n"),
+        "{}",
+        ran.stdout
+    );
+}
