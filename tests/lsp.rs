@@ -5,8 +5,8 @@
 #![cfg(feature = "lsp")]
 
 use chatlint_engine::diagnostic::{Edit, apply_edits};
+use chatlint_engine::line_index::LineIndex;
 use chatlint_engine::method::Method;
-use chatlint_engine::source::LineIndex;
 use chatlint_engine::{Settings, lint};
 use serde_json::{Value, json};
 use std::collections::VecDeque;

@@ -3,7 +3,7 @@
 use super::Summary;
 use crate::runner::FileResult;
 use chatlint_engine::diagnostic::{Applicability, Diagnostic, TextRange};
-use chatlint_engine::source::LineIndex;
+use chatlint_engine::line_index::LineIndex;
 use chatlint_workspace::config::UnusedIgnore;
 use serde::Serialize;
 use std::io;

@@ -7,7 +7,7 @@ use super::Spill;
 use crate::runner::FileResult;
 use chatlint_engine::catalogue::{Rule, RuleInfo};
 use chatlint_engine::diagnostic::{Diagnostic, Severity};
-use chatlint_engine::source::LineIndex;
+use chatlint_engine::line_index::LineIndex;
 use serde_json::{Value, json};
 use std::collections::{BTreeMap, BTreeSet};
 use std::io;

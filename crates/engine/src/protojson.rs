@@ -14,7 +14,7 @@
 //! missing required fields): the reader notes each as a [`Problem`] while it
 //! walks with the typed model, and [`crate::structure`] words them once
 //! the document is whole. The generated JSON Schema says the same about the
-//! canonical form; `tests/structure.rs` holds the two to agreement.
+//! canonical form; `crates/engine/tests/structure.rs` holds the two to agreement.
 
 use crate::catalogue::Rule;
 use crate::diagnostic::{Diagnostic, Edit, Fix, TextRange};
