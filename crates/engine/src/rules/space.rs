@@ -1,6 +1,7 @@
 //! Rules about the Space: its type, name, details, settings and the fields
-//! a request may set, wherever the request keeps its Space (`/space` in
-//! spaces.setup, the top level in spaces.create).
+//! a request may set, wherever the request's form keeps its Space (`/space`
+//! in spaces.setup and in UpdateSpaceRequest, the top level in a
+//! spaces.create or spaces.patch body): rules ask `Ctx::space_field`.
 
 use super::update::masked_or_not_update;
 use super::{Ctx, is_resource_name};

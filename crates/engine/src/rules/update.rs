@@ -1,6 +1,9 @@
-//! Rules about updating a space (spaces.patch): the update mask, and how it
-//! fits the Space the request sends. Documented in the discovery document's
-//! `updateMask` text (docs/constraints.md, section 5).
+//! Rules about updates: the update mask and how it fits the body the
+//! request sends. Most are spaces.patch's (documented in the discovery
+//! document's `updateMask` text, docs/constraints.md section 5);
+//! `update-mask-path` and `field-not-in-mask` hold for every method with a
+//! mask (spaces.members.patch too), through the mask table the method's
+//! row names.
 
 use super::Ctx;
 use crate::catalogue::Rule;
