@@ -212,8 +212,13 @@ pub fn view_membership_members(ctx: &mut Ctx) {
     ctx.report(d);
 }
 
+/// The settings of `accessSettings.accessPermissionSettings`, each a list
+/// of principals.
+pub(super) const ACCESS_PERMISSION_SETTINGS: [&str; 3] =
+    ["discoverSpaceSetting", "joinSpaceSetting", "viewSpaceMembershipSetting"];
+
 /// The audiences of an access permission setting's principals.
-fn audiences<'a>(ctx: &Ctx<'a>, setting: &str) -> Vec<(usize, &'a str)> {
+pub(super) fn audiences<'a>(ctx: &Ctx<'a>, setting: &str) -> Vec<(usize, &'a str)> {
     let ptr = ctx.space_field(&format!("accessSettings/accessPermissionSettings/{setting}/principals"));
     ctx.get(&ptr)
         .and_then(Value::as_array)
