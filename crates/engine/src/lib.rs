@@ -39,7 +39,7 @@ pub mod suggest;
 mod value;
 
 pub use catalogue::Rule;
-pub use diagnostic::{Applicability, Diagnostic, Edit, Fix, Severity, TextRange, apply_edits};
+pub use diagnostic::{Applicability, Diagnostic, Edit, Fix, Related, Severity, TextRange, apply_edits};
 pub use document::Document;
 pub use method::Method;
 pub use protojson::form_by_keys;

@@ -62,6 +62,14 @@ fn describe(e: &Example, diags: &[chatlint_engine::diagnostic::Diagnostic]) -> S
         if let Some(h) = &d.help {
             let _ = writeln!(out, "  help: {h}");
         }
+        for r in &d.related {
+            let (s, en) = (index.line_col(e.body, r.range.start), index.line_col(e.body, r.range.end));
+            let _ = writeln!(
+                out,
+                "  related: {}:{}-{}:{} {} {}",
+                s.line, s.column, en.line, en.column, r.pointer, r.message
+            );
+        }
     }
     if let Some(fix) = diags.iter().flat_map(|d| &d.fixes).next() {
         let (fixed, _) = apply_edits(e.body, &fix.edits);

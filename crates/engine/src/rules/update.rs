@@ -7,7 +7,7 @@
 
 use super::Ctx;
 use crate::catalogue::Rule;
-use crate::diagnostic::{Diagnostic, Edit, Fix};
+use crate::diagnostic::{Diagnostic, Edit, Fix, Related};
 use crate::mask::{self, Group, MaskPath, Source};
 use crate::model::to_camel_case;
 use crate::suggest::closest;
@@ -27,6 +27,22 @@ fn at_path(ctx: &Ctx, rule: Rule, p: &MaskPath, message: String) -> Diagnostic {
         _ => ("", " (in the updateMask given by chatlint.toml or the command line)"),
     };
     Diagnostic::new(rule, pointer, p.range, format!("{message}{from}"))
+}
+
+/// The mask path that asks for a field, beside a finding on the body's
+/// value of it.
+fn mask_related(ctx: &Ctx, p: &MaskPath) -> Related {
+    let (pointer, message) = match ctx.mask().map(|m| &m.source) {
+        Some(Source::File(ptr)) => (ptr.clone(), format!("`{}` in the update mask", p.raw)),
+        _ => (String::new(), format!("`{}` in the updateMask given by chatlint.toml or the command line", p.raw)),
+    };
+    Related { pointer, range: p.range, message }
+}
+
+/// Whether the file writes a value at `pointer`, even one the server
+/// reads as unset (`""`, `null`, `*_UNSPECIFIED`).
+fn written(ctx: &Ctx, pointer: &str) -> bool {
+    ctx.doc.node(pointer).is_some()
 }
 
 /// The body's value for an accepted path (below the Space).
@@ -279,7 +295,18 @@ pub fn space_type_update(ctx: &mut Ctx) {
         _ => missing.join(""),
     };
     let msg = format!("`{}` only changes a group chat into a named space, and needs {needs}", p.raw);
-    let d = at_path(ctx, Rule::SpaceTypeUpdate, p, msg).with_help(
+    // On the body's wrong value when there is one, with the mask path
+    // beside it; on the mask path when the body lacks the field.
+    let (space_type, name) = (ctx.space_field("spaceType"), ctx.space_field("displayName"));
+    let wrong_type =
+        ctx.space_type().is_some_and(|t| t != "SPACE") || (ctx.space_type().is_none() && written(ctx, &space_type));
+    let blank_name = written(ctx, &name) && ctx.str_at(&name).is_none_or(|n| n.trim().is_empty());
+    let d = match (wrong_type, blank_name) {
+        (true, _) => ctx.at_value(Rule::SpaceTypeUpdate, &space_type, msg).with_related(mask_related(ctx, p)),
+        (false, true) => ctx.at_value(Rule::SpaceTypeUpdate, &name, msg).with_related(mask_related(ctx, p)),
+        (false, false) => at_path(ctx, Rule::SpaceTypeUpdate, p, msg),
+    };
+    let d = d.with_help(
         "include `display_name` with `space_type` in the mask and set `spaceType: SPACE` and a `displayName`",
     );
     ctx.report(d);
@@ -296,7 +323,8 @@ pub fn display_name_update_non_space(ctx: &mut Ctx) {
             &ctx.space_field("spaceType"),
             format!("`{}` only updates the name of a named space, but this space is a `{st}`", p.raw),
         )
-        .with_help("group chats and direct messages have no name; to turn a group chat into a named space, also update `space_type`");
+        .with_help("group chats and direct messages have no name; to turn a group chat into a named space, also update `space_type`")
+        .with_related(mask_related(ctx, p));
     ctx.report(d);
 }
 
@@ -331,8 +359,15 @@ pub fn history_state_required(ctx: &mut Ctx) {
         return;
     }
     let msg = format!("`{}` is in the update mask, but the body sets no `spaceHistoryState`", p.raw);
-    let d = at_path(ctx, Rule::HistoryStateRequired, p, msg)
-        .with_help("set `spaceHistoryState` to HISTORY_ON or HISTORY_OFF");
+    // A value the server reads as unset (HISTORY_STATE_UNSPECIFIED, null)
+    // is where the mistake is: the finding goes there, the mask path beside.
+    let state = ctx.space_field("spaceHistoryState");
+    let d = if written(ctx, &state) {
+        ctx.at_value(Rule::HistoryStateRequired, &state, msg).with_related(mask_related(ctx, p))
+    } else {
+        at_path(ctx, Rule::HistoryStateRequired, p, msg)
+    };
+    let d = d.with_help("set `spaceHistoryState` to HISTORY_ON or HISTORY_OFF");
     ctx.report(d);
 }
 
@@ -349,10 +384,14 @@ pub fn update_mask_clears(ctx: &mut Ctx) {
         }
         let field = known.body.trim_start_matches('/').replace('/', ".");
         let msg = format!("`{}` is in the update mask, but the body sets no `{field}`: the update clears it", p.raw);
-        found.push(
+        // A value written but read as unset (`""`) is where it clears.
+        let at = ctx.space_field(known.body.trim_start_matches('/'));
+        let d = if written(ctx, &at) {
+            ctx.at_value(Rule::UpdateMaskClears, &at, msg).with_related(mask_related(ctx, p))
+        } else {
             at_path(ctx, Rule::UpdateMaskClears, p, msg)
-                .with_help(format!("set `{field}` in the body, or remove `{}` from the mask", p.raw)),
-        );
+        };
+        found.push(d.with_help(format!("set `{field}` in the body, or remove `{}` from the mask", p.raw)));
     }
     ctx.diags.extend(found);
 }
