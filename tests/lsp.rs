@@ -334,6 +334,27 @@ async fn diagnostics_on_open_are_the_cli_findings_with_code_link_source_and_seve
     assert!(c.stop().await);
 }
 
+/// A wrong value in an update's body is where the diagnostic is; the mask
+/// path that asks for it is its related information, in the same document.
+#[tokio::test]
+async fn the_mask_path_is_related_information() {
+    let mut c = Client::start(default_caps(), None).await;
+    let u = "file:///work/requests/to-space.patch.json";
+    let text = "{\n  \"space\": { \"name\": \"spaces/AAAAAAAAAAA\", \"spaceType\": \"GROUP_CHAT\" },\n  \"updateMask\": \"space_type\"\n}\n";
+    c.open(u, text).await;
+    let diags = c.diagnostics(u, Some(1)).await;
+    let d = diags.iter().find(|d| d["code"] == "space-type-update").expect("space-type-update");
+    let at = |needle: &str| text.find(needle).unwrap();
+    let value = at("\"GROUP_CHAT\"");
+    assert_eq!(d["range"], lsp_range(text, value, value + "\"GROUP_CHAT\"".len()));
+    let related = &d["relatedInformation"][0];
+    assert_eq!(related["location"]["uri"], u);
+    let path = at("space_type\"\n");
+    assert_eq!(related["location"]["range"], lsp_range(text, path, path + "space_type".len()));
+    assert_eq!(related["message"], "`space_type` in the update mask");
+    assert!(c.stop().await);
+}
+
 /// Issue 17 (A10): the LSP ends a line at `\n`, `\r\n` and a lone `\r`;
 /// findings land on the line the editor shows, and an edit past the end of
 /// a `\r\n` line goes before the `\r\n`, as in the editor's own text.
