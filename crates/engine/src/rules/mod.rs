@@ -5,7 +5,7 @@
 //! change or remove), `request` (the request's own parameters).
 //! [`cross_file`] compares requests with each other.
 //!
-//! [`stage`] says where every rule of the catalogue is checked; its `match`
+//! `stage` says where every rule of the catalogue is checked; its `match`
 //! is exhaustive, so a new `rules/<id>.toml` does not build until its
 //! function is wired here. A rule's function runs only when the rule
 //! applies (method, profile, context) and is not turned off: see
