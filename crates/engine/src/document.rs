@@ -1,7 +1,7 @@
 //! A request as the server reads it: the canonical value (lowerCamelCase
 //! keys, enum names, unset values left out) and where every node of it sits
 //! in the file, by canonical JSON pointer. The ProtoJSON reader
-//! ([`crate::protojson`]) builds it; the rules, the fixes and the adapters
+//! (`protojson`) builds it; the rules, the fixes and the adapters
 //! (hover, server errors) go from a pointer to a position through it.
 
 use crate::diagnostic::{Edit, TextRange};
@@ -73,7 +73,7 @@ enum Kids {
 }
 
 /// A node's place in [`Spans`].
-pub type NodeId = u32;
+pub(crate) type NodeId = u32;
 
 impl Spans {
     pub(crate) fn with_capacity(nodes: usize) -> Spans {
