@@ -45,6 +45,17 @@ fn written(ctx: &Ctx, pointer: &str) -> bool {
     ctx.doc.node(pointer).is_some()
 }
 
+/// A finding about the field a mask path asks for: on the body's value
+/// when the file writes one (even one read as unset), with the mask path
+/// beside it; on the mask path when the body leaves the field out.
+fn at_value_or_path(ctx: &Ctx, rule: Rule, pointer: &str, p: &MaskPath, message: String) -> Diagnostic {
+    if written(ctx, pointer) {
+        ctx.at_value(rule, pointer, message).with_related(mask_related(ctx, p))
+    } else {
+        at_path(ctx, rule, p, message)
+    }
+}
+
 /// The body's value for an accepted path (below the Space).
 fn body_value<'a>(ctx: &Ctx<'a>, body: &str) -> Option<&'a Value> {
     ctx.get(&ctx.space_field(body.trim_start_matches('/')))
@@ -302,8 +313,8 @@ pub fn space_type_update(ctx: &mut Ctx) {
         ctx.space_type().is_some_and(|t| t != "SPACE") || (ctx.space_type().is_none() && written(ctx, &space_type));
     let blank_name = written(ctx, &name) && ctx.str_at(&name).is_none_or(|n| n.trim().is_empty());
     let d = match (wrong_type, blank_name) {
-        (true, _) => ctx.at_value(Rule::SpaceTypeUpdate, &space_type, msg).with_related(mask_related(ctx, p)),
-        (false, true) => ctx.at_value(Rule::SpaceTypeUpdate, &name, msg).with_related(mask_related(ctx, p)),
+        (true, _) => at_value_or_path(ctx, Rule::SpaceTypeUpdate, &space_type, p, msg),
+        (false, true) => at_value_or_path(ctx, Rule::SpaceTypeUpdate, &name, p, msg),
         (false, false) => at_path(ctx, Rule::SpaceTypeUpdate, p, msg),
     };
     let d = d.with_help(
@@ -362,12 +373,8 @@ pub fn history_state_required(ctx: &mut Ctx) {
     // A value the server reads as unset (HISTORY_STATE_UNSPECIFIED, null)
     // is where the mistake is: the finding goes there, the mask path beside.
     let state = ctx.space_field("spaceHistoryState");
-    let d = if written(ctx, &state) {
-        ctx.at_value(Rule::HistoryStateRequired, &state, msg).with_related(mask_related(ctx, p))
-    } else {
-        at_path(ctx, Rule::HistoryStateRequired, p, msg)
-    };
-    let d = d.with_help("set `spaceHistoryState` to HISTORY_ON or HISTORY_OFF");
+    let d = at_value_or_path(ctx, Rule::HistoryStateRequired, &state, p, msg)
+        .with_help("set `spaceHistoryState` to HISTORY_ON or HISTORY_OFF");
     ctx.report(d);
 }
 
@@ -386,11 +393,7 @@ pub fn update_mask_clears(ctx: &mut Ctx) {
         let msg = format!("`{}` is in the update mask, but the body sets no `{field}`: the update clears it", p.raw);
         // A value written but read as unset (`""`) is where it clears.
         let at = ctx.space_field(known.body.trim_start_matches('/'));
-        let d = if written(ctx, &at) {
-            ctx.at_value(Rule::UpdateMaskClears, &at, msg).with_related(mask_related(ctx, p))
-        } else {
-            at_path(ctx, Rule::UpdateMaskClears, p, msg)
-        };
+        let d = at_value_or_path(ctx, Rule::UpdateMaskClears, &at, p, msg);
         found.push(d.with_help(format!("set `{field}` in the body, or remove `{}` from the mask", p.raw)));
     }
     ctx.diags.extend(found);
@@ -405,7 +408,9 @@ pub fn audience_removed(ctx: &mut Ctx) {
         "`{}` is in the update mask with no `accessSettings.audience` in the body: this removes the space's target audience",
         p.raw
     );
-    let d = at_path(ctx, Rule::AudienceRemoved, p, msg)
+    // An audience written as "" (read as unset) is where it is removed.
+    let audience = ctx.space_field("accessSettings/audience");
+    let d = at_value_or_path(ctx, Rule::AudienceRemoved, &audience, p, msg)
         .with_help("that restricts access to people added or invited; set an audience to keep one");
     ctx.report(d);
 }
