@@ -74,10 +74,26 @@ case "$mode" in
     # PATH, and traps take their place that record every call and fail.
     # pre-commit probes `rustc --version` for the manifest's rust hook; any
     # other call would be a build.
+    # A folder that also holds the system's tools (/usr/bin, where Debian's
+    # cargo and rustc live) stays reachable through a copy of its links
+    # without the Rust tools.
     clean_path=""
     IFS=: read -r -a dirs <<< "$PATH"
+    n=0
     for d in "${dirs[@]}"; do
-      [ -n "$d" ] && [ ! -e "$d/cargo" ] && [ ! -e "$d/rustc" ] && clean_path="$clean_path:$d"
+      [ -n "$d" ] && [ -d "$d" ] || continue
+      if [ ! -e "$d/cargo" ] && [ ! -e "$d/rustc" ]; then
+        clean_path="$clean_path:$d"
+        continue
+      fi
+      n=$((n + 1))
+      mirror="$work/path-$n"
+      mkdir "$mirror"
+      for f in "$d"/*; do
+        case "${f##*/}" in cargo | cargo-* | rustc | rustc-* | rustdoc | rustup | rust-*) continue ;; esac
+        ln -s "$f" "$mirror/${f##*/}"
+      done
+      clean_path="$clean_path:$mirror"
     done
     mkdir "$work/traps"
     for t in cargo rustc rustup; do

@@ -760,3 +760,54 @@ fn an_empty_folder_is_no_file_that_could_not_be_checked() {
         "{out}"
     );
 }
+
+/// A wrong value in an update's body is where the finding is; the mask
+/// path that asks for it comes with it as `related`.
+/// A spaces.patch that turns a space into a GROUP_CHAT under a mask naming
+/// `space_type`, and the report of it in `format`.
+fn group_chat_patch_as(format: &str) -> serde_json::Value {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("to-space.patch.json");
+    let text = "{\n  \"space\": { \"name\": \"spaces/AAAAAAAAAAA\", \"spaceType\": \"GROUP_CHAT\" },\n  \"updateMask\": \"space_type\"\n}\n";
+    std::fs::write(&file, text).unwrap();
+    let out = chatlint().args(["check", "--format", format]).arg(&file).output().unwrap();
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+#[test]
+fn json_output_carries_the_mask_path_as_related() {
+    let v = group_chat_patch_as("json");
+    let finding = v["files"][0]["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["rule"] == "space-type-update")
+        .expect("space-type-update")
+        .clone();
+    assert_eq!(finding["pointer"], "/space/spaceType");
+    assert_eq!((finding["line"].as_u64(), finding["column"].as_u64()), (Some(2), Some(57)));
+    let related = &finding["related"][0];
+    assert_eq!(related["pointer"], "/updateMask");
+    assert_eq!((related["line"].as_u64(), related["column"].as_u64()), (Some(3), Some(18)));
+    assert_eq!(related["message"], "`space_type` in the update mask");
+}
+
+#[test]
+fn sarif_output_carries_the_mask_path_as_a_related_location() {
+    let v = group_chat_patch_as("sarif");
+    let result = v["runs"][0]["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["ruleId"] == "space-type-update")
+        .expect("space-type-update")
+        .clone();
+    let region = &result["locations"][0]["physicalLocation"]["region"];
+    assert_eq!((region["startLine"].as_u64(), region["startColumn"].as_u64()), (Some(2), Some(57)));
+    let related = &result["relatedLocations"][0];
+    assert_eq!(related["id"], 0);
+    assert_eq!(related["message"]["text"], "`space_type` in the update mask");
+    let region = &related["physicalLocation"]["region"];
+    assert_eq!((region["startLine"].as_u64(), region["startColumn"].as_u64()), (Some(3), Some(18)));
+    assert_eq!(related["logicalLocations"][0]["fullyQualifiedName"], "/updateMask");
+}

@@ -11,7 +11,23 @@ fn repo(p: &str) -> std::path::PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join(p)
 }
 
-/// Package name → the names of its dependencies, from Cargo.lock.
+/// The names a manifest depends on when built: normal and build
+/// dependencies (also those for some targets only), not dev-dependencies.
+fn built_with(manifest: &str) -> Vec<String> {
+    let cargo: toml::Table = toml::from_str(&std::fs::read_to_string(repo(manifest)).unwrap()).unwrap();
+    let targets = cargo.get("target").and_then(|t| t.as_table()).into_iter().flat_map(|t| t.values());
+    let sections = std::iter::once(&cargo).chain(targets.filter_map(|t| t.as_table()));
+    sections
+        .flat_map(|s| ["dependencies", "build-dependencies"].map(|k| s.get(k).and_then(|t| t.as_table())))
+        .flatten()
+        .flat_map(|t| t.keys().cloned())
+        .collect()
+}
+
+/// Package name → the names of its dependencies, from Cargo.lock, except
+/// that the workspace's own crates are read from their manifests: the lock
+/// lists a member's dev-dependencies with the rest (the engine's insta and
+/// proptest), and they never reach what depends on it.
 fn lock_graph() -> BTreeMap<String, Vec<String>> {
     let lock: toml::Table = toml::from_str(&std::fs::read_to_string(repo("Cargo.lock")).unwrap()).unwrap();
     let mut graph: BTreeMap<String, Vec<String>> = BTreeMap::new();
@@ -22,18 +38,19 @@ fn lock_graph() -> BTreeMap<String, Vec<String>> {
         let deps = deps.iter().map(|d| d.as_str().unwrap().split(' ').next().unwrap().to_string());
         graph.entry(name).or_default().extend(deps);
     }
+    let root: toml::Table = toml::from_str(&std::fs::read_to_string(repo("Cargo.toml")).unwrap()).unwrap();
+    for member in root["workspace"]["members"].as_array().unwrap() {
+        let manifest = format!("{}/Cargo.toml", member.as_str().unwrap());
+        let cargo: toml::Table = toml::from_str(&std::fs::read_to_string(repo(&manifest)).unwrap()).unwrap();
+        graph.insert(cargo["package"]["name"].as_str().unwrap().to_string(), built_with(&manifest));
+    }
     graph
 }
 
 /// Everything a crate pulls in when built (normal and build dependencies,
 /// not dev-dependencies), by package name.
 fn closure(manifest: &str, graph: &BTreeMap<String, Vec<String>>) -> BTreeSet<String> {
-    let cargo: toml::Table = toml::from_str(&std::fs::read_to_string(repo(manifest)).unwrap()).unwrap();
-    let mut todo: Vec<String> = ["dependencies", "build-dependencies"]
-        .iter()
-        .filter_map(|k| cargo.get(*k).and_then(|t| t.as_table()))
-        .flat_map(|t| t.keys().cloned())
-        .collect();
+    let mut todo = built_with(manifest);
     let mut seen = BTreeSet::new();
     while let Some(name) = todo.pop() {
         if seen.insert(name.clone()) {
@@ -101,4 +118,13 @@ fn the_closure_sees_indirect_dependencies() {
     // The check above is only worth something if it follows the graph down.
     let pulled = closure("crates/send/Cargo.toml", &lock_graph());
     assert!(pulled.contains("hyper") && pulled.contains("chatlint-engine"), "{pulled:?}");
+}
+
+#[test]
+fn the_closure_leaves_out_dev_dependencies() {
+    // The engine's tests use insta and proptest; a crate built on the
+    // engine does not get them (nor would an adapter's crate a test used).
+    let pulled = closure("crates/send/Cargo.toml", &lock_graph());
+    assert!(pulled.contains("chatlint-engine") && pulled.contains("uuid"), "{pulled:?}");
+    assert!(!pulled.contains("insta") && !pulled.contains("proptest"), "{pulled:?}");
 }

@@ -5,8 +5,8 @@
 #![cfg(feature = "lsp")]
 
 use chatlint_engine::diagnostic::{Edit, apply_edits};
+use chatlint_engine::line_index::LineIndex;
 use chatlint_engine::method::Method;
-use chatlint_engine::source::LineIndex;
 use chatlint_engine::{Settings, lint};
 use serde_json::{Value, json};
 use std::collections::VecDeque;
@@ -331,6 +331,27 @@ async fn diagnostics_on_open_are_the_cli_findings_with_code_link_source_and_seve
     // Closing the document clears its diagnostics.
     c.notify("textDocument/didClose", json!({ "textDocument": { "uri": u } })).await;
     assert!(c.diagnostics(u, None).await.is_empty());
+    assert!(c.stop().await);
+}
+
+/// A wrong value in an update's body is where the diagnostic is; the mask
+/// path that asks for it is its related information, in the same document.
+#[tokio::test]
+async fn the_mask_path_is_related_information() {
+    let mut c = Client::start(default_caps(), None).await;
+    let u = "file:///work/requests/to-space.patch.json";
+    let text = "{\n  \"space\": { \"name\": \"spaces/AAAAAAAAAAA\", \"spaceType\": \"GROUP_CHAT\" },\n  \"updateMask\": \"space_type\"\n}\n";
+    c.open(u, text).await;
+    let diags = c.diagnostics(u, Some(1)).await;
+    let d = diags.iter().find(|d| d["code"] == "space-type-update").expect("space-type-update");
+    let at = |needle: &str| text.find(needle).unwrap();
+    let value = at("\"GROUP_CHAT\"");
+    assert_eq!(d["range"], lsp_range(text, value, value + "\"GROUP_CHAT\"".len()));
+    let related = &d["relatedInformation"][0];
+    assert_eq!(related["location"]["uri"], u);
+    let path = at("space_type\"\n");
+    assert_eq!(related["location"]["range"], lsp_range(text, path, path + "space_type".len()));
+    assert_eq!(related["message"], "`space_type` in the update mask");
     assert!(c.stop().await);
 }
 

@@ -104,7 +104,7 @@ fn neovim_gets_diagnostics_hover_completion_and_a_quick_fix() {
         chatlint_engine::lint(fixture, chatlint_engine::Method::Setup, &chatlint_engine::Settings::default());
     let got = r["diagnostics"].as_array().unwrap();
     assert_eq!(got.len(), expected.len(), "{r}");
-    let index = chatlint_engine::source::LineIndex::new(fixture);
+    let index = chatlint_engine::line_index::LineIndex::new(fixture);
     for (g, e) in got.iter().zip(&expected) {
         assert_eq!(g["code"], e.rule.id());
         assert_eq!(g["source"], "chatlint");

@@ -3,7 +3,7 @@
 //! says which promise broke, so libFuzzer reports it as a crash.
 
 use chatlint_engine::TextRange;
-use chatlint_engine::source::LineIndex;
+use chatlint_engine::line_index::LineIndex;
 use serde::Deserialize;
 use std::fmt::Display;
 

@@ -2,7 +2,7 @@
 
 use super::{End, Report, Spill};
 use crate::runner::FileResult;
-use chatlint_engine::source::LineIndex;
+use chatlint_engine::line_index::LineIndex;
 use std::fmt::Write;
 use std::io;
 

@@ -4,7 +4,7 @@
 use super::{Summary, plain, shown};
 use crate::runner::FileResult;
 use chatlint_engine::diagnostic::{Applicability, Diagnostic, Severity};
-use chatlint_engine::source::{LineIndex, floor_char_boundary};
+use chatlint_engine::line_index::{LineIndex, floor_char_boundary};
 use miette::{
     GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteError, MietteSpanContents, SourceCode, SourceSpan,
     SpanContents,

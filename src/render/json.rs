@@ -3,7 +3,7 @@
 use super::Summary;
 use crate::runner::FileResult;
 use chatlint_engine::diagnostic::{Applicability, Diagnostic, TextRange};
-use chatlint_engine::source::LineIndex;
+use chatlint_engine::line_index::LineIndex;
 use chatlint_workspace::config::UnusedIgnore;
 use serde::Serialize;
 use std::io;
@@ -50,6 +50,18 @@ struct Item<'a> {
     #[serde(flatten)]
     position: Position,
     fixes: Vec<FixItem<'a>>,
+    /// Other places the finding is about (an update's mask path); left out
+    /// when there are none.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    related: Vec<RelatedItem<'a>>,
+}
+
+#[derive(Serialize)]
+struct RelatedItem<'a> {
+    message: &'a str,
+    pointer: &'a str,
+    #[serde(flatten)]
+    position: Position,
 }
 
 #[derive(Serialize)]
@@ -99,6 +111,11 @@ fn item<'a>(index: &LineIndex, text: &str, d: &'a Diagnostic) -> Item<'a> {
                     .map(|e| EditItem { position: position(index, text, e.range), new_text: &e.new_text })
                     .collect(),
             })
+            .collect(),
+        related: d
+            .related
+            .iter()
+            .map(|r| RelatedItem { message: &r.message, pointer: &r.pointer, position: position(index, text, r.range) })
             .collect(),
     }
 }

@@ -4,7 +4,7 @@
 use super::Spill;
 use crate::runner::FileResult;
 use chatlint_engine::diagnostic::Severity;
-use chatlint_engine::source::LineIndex;
+use chatlint_engine::line_index::LineIndex;
 use std::fmt::Write;
 use std::io;
 

@@ -209,7 +209,7 @@ impl serde_json::ser::Formatter for Nested {
 /// `path:line:col: severity[rule] message`, as the concise and JUnit reports write a finding.
 pub fn finding_line(
     file: &FileResult,
-    index: &chatlint_engine::source::LineIndex,
+    index: &chatlint_engine::line_index::LineIndex,
     d: &chatlint_engine::diagnostic::Diagnostic,
 ) -> String {
     let p = index.line_col(&file.text, d.range.start);

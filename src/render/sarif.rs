@@ -6,8 +6,8 @@
 use super::Spill;
 use crate::runner::FileResult;
 use chatlint_engine::catalogue::{Rule, RuleInfo};
-use chatlint_engine::diagnostic::{Diagnostic, Severity};
-use chatlint_engine::source::LineIndex;
+use chatlint_engine::diagnostic::{Diagnostic, Severity, TextRange};
+use chatlint_engine::line_index::LineIndex;
 use serde_json::{Value, json};
 use std::collections::{BTreeMap, BTreeSet};
 use std::io;
@@ -85,14 +85,10 @@ fn rule_descriptor(r: &RuleInfo) -> Value {
     })
 }
 
-/// A result, but for its `ruleIndex` (known only when the run is over).
-fn result(d: &Diagnostic, file: &FileResult, index: &LineIndex) -> Value {
-    let s = index.line_col(&file.text, d.range.start);
-    let e = index.line_col(&file.text, d.range.end);
-    let mut message = d.message.clone();
-    if let Some(h) = &d.help {
-        message.push_str(&format!(" (help: {h})"));
-    }
+/// A place in a file: its region, and the JSON pointer as a logical location.
+fn location(file: &FileResult, index: &LineIndex, range: TextRange, pointer: &str) -> Value {
+    let s = index.line_col(&file.text, range.start);
+    let e = index.line_col(&file.text, range.end);
     let mut location = json!({
         "physicalLocation": {
             "artifactLocation": artifact_location(&file.name),
@@ -104,15 +100,40 @@ fn result(d: &Diagnostic, file: &FileResult, index: &LineIndex) -> Value {
             }
         }
     });
-    if !d.pointer.is_empty() {
-        location["logicalLocations"] = json!([{ "fullyQualifiedName": d.pointer, "kind": "member" }]);
+    if !pointer.is_empty() {
+        location["logicalLocations"] = json!([{ "fullyQualifiedName": pointer, "kind": "member" }]);
     }
-    json!({
+    location
+}
+
+/// A result, but for its `ruleIndex` (known only when the run is over).
+fn result(d: &Diagnostic, file: &FileResult, index: &LineIndex) -> Value {
+    let mut message = d.message.clone();
+    if let Some(h) = &d.help {
+        message.push_str(&format!(" (help: {h})"));
+    }
+    let mut result = json!({
         "ruleId": d.rule,
         "level": level(d.severity),
         "message": { "text": message },
-        "locations": [location],
-    })
+        "locations": [location(file, index, d.range, &d.pointer)],
+    });
+    // The other places it is about (an update's mask path), each with an id.
+    if !d.related.is_empty() {
+        let related: Vec<Value> = d
+            .related
+            .iter()
+            .enumerate()
+            .map(|(id, r)| {
+                let mut l = location(file, index, r.range, &r.pointer);
+                l["id"] = json!(id);
+                l["message"] = json!({ "text": r.message });
+                l
+            })
+            .collect();
+        result["relatedLocations"] = json!(related);
+    }
+    result
 }
 
 /// The SARIF report. `rules` (only those that fired, with each result's

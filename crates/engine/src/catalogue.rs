@@ -2,7 +2,10 @@
 //! `build.rs`. Each rule's facts are stated there once: its default
 //! severity, where it applies (methods, profiles, needed context), whether
 //! it offers a fix, and its documentation with the sentence it enforces.
-//! The engine asks [`RuleInfo::applies`] before a rule runs.
+//! Which rules run for a request is worked out from these facts once per
+//! method and profile ([`crate::settings::Settings::enabled`], through
+//! [`RuleInfo::applies_to`] and [`RuleInfo::applies_in`]); a rule's
+//! function is called only when it is in that set.
 
 use crate::diagnostic::Severity;
 use crate::method::{Method, Phase};

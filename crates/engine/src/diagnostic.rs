@@ -93,6 +93,16 @@ impl Fix {
     }
 }
 
+/// Another place in the same file that a finding is about: for a wrong
+/// value in an update's body, the mask path that asks for it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Related {
+    /// RFC 6901 pointer of the value holding it (empty for the top).
+    pub pointer: String,
+    pub range: TextRange,
+    pub message: String,
+}
+
 /// One finding: which rule, how bad, where (JSON pointer and byte range).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Diagnostic {
@@ -107,6 +117,8 @@ pub struct Diagnostic {
     pub pointer: String,
     pub range: TextRange,
     pub fixes: Vec<Fix>,
+    /// Other places the finding is about, shown beside it.
+    pub related: Vec<Related>,
 }
 
 impl Diagnostic {
@@ -121,10 +133,15 @@ impl Diagnostic {
             pointer: pointer.into(),
             range,
             fixes: Vec::new(),
+            related: Vec::new(),
         }
     }
     pub fn with_help(mut self, help: impl Into<String>) -> Self {
         self.help = Some(help.into());
+        self
+    }
+    pub fn with_related(mut self, related: Related) -> Self {
+        self.related.push(related);
         self
     }
     pub fn with_fix(mut self, fix: Fix) -> Self {

@@ -1,7 +1,7 @@
 //! A request as the server reads it: the canonical value (lowerCamelCase
 //! keys, enum names, unset values left out) and where every node of it sits
 //! in the file, by canonical JSON pointer. The ProtoJSON reader
-//! ([`crate::protojson`]) builds it; the rules, the fixes and the adapters
+//! (`protojson`) builds it; the rules, the fixes and the adapters
 //! (hover, server errors) go from a pointer to a position through it.
 
 use crate::diagnostic::{Edit, TextRange};
@@ -24,7 +24,7 @@ pub struct Node {
 /// for the whole file, so a node costs no allocation of its own (a map
 /// from pointer strings to nodes cost one string and a hash entry each).
 #[derive(Debug, Default)]
-pub struct Spans {
+pub(crate) struct Spans {
     entries: Vec<Entry>,
     children: Vec<u32>,
 }
@@ -73,23 +73,23 @@ enum Kids {
 }
 
 /// A node's place in [`Spans`].
-pub type NodeId = u32;
+pub(crate) type NodeId = u32;
 
 impl Spans {
-    pub fn with_capacity(nodes: usize) -> Spans {
+    pub(crate) fn with_capacity(nodes: usize) -> Spans {
         Spans { entries: Vec::with_capacity(nodes), children: Vec::with_capacity(nodes) }
     }
 
     /// Adds a node (the first one added is the top-level value); its
     /// parent lists it with [`Spans::set_members`] or [`Spans::set_elements`].
-    pub fn add(&mut self, name: Key, node: Node) -> NodeId {
+    pub(crate) fn add(&mut self, name: Key, node: Node) -> NodeId {
         self.entries.push(Entry { node: Packed::new(node), name, kids: Kids::None });
         (self.entries.len() - 1) as NodeId
     }
 
     /// The members of the object at `parent` (the last of a repeated name
     /// is the one found).
-    pub fn set_members(&mut self, parent: NodeId, kids: &[NodeId]) {
+    pub(crate) fn set_members(&mut self, parent: NodeId, kids: &[NodeId]) {
         let start = self.children.len();
         self.children.extend_from_slice(kids);
         // Sorted by name (a stable sort: a repeated name's nodes stay in
@@ -101,14 +101,14 @@ impl Spans {
     }
 
     /// The elements of the array at `parent`.
-    pub fn set_elements(&mut self, parent: NodeId, kids: &[NodeId]) {
+    pub(crate) fn set_elements(&mut self, parent: NodeId, kids: &[NodeId]) {
         let start = self.children.len() as u32;
         self.children.extend_from_slice(kids);
         self.entries[parent as usize].kids = Kids::Elements(start, kids.len() as u32);
     }
 
     /// The last of `kids` named `name`.
-    pub fn named(&self, kids: &[NodeId], name: &str) -> Option<Node> {
+    pub(crate) fn named(&self, kids: &[NodeId], name: &str) -> Option<Node> {
         kids.iter().rev().map(|&k| &self.entries[k as usize]).find(|e| e.name == name).map(|e| e.node.node())
     }
 
@@ -203,7 +203,7 @@ pub struct Document {
     pub value: Value,
     /// Every node of the source; look-ups find the last of a repeated key,
     /// as the parser keeps it.
-    pub spans: Spans,
+    pub(crate) spans: Spans,
     /// The range of the top-level value.
     pub root: TextRange,
     /// The method it was read as, and the form its file takes.
@@ -253,7 +253,8 @@ impl Document {
 
     /// Every node the parser keeps (of a repeated key, the last), with
     /// its canonical pointer.
-    pub fn nodes(&self) -> Vec<(String, Node)> {
+    #[cfg(test)]
+    fn nodes(&self) -> Vec<(String, Node)> {
         self.walk(|_| true)
     }
 
@@ -294,7 +295,7 @@ impl Document {
     }
 
     /// Where to report something about the key at `pointer`.
-    pub fn key_range(&self, pointer: &str) -> TextRange {
+    pub(crate) fn key_range(&self, pointer: &str) -> TextRange {
         match self.node(pointer) {
             Some(n) => n.key.unwrap_or(n.value),
             None => self.anchor(pointer),
@@ -303,7 +304,7 @@ impl Document {
 
     /// The nearest existing ancestor's key, or its opening brace when it
     /// has no key (the top-level object, an array element).
-    pub fn anchor(&self, pointer: &str) -> TextRange {
+    pub(crate) fn anchor(&self, pointer: &str) -> TextRange {
         let mut p = pointer;
         while let Some((parent, _)) = p.rsplit_once('/') {
             if let Some(n) = self.node(parent) {
@@ -325,7 +326,7 @@ impl Document {
     /// An edit that adds `"key": value_json` to the object at `object`:
     /// as its first member, copying the whitespace that leads to the
     /// existing first member (so indentation matches), or into `{}`.
-    pub fn insertion(&self, text: &str, object: &str, key: &str, value_json: &str) -> Option<Edit> {
+    pub(crate) fn insertion(&self, text: &str, object: &str, key: &str, value_json: &str) -> Option<Edit> {
         let id = self.spans.find(object)?;
         let obj = self.spans.entries[id as usize].node.node().value;
         let member = format!("\"{key}\": {value_json}");
@@ -341,13 +342,13 @@ impl Document {
     }
 
     /// An edit that removes the member or element at `pointer`.
-    pub fn removal(&self, pointer: &str) -> Option<Edit> {
+    pub(crate) fn removal(&self, pointer: &str) -> Option<Edit> {
         self.node(pointer).map(|n| Edit::delete(n.removal))
     }
 }
 
 /// `parent` extended by one escaped reference token, in one allocation.
-pub fn child_pointer(parent: &str, key: &str) -> String {
+pub(crate) fn child_pointer(parent: &str, key: &str) -> String {
     let mut out = String::with_capacity(parent.len() + 1 + key.len());
     out.push_str(parent);
     out.push('/');

@@ -37,14 +37,14 @@ pub fn simple_escape(letter: u8) -> Option<char> {
 
 /// A syntax error: where and what.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SyntaxError {
+pub(crate) struct SyntaxError {
     pub range: TextRange,
     pub message: String,
 }
 
 /// A JSON value with where it sits in the text.
 #[derive(Debug)]
-pub enum Json<'a> {
+pub(crate) enum Json<'a> {
     Object(Object<'a>),
     Array(Array<'a>),
     String(Str<'a>),
@@ -55,7 +55,7 @@ pub enum Json<'a> {
 }
 
 #[derive(Debug)]
-pub struct Object<'a> {
+pub(crate) struct Object<'a> {
     pub range: TextRange,
     pub members: Vec<Member<'a>>,
     /// How many values it holds at any depth (what is read from it can
@@ -64,7 +64,7 @@ pub struct Object<'a> {
 }
 
 #[derive(Debug)]
-pub struct Member<'a> {
+pub(crate) struct Member<'a> {
     /// The name, unescaped.
     pub key: Cow<'a, str>,
     /// The name as written, quotes included.
@@ -73,20 +73,20 @@ pub struct Member<'a> {
 }
 
 #[derive(Debug)]
-pub struct Array<'a> {
+pub(crate) struct Array<'a> {
     pub range: TextRange,
     pub elements: Vec<Json<'a>>,
 }
 
 #[derive(Debug)]
-pub struct Str<'a> {
+pub(crate) struct Str<'a> {
     /// Quotes included.
     pub range: TextRange,
     pub value: Cow<'a, str>,
 }
 
 #[derive(Debug)]
-pub struct Number<'a> {
+pub(crate) struct Number<'a> {
     pub range: TextRange,
     pub text: &'a str,
 }
@@ -115,16 +115,9 @@ impl Json<'_> {
     }
 }
 
-impl Member<'_> {
-    /// From the name's opening quote to the end of the value.
-    pub fn range(&self) -> TextRange {
-        TextRange::new(self.key_range.start, self.value.range().end)
-    }
-}
-
 /// Parses `text` as one strict JSON value; `Ok(None)` when the text holds
 /// nothing but whitespace.
-pub fn parse(text: &str) -> Result<Option<Json<'_>>, SyntaxError> {
+pub(crate) fn parse(text: &str) -> Result<Option<Json<'_>>, SyntaxError> {
     // Offsets are kept in 32 bits past this point.
     if u32::try_from(text.len()).is_err() {
         return err(0, 0, "the text is larger than 4 GiB");

@@ -3,42 +3,50 @@
 //! The engine knows nothing of files, config files, terminals, LSP or HTTP;
 //! it does no IO and never panics on any input. The flow of [`analyze`]:
 //!
-//! text → [`source`] (strict parse with spans) → [`protojson`] (read as
-//! Google's parser would, into a [`Document`], noting what is structurally
-//! wrong for [`structure`] to word) → [`rules`] (semantics) → [`settle`]
-//! (severities, one place) → `Vec<Diagnostic>`.
+//! text → `json` (strict RFC 8259 parse with byte spans) → `protojson`
+//! (read as Google's parser would, into a [`Document`], noting what is
+//! structurally wrong for `structure` to word) → `rules` (semantics) →
+//! [`settle`] (severities, one place) → `Vec<Diagnostic>`. Positions for
+//! people and editors come from [`line_index`].
 //!
 //! What differs between API methods is in one table ([`method`]); what a
 //! rule is and where it applies is in the catalogue ([`catalogue`], built
 //! from `rules/`).
 
+// The facade: what the adapters (the command line, the workspace layer,
+// the language server, --send, the fuzz targets) use is public; the stages
+// between text and findings (the reader, the structure wording, the rule
+// functions, the canonical value's internals) are the engine's own.
 mod case;
 pub mod catalogue;
 pub mod diagnostic;
 pub mod document;
 pub mod fix;
+/// Only the nesting limit and the escape table are public: the parse tree
+/// is the reader's business.
 pub mod json;
+pub mod line_index;
 pub mod mask;
 pub mod method;
 pub mod model;
 pub mod profile;
-pub mod protojson;
+mod protojson;
 pub mod request;
 pub mod rules;
 pub mod settings;
-pub mod source;
-pub mod structure;
+mod structure;
 pub mod suggest;
-pub mod value;
+mod value;
 
 pub use catalogue::Rule;
-pub use diagnostic::{Applicability, Diagnostic, Edit, Fix, Severity, TextRange, apply_edits};
+pub use diagnostic::{Applicability, Diagnostic, Edit, Fix, Related, Severity, TextRange, apply_edits};
 pub use document::Document;
 pub use method::Method;
+pub use protojson::form_by_keys;
 pub use request::{Params, Request};
 pub use rules::cross_file::Facts;
 pub use settings::Settings;
-pub use value::Value;
+pub use value::{Map, Value};
 
 use json::Json;
 use settings::RuleSet;
@@ -220,4 +228,15 @@ pub fn parse_document(text: &str, method: Method) -> Option<Document> {
     let Ok(Some(Json::Object(root))) = json::parse(&text) else { return None };
     let mut ignored = Vec::new();
     Some(protojson::read(root, method, Settings::default().profile, RuleSet::default(), &mut ignored))
+}
+
+/// The method a text's shape says (its top-level keys, as [`analyze`] reads
+/// them when nothing else names the method), for adapters that show it
+/// (the playground). `None` when the text is not a JSON object or its keys
+/// say nothing.
+pub fn method_by_shape(text: &str) -> Option<Method> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let Ok(Some(Json::Object(root))) = json::parse(text) else { return None };
+    let keys: Vec<&str> = root.members.iter().map(|m| m.key.as_ref()).collect();
+    Method::from_shape(&keys)
 }

@@ -14,7 +14,7 @@
 //! missing required fields): the reader notes each as a [`Problem`] while it
 //! walks with the typed model, and [`crate::structure`] words them once
 //! the document is whole. The generated JSON Schema says the same about the
-//! canonical form; `tests/structure.rs` holds the two to agreement.
+//! canonical form; `crates/engine/tests/structure.rs` holds the two to agreement.
 
 use crate::catalogue::Rule;
 use crate::diagnostic::{Diagnostic, Edit, Fix, TextRange};
@@ -70,7 +70,7 @@ pub fn form(root: &json::Object<'_>, method: Method, model: &Model) -> Layout {
     form_by_keys(root.members.iter().map(|m| m.key.as_ref()), method, model)
 }
 
-/// [`form`] from the top-level keys alone (the editor reads them from text
+/// `form` from the top-level keys alone (the editor reads them from text
 /// that does not parse yet).
 pub fn form_by_keys<'k>(keys: impl IntoIterator<Item = &'k str>, method: Method, model: &Model) -> Layout {
     let spec = method.spec();

@@ -47,7 +47,7 @@ pub fn code_actions(
                 out.push(CodeAction {
                     title,
                     kind: Some(CodeActionKind::QUICKFIX),
-                    diagnostics: Some(vec![diagnostics::to_lsp(d, &map)]),
+                    diagnostics: Some(vec![diagnostics::to_lsp(d, uri, &map)]),
                     edit: Some(workspace_edit(uri, &fix.edits.iter().collect::<Vec<_>>(), &map)),
                     is_preferred: Some(is_safe && safe == 1),
                     ..Default::default()

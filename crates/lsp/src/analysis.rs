@@ -142,7 +142,7 @@ pub fn analyze(snapshot: Snapshot, cx: &Context) -> Analysis {
         None => format!("not a Chat request (name, config and shape say nothing), left alone; {config_name}"),
     };
     let map = out.snapshot.mapper(cx.encoding);
-    let lsp = report.diagnostics.iter().map(|d| diagnostics::to_lsp(d, &map)).collect();
+    let lsp = report.diagnostics.iter().map(|d| diagnostics::to_lsp(d, &out.snapshot.uri, &map)).collect();
     out.lsp = lsp;
     out.diagnostics = report.diagnostics;
     out

@@ -10,7 +10,6 @@ use chatlint_engine::diagnostic::TextRange;
 use chatlint_engine::document::{Document, escape_pointer};
 use chatlint_engine::method::{Layout, Method};
 use chatlint_engine::model::{Field, Kind, Message, Model};
-use chatlint_engine::protojson;
 
 /// One step of a raw path, as written in the text.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -316,7 +315,7 @@ pub fn root_of(
         Some(Segment::Index(_)) => Vec::new(),
         None => present.iter().map(String::as_str).collect(),
     };
-    protojson::form_by_keys(keys, method, model).root
+    chatlint_engine::form_by_keys(keys, method, model).root
 }
 
 pub fn resolve<'m>(model: &'m Model, root: &str, path: &[Segment]) -> Option<Resolved<'m>> {

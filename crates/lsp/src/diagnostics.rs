@@ -16,8 +16,18 @@ pub fn severity(s: Severity) -> DiagnosticSeverity {
 }
 
 /// One finding, with its rule id as `code` and the rule's doc as
-/// `codeDescription`; the help sentence follows the message.
-pub fn to_lsp(d: &Diagnostic, map: &Mapper) -> ls_types::Diagnostic {
+/// `codeDescription`; the help sentence follows the message; the other
+/// places it is about (an update's mask path) are `relatedInformation` in
+/// the same document.
+pub fn to_lsp(d: &Diagnostic, uri: &Uri, map: &Mapper) -> ls_types::Diagnostic {
+    let related: Vec<ls_types::DiagnosticRelatedInformation> = d
+        .related
+        .iter()
+        .map(|r| ls_types::DiagnosticRelatedInformation {
+            location: ls_types::Location { uri: uri.clone(), range: map.range(r.range) },
+            message: r.message.clone(),
+        })
+        .collect();
     let message = match &d.help {
         Some(help) => format!("{}\nhelp: {help}", d.message),
         None => d.message.clone(),
@@ -30,6 +40,7 @@ pub fn to_lsp(d: &Diagnostic, map: &Mapper) -> ls_types::Diagnostic {
         source: Some(SOURCE.to_string()),
         message,
         data: (!d.pointer.is_empty()).then(|| serde_json::json!({ "pointer": d.pointer })),
+        related_information: (!related.is_empty()).then_some(related),
         ..Default::default()
     }
 }

@@ -7,27 +7,32 @@
 //! LSP types and UTF-16. The modules, one job each:
 //!
 //! - [`transport`]: framing that answers garbage instead of stopping;
-//! - [`server`]: the LSP handlers, capability negotiation, scheduling;
+//! - `server`: the LSP handlers, capability negotiation, scheduling;
 //! - [`documents`]: open documents and incremental edits;
 //! - [`analysis`]: config and method selection, running the engine;
-//! - [`pool`]: the fixed set of threads the analyses run on;
-//! - [`diagnostics`]: findings as LSP diagnostics;
+//! - `pool`: the fixed set of threads the analyses run on;
+//! - `diagnostics`: findings as LSP diagnostics;
 //! - [`position`]: byte offsets ↔ UTF-16 / UTF-8 positions;
 //! - [`cursor`]: what is at the cursor, in valid or half-typed JSON;
-//! - [`docs`]: field and rule documentation (Markdown);
-//! - [`hover`], [`completion`], [`actions`]: the editor features.
+//! - `docs`: field and rule documentation (Markdown);
+//! - [`hover`], [`completion`], `actions`: the editor features.
+//!
+//! Public: [`serve`] and [`run`], and what the fuzz targets drive without a
+//! client (the transport's framer, a document's analysis, the cursor,
+//! hover and completion); the handlers, the pool, the diagnostics and the
+//! quick fixes are the server's own.
 
-pub mod actions;
+mod actions;
 pub mod analysis;
 pub mod completion;
 pub mod cursor;
-pub mod diagnostics;
-pub mod docs;
+mod diagnostics;
+mod docs;
 pub mod documents;
 pub mod hover;
-pub mod pool;
+mod pool;
 pub mod position;
-pub mod server;
+mod server;
 pub mod transport;
 
 use std::process::ExitCode;

@@ -9,7 +9,7 @@
 //! end, never to a panic.
 
 use chatlint_engine::diagnostic::TextRange;
-use chatlint_engine::source::{LineIndex, floor_char_boundary};
+use chatlint_engine::line_index::{LineIndex, floor_char_boundary};
 use tower_lsp_server::ls_types::{Position, PositionEncodingKind, Range};
 
 /// How columns are counted.

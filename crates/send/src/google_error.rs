@@ -207,7 +207,7 @@ pub fn field_to_pointer(field: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use chatlint_engine::source::LineIndex;
+    use chatlint_engine::line_index::LineIndex;
 
     #[test]
     fn paths_become_pointers() {

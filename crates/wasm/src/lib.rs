@@ -8,10 +8,10 @@
 //! prints them.
 
 use chatlint_engine::catalogue::{self, FixKind, FixOffer};
+use chatlint_engine::line_index::{LineIndex, floor_char_boundary};
 use chatlint_engine::profile::Profile;
 use chatlint_engine::settings::RequestContext;
-use chatlint_engine::source::{LineIndex, floor_char_boundary};
-use chatlint_engine::{Applicability, Diagnostic, Method, Params, Request, Settings, analyze, json};
+use chatlint_engine::{Applicability, Diagnostic, Method, Params, Request, Settings, analyze};
 use serde::{Deserialize, Serialize};
 use wasm_bindgen::prelude::wasm_bindgen;
 
@@ -119,7 +119,7 @@ pub fn rules() -> String {
 
 /// [`check`] without the JSON string around its answer.
 pub fn check_text(text: &str, method: Option<&str>, profile: Option<&str>, settings: &str) -> Checked {
-    let detected = detect(text);
+    let detected = chatlint_engine::method_by_shape(text);
     let failed = |error: String| Checked {
         method: None,
         detected: detected.map(Method::name),
@@ -153,19 +153,6 @@ pub fn check_text(text: &str, method: Option<&str>, profile: Option<&str>, setti
         profile: profile.name,
         error: None,
         findings: findings(text, &report.diagnostics),
-    }
-}
-
-/// The method the text's top-level keys say (the engine's own rule), when
-/// it parses as a JSON object.
-fn detect(text: &str) -> Option<Method> {
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    match json::parse(text) {
-        Ok(Some(json::Json::Object(obj))) => {
-            let keys: Vec<&str> = obj.members.iter().map(|m| m.key.as_ref()).collect();
-            Method::from_shape(&keys)
-        }
-        _ => None,
     }
 }
 

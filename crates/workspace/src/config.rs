@@ -232,7 +232,7 @@ impl Config {
 
     /// Entries that applied to a checked file but silenced nothing.
     pub fn unused_ignores(&self) -> Vec<UnusedIgnore> {
-        let index = chatlint_engine::source::LineIndex::new(&self.text);
+        let index = chatlint_engine::line_index::LineIndex::new(&self.text);
         let name = self.shown_path();
         self.ignores
             .iter()

@@ -1,11 +1,11 @@
 //! The semantic stage: cross-field rules over the canonical document, one
 //! function per rule, named after it and grouped by subject:
-//! [`space`] (the Space), [`membership`] (who is added), [`removal`]
-//! (naming a membership to change or remove), [`request`] (the request's
-//! own parameters). [`cross_file`] compares requests with each
-//! other.
+//! `space` (the Space), `update` (an update's mask and how the body fits
+//! it), `membership` (who is added), `removal` (naming a membership to
+//! change or remove), `request` (the request's own parameters).
+//! [`cross_file`] compares requests with each other.
 //!
-//! [`stage`] says where every rule of the catalogue is checked; its `match`
+//! `stage` says where every rule of the catalogue is checked; its `match`
 //! is exhaustive, so a new `rules/<id>.toml` does not build until its
 //! function is wired here. A rule's function runs only when the rule
 //! applies (method, profile, context) and is not turned off: see
@@ -30,10 +30,10 @@ use crate::settings::{RequestContext, RuleSet};
 use crate::value::Value;
 
 /// A rule's check over one request.
-pub type Check = fn(&mut Ctx);
+pub(crate) type Check = fn(&mut Ctx);
 
 /// Where a rule is checked.
-pub enum Stage {
+pub(crate) enum Stage {
     /// While reading the file: strict JSON, the ProtoJSON reader, the
     /// structure (schema) pass.
     Reading,
@@ -46,7 +46,7 @@ pub enum Stage {
 }
 
 /// Where each rule is checked.
-pub fn stage(rule: Rule) -> Stage {
+pub(crate) fn stage(rule: Rule) -> Stage {
     use Stage::{Check, CrossFile, Reading, Server};
     match rule {
         Rule::InvalidJson
@@ -148,7 +148,7 @@ pub fn stage(rule: Rule) -> Stage {
 }
 
 /// What a check can see, and where it reports.
-pub struct Ctx<'a> {
+pub(crate) struct Ctx<'a> {
     /// The file's text (for edits that copy its layout).
     pub text: &'a str,
     pub doc: &'a Document,
@@ -170,14 +170,14 @@ pub struct Ctx<'a> {
 
 /// A membership the request adds: its index in the list (0 alone), its
 /// pointer (shared: many rules format pointers below it) and its object.
-pub type MembershipAt<'a> = (usize, std::rc::Rc<str>, &'a crate::value::Map);
+pub(crate) type MembershipAt<'a> = (usize, std::rc::Rc<str>, &'a crate::value::Map);
 
 /// A user membership: its pointer, its `member` object and `member.name`.
-pub type UserAt<'a> = (std::rc::Rc<str>, &'a crate::value::Map, Option<&'a str>);
+pub(crate) type UserAt<'a> = (std::rc::Rc<str>, &'a crate::value::Map, Option<&'a str>);
 
 /// A parameter's value, and where the file has it (`None`: from the config
 /// or the command line).
-pub struct ParamValue<'a> {
+pub(crate) struct ParamValue<'a> {
     pub text: std::borrow::Cow<'a, str>,
     pub pointer: Option<&'static str>,
 }
@@ -289,9 +289,6 @@ impl<'a> Ctx<'a> {
     pub fn replace_value(&self, pointer: &str, new_text: String) -> Vec<Edit> {
         vec![Edit { range: self.doc.value_range(pointer), new_text }]
     }
-    pub fn range(&self, pointer: &str) -> TextRange {
-        self.doc.value_range(pointer)
-    }
     /// An edit that adds a member to the object at `object`.
     pub fn insert(&self, object: &str, key: &str, value_json: &str) -> Option<Edit> {
         self.doc.insertion(self.text, object, key, value_json)
@@ -299,7 +296,7 @@ impl<'a> Ctx<'a> {
 }
 
 /// Runs the check of every enabled rule over a document.
-pub fn check(
+pub(crate) fn check(
     text: &str,
     doc: &Document,
     profile: &Profile,
@@ -372,7 +369,7 @@ fn read_mask(ctx: &Ctx) -> Option<Mask> {
 }
 
 /// `prefix{id}` with a non-empty id that has no further `/`.
-pub fn is_resource_name(value: &str, prefix: &str) -> bool {
+pub(crate) fn is_resource_name(value: &str, prefix: &str) -> bool {
     // Whitespace as `char::is_whitespace` has it, the ASCII part by byte.
     let blank = |id: &str| {
         id.bytes().any(|b| matches!(b, b'\t' | b'\n' | 0x0b | 0x0c | b'\r' | b' '))

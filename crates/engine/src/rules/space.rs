@@ -1,6 +1,7 @@
 //! Rules about the Space: its type, name, details, settings and the fields
-//! a request may set, wherever the request keeps its Space (`/space` in
-//! spaces.setup, the top level in spaces.create).
+//! a request may set, wherever the request's form keeps its Space (`/space`
+//! in spaces.setup and in UpdateSpaceRequest, the top level in a
+//! spaces.create or spaces.patch body): rules ask `Ctx::space_field`.
 
 use super::update::masked_or_not_update;
 use super::{Ctx, is_resource_name};
@@ -319,20 +320,35 @@ pub fn access_settings_non_space(ctx: &mut Ctx) {
     ctx.report(d);
 }
 
+/// Wherever an audience is named: the space's target audience, and each
+/// principal of the access permission settings (spaces.patch).
 pub fn audience_format(ctx: &mut Ctx) {
+    let mut named: Vec<(String, &str, &str)> = Vec::new();
     let audience = ctx.space_field("accessSettings/audience");
-    let Some(a) = ctx.str_at(&audience) else { return };
-    if is_resource_name(a, "audiences/") || !masked_or_not_update(ctx, "/accessSettings/audience") {
-        return;
+    if let Some(a) = ctx.str_at(&audience).filter(|_| masked_or_not_update(ctx, "/accessSettings/audience")) {
+        named.push((audience, a, "`audience`"));
     }
-    let d = ctx
-        .at_value(
-            Rule::AudienceFormat,
-            &audience,
-            format!("`audience` must look like `audiences/{{audience}}`, found \"{a}\""),
-        )
-        .with_help("use the audience's resource name, or `audiences/default` for the organisation's default audience");
-    ctx.report(d);
+    for setting in super::update::ACCESS_PERMISSION_SETTINGS {
+        if !masked_or_not_update(ctx, &format!("/accessSettings/accessPermissionSettings/{setting}")) {
+            continue;
+        }
+        for (i, a) in super::update::audiences(ctx, setting) {
+            let at = format!("accessSettings/accessPermissionSettings/{setting}/principals/{i}/audience/name");
+            named.push((ctx.space_field(&at), a, "a principal's `audience.name`"));
+        }
+    }
+    for (pointer, a, what) in named.into_iter().filter(|(_, a, _)| !is_resource_name(a, "audiences/")) {
+        let d = ctx
+            .at_value(
+                Rule::AudienceFormat,
+                &pointer,
+                format!("{what} must look like `audiences/{{audience}}`, found \"{a}\""),
+            )
+            .with_help(
+                "use the audience's resource name, or `audiences/default` for the organisation's default audience",
+            );
+        ctx.report(d);
+    }
 }
 
 pub fn audience_app_auth(ctx: &mut Ctx) {

@@ -1,10 +1,13 @@
-//! Rules about updating a space (spaces.patch): the update mask, and how it
-//! fits the Space the request sends. Documented in the discovery document's
-//! `updateMask` text (docs/constraints.md, section 5).
+//! Rules about updates: the update mask and how it fits the body the
+//! request sends. Most are spaces.patch's (documented in the discovery
+//! document's `updateMask` text, docs/constraints.md section 5);
+//! `update-mask-path` and `field-not-in-mask` hold for every method with a
+//! mask (spaces.members.patch too), through the mask table the method's
+//! row names.
 
 use super::Ctx;
 use crate::catalogue::Rule;
-use crate::diagnostic::{Diagnostic, Edit, Fix};
+use crate::diagnostic::{Diagnostic, Edit, Fix, Related};
 use crate::mask::{self, Group, MaskPath, Source};
 use crate::model::to_camel_case;
 use crate::suggest::closest;
@@ -24,6 +27,33 @@ fn at_path(ctx: &Ctx, rule: Rule, p: &MaskPath, message: String) -> Diagnostic {
         _ => ("", " (in the updateMask given by chatlint.toml or the command line)"),
     };
     Diagnostic::new(rule, pointer, p.range, format!("{message}{from}"))
+}
+
+/// The mask path that asks for a field, beside a finding on the body's
+/// value of it.
+fn mask_related(ctx: &Ctx, p: &MaskPath) -> Related {
+    let (pointer, message) = match ctx.mask().map(|m| &m.source) {
+        Some(Source::File(ptr)) => (ptr.clone(), format!("`{}` in the update mask", p.raw)),
+        _ => (String::new(), format!("`{}` in the updateMask given by chatlint.toml or the command line", p.raw)),
+    };
+    Related { pointer, range: p.range, message }
+}
+
+/// Whether the file writes a value at `pointer`, even one the server
+/// reads as unset (`""`, `null`, `*_UNSPECIFIED`).
+fn written(ctx: &Ctx, pointer: &str) -> bool {
+    ctx.doc.node(pointer).is_some()
+}
+
+/// A finding about the field a mask path asks for: on the body's value
+/// when the file writes one (even one read as unset), with the mask path
+/// beside it; on the mask path when the body leaves the field out.
+fn at_value_or_path(ctx: &Ctx, rule: Rule, pointer: &str, p: &MaskPath, message: String) -> Diagnostic {
+    if written(ctx, pointer) {
+        ctx.at_value(rule, pointer, message).with_related(mask_related(ctx, p))
+    } else {
+        at_path(ctx, rule, p, message)
+    }
 }
 
 /// The body's value for an accepted path (below the Space).
@@ -209,8 +239,13 @@ pub fn view_membership_members(ctx: &mut Ctx) {
     ctx.report(d);
 }
 
+/// The settings of `accessSettings.accessPermissionSettings`, each a list
+/// of principals.
+pub(super) const ACCESS_PERMISSION_SETTINGS: [&str; 3] =
+    ["discoverSpaceSetting", "joinSpaceSetting", "viewSpaceMembershipSetting"];
+
 /// The audiences of an access permission setting's principals.
-fn audiences<'a>(ctx: &Ctx<'a>, setting: &str) -> Vec<(usize, &'a str)> {
+pub(super) fn audiences<'a>(ctx: &Ctx<'a>, setting: &str) -> Vec<(usize, &'a str)> {
     let ptr = ctx.space_field(&format!("accessSettings/accessPermissionSettings/{setting}/principals"));
     ctx.get(&ptr)
         .and_then(Value::as_array)
@@ -271,7 +306,18 @@ pub fn space_type_update(ctx: &mut Ctx) {
         _ => missing.join(""),
     };
     let msg = format!("`{}` only changes a group chat into a named space, and needs {needs}", p.raw);
-    let d = at_path(ctx, Rule::SpaceTypeUpdate, p, msg).with_help(
+    // On the body's wrong value when there is one, with the mask path
+    // beside it; on the mask path when the body lacks the field.
+    let (space_type, name) = (ctx.space_field("spaceType"), ctx.space_field("displayName"));
+    let wrong_type =
+        ctx.space_type().is_some_and(|t| t != "SPACE") || (ctx.space_type().is_none() && written(ctx, &space_type));
+    let blank_name = written(ctx, &name) && ctx.str_at(&name).is_none_or(|n| n.trim().is_empty());
+    let d = match (wrong_type, blank_name) {
+        (true, _) => at_value_or_path(ctx, Rule::SpaceTypeUpdate, &space_type, p, msg),
+        (false, true) => at_value_or_path(ctx, Rule::SpaceTypeUpdate, &name, p, msg),
+        (false, false) => at_path(ctx, Rule::SpaceTypeUpdate, p, msg),
+    };
+    let d = d.with_help(
         "include `display_name` with `space_type` in the mask and set `spaceType: SPACE` and a `displayName`",
     );
     ctx.report(d);
@@ -288,7 +334,8 @@ pub fn display_name_update_non_space(ctx: &mut Ctx) {
             &ctx.space_field("spaceType"),
             format!("`{}` only updates the name of a named space, but this space is a `{st}`", p.raw),
         )
-        .with_help("group chats and direct messages have no name; to turn a group chat into a named space, also update `space_type`");
+        .with_help("group chats and direct messages have no name; to turn a group chat into a named space, also update `space_type`")
+        .with_related(mask_related(ctx, p));
     ctx.report(d);
 }
 
@@ -323,7 +370,10 @@ pub fn history_state_required(ctx: &mut Ctx) {
         return;
     }
     let msg = format!("`{}` is in the update mask, but the body sets no `spaceHistoryState`", p.raw);
-    let d = at_path(ctx, Rule::HistoryStateRequired, p, msg)
+    // A value the server reads as unset (HISTORY_STATE_UNSPECIFIED, null)
+    // is where the mistake is: the finding goes there, the mask path beside.
+    let state = ctx.space_field("spaceHistoryState");
+    let d = at_value_or_path(ctx, Rule::HistoryStateRequired, &state, p, msg)
         .with_help("set `spaceHistoryState` to HISTORY_ON or HISTORY_OFF");
     ctx.report(d);
 }
@@ -341,10 +391,10 @@ pub fn update_mask_clears(ctx: &mut Ctx) {
         }
         let field = known.body.trim_start_matches('/').replace('/', ".");
         let msg = format!("`{}` is in the update mask, but the body sets no `{field}`: the update clears it", p.raw);
-        found.push(
-            at_path(ctx, Rule::UpdateMaskClears, p, msg)
-                .with_help(format!("set `{field}` in the body, or remove `{}` from the mask", p.raw)),
-        );
+        // A value written but read as unset (`""`) is where it clears.
+        let at = ctx.space_field(known.body.trim_start_matches('/'));
+        let d = at_value_or_path(ctx, Rule::UpdateMaskClears, &at, p, msg);
+        found.push(d.with_help(format!("set `{field}` in the body, or remove `{}` from the mask", p.raw)));
     }
     ctx.diags.extend(found);
 }
@@ -358,7 +408,9 @@ pub fn audience_removed(ctx: &mut Ctx) {
         "`{}` is in the update mask with no `accessSettings.audience` in the body: this removes the space's target audience",
         p.raw
     );
-    let d = at_path(ctx, Rule::AudienceRemoved, p, msg)
+    // An audience written as "" (read as unset) is where it is removed.
+    let audience = ctx.space_field("accessSettings/audience");
+    let d = at_value_or_path(ctx, Rule::AudienceRemoved, &audience, p, msg)
         .with_help("that restricts access to people added or invited; set an audience to keep one");
     ctx.report(d);
 }
