@@ -24,6 +24,15 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t = RuleFormat::Text)]
         format: RuleFormat,
     },
+    /// Show what sending the request files would change in the live spaces (reads only; docs/plan.md).
+    #[cfg(feature = "send")]
+    Plan(Box<PlanArgs>),
+    /// Send only what the plan shows, re-reading each target right before writing it (docs/plan.md).
+    #[cfg(feature = "send")]
+    Apply(Box<ApplyArgs>),
+    /// Write the request files that describe live spaces, so that a plan of them has nothing to change.
+    #[cfg(feature = "send")]
+    Import(Box<ImportArgs>),
     /// Run the language server over standard input and output (for editors).
     #[cfg(feature = "lsp")]
     Lsp,
@@ -138,26 +147,8 @@ pub struct SendArgs {
     /// the same FILE does not send again what it records as sent (a re-run after an interruption sends the rest).
     #[arg(long, value_name = "FILE")]
     pub results: Option<PathBuf>,
-    /// Read the access token from this environment variable (default: CHATLINT_ACCESS_TOKEN, when set).
-    #[arg(long, value_name = "VAR")]
-    pub token_env: Option<String>,
-    /// Read the access token from this file.
-    #[arg(long, value_name = "FILE")]
-    pub token_file: Option<PathBuf>,
-    /// An authorized_user or service_account JSON (default: GOOGLE_APPLICATION_CREDENTIALS, then gcloud's
-    /// application-default credentials).
-    #[arg(long, value_name = "FILE")]
-    pub credentials: Option<PathBuf>,
-    /// With a service account key: the user to act as (domain-wide delegation).
-    #[arg(long, value_name = "EMAIL")]
-    pub subject: Option<String>,
-    /// With a service account key: a scope to ask for (repeatable; `chat.spaces` means
-    /// https://www.googleapis.com/auth/chat.spaces). Default: the narrowest scope of each method sent.
-    #[arg(long, value_name = "SCOPE")]
-    pub scope: Vec<String>,
-    /// Use this OAuth token URI instead of the one in the credentials file.
-    #[arg(long, value_name = "URL")]
-    pub token_uri: Option<String>,
+    #[command(flatten)]
+    pub access: CredentialArgs,
     /// How many requests may be in flight at once.
     #[arg(long, value_name = "N", default_value_t = 4, value_parser = clap::value_parser!(u32).range(1..=64))]
     pub concurrency: u32,
@@ -188,19 +179,53 @@ impl SendArgs {
             allow_delete: self.allow_delete,
             endpoint: self.endpoint.clone(),
             results: self.results.clone(),
-            credentials: chatlint_send::Credentials {
-                token_env: self.token_env.clone(),
-                token_file: self.token_file.clone(),
-                credentials: self.credentials.clone(),
-                subject: self.subject.clone(),
-                scopes: self.scope.clone(),
-                token_uri: self.token_uri.clone(),
-                ..Default::default()
-            },
+            credentials: self.access.credentials(),
             concurrency: self.concurrency,
             timeout: self.timeout,
             max_attempts: self.max_attempts,
             retry_delay: self.retry_delay,
+        }
+    }
+}
+
+/// Where the access token comes from, for `--send`, `plan`, `apply` and
+/// `import` alike.
+#[cfg(feature = "send")]
+#[derive(Debug, Clone, clap::Args)]
+pub struct CredentialArgs {
+    /// Read the access token from this environment variable (default: CHATLINT_ACCESS_TOKEN, when set).
+    #[arg(long, value_name = "VAR")]
+    pub token_env: Option<String>,
+    /// Read the access token from this file.
+    #[arg(long, value_name = "FILE")]
+    pub token_file: Option<PathBuf>,
+    /// An authorized_user or service_account JSON (default: GOOGLE_APPLICATION_CREDENTIALS, then gcloud's
+    /// application-default credentials).
+    #[arg(long, value_name = "FILE")]
+    pub credentials: Option<PathBuf>,
+    /// With a service account key: the user to act as (domain-wide delegation).
+    #[arg(long, value_name = "EMAIL")]
+    pub subject: Option<String>,
+    /// With a service account key: a scope to ask for (repeatable; `chat.spaces` means
+    /// https://www.googleapis.com/auth/chat.spaces). Default: the narrowest scopes that do the job (docs/send.md, docs/plan.md).
+    #[arg(long, value_name = "SCOPE")]
+    pub scope: Vec<String>,
+    /// Use this OAuth token URI instead of the one in the credentials file.
+    #[arg(long, value_name = "URL")]
+    pub token_uri: Option<String>,
+}
+
+#[cfg(feature = "send")]
+impl CredentialArgs {
+    pub fn credentials(&self) -> chatlint_send::Credentials {
+        chatlint_send::Credentials {
+            token_env: self.token_env.clone(),
+            token_file: self.token_file.clone(),
+            credentials: self.credentials.clone(),
+            subject: self.subject.clone(),
+            scopes: self.scope.clone(),
+            token_uri: self.token_uri.clone(),
+            ..Default::default()
         }
     }
 }
@@ -238,4 +263,78 @@ impl CheckArgs {
             use_admin_access: self.use_admin_access.then_some(true),
         }
     }
+}
+
+/// `chatlint plan`: the files, how to show the plan, and how to read the
+/// live spaces.
+#[cfg(feature = "send")]
+#[derive(clap::Args)]
+pub struct PlanArgs {
+    /// Request files or folders (walked). Default: the current folder.
+    pub paths: Vec<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = PlanFormat::Human)]
+    pub format: PlanFormat,
+    /// Exit with 3 when the plan has changes (create, update or delete) and nothing worse happened.
+    #[arg(long)]
+    pub detailed_exitcode: bool,
+    #[command(flatten)]
+    pub live: LiveArgs,
+}
+
+/// `chatlint apply`: the files, and how to reach the live spaces.
+#[cfg(feature = "send")]
+#[derive(clap::Args)]
+pub struct ApplyArgs {
+    /// Request files or folders (walked). Default: the current folder.
+    pub paths: Vec<PathBuf>,
+    /// Also send the deletes the plan has (spaces.delete, spaces.members.delete: they remove for good).
+    #[arg(long)]
+    pub allow_delete: bool,
+    #[command(flatten)]
+    pub live: LiveArgs,
+}
+
+/// `chatlint import`: the spaces, where to write, and how to read them.
+#[cfg(feature = "send")]
+#[derive(clap::Args)]
+pub struct ImportArgs {
+    /// The spaces to import, as `spaces/{space}`.
+    #[arg(required = true, value_name = "SPACE")]
+    pub spaces: Vec<String>,
+    /// The folder to write the files in (it must exist; existing files are never overwritten).
+    #[arg(long, value_name = "DIR", default_value = ".")]
+    pub out: PathBuf,
+    #[command(flatten)]
+    pub live: LiveArgs,
+}
+
+/// How `plan`, `apply` and `import` reach the live spaces (as `--send` does).
+#[cfg(feature = "send")]
+#[derive(clap::Args)]
+pub struct LiveArgs {
+    /// Use this config file instead of finding chatlint.toml upward from each file.
+    #[arg(long)]
+    pub config: Option<PathBuf>,
+    /// The Chat API's base URL, e.g. an emulator's. Plain http only to a loopback address.
+    #[arg(long, value_name = "URL", default_value = chatlint_send::DEFAULT_ENDPOINT)]
+    pub endpoint: String,
+    /// The results file of `--send` runs: the space a setup or create made is found by its requestId (apply
+    /// appends to it).
+    #[arg(long, value_name = "FILE")]
+    pub results: Option<PathBuf>,
+    #[command(flatten)]
+    pub access: CredentialArgs,
+    /// Give up on one attempt of a request after this many seconds.
+    #[arg(long, value_name = "SECONDS", default_value = "30", value_parser = parse_seconds)]
+    pub timeout: std::time::Duration,
+}
+
+#[cfg(feature = "send")]
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum PlanFormat {
+    Human,
+    Json,
+    /// A block to post as a pull-request comment.
+    Markdown,
 }

@@ -1,6 +1,7 @@
-//! The exit codes of `chatlint check` and `chatlint rule`, in one place.
-//! README.md ("Exit codes") and docs/send.md ("Exit codes with `--send`")
-//! list them; tests/docs.rs holds both tables to [`Exit::ALL`].
+//! The exit codes of `chatlint check`, `chatlint rule` and `chatlint plan`,
+//! in one place. README.md ("Exit codes"), docs/send.md ("Exit codes with
+//! `--send`") and docs/plan.md ("Exit codes") list them; tests/docs.rs
+//! holds the tables to [`Exit::ALL`].
 
 use std::process::ExitCode;
 
@@ -17,19 +18,23 @@ pub enum Exit {
     /// written, or `--send` without usable credentials. (clap's own usage
     /// errors exit with 2 as well.)
     Error,
+    /// `chatlint plan --detailed-exitcode`: the plan has changes (create,
+    /// update, delete), and no finding, conflict or unreadable state.
+    ChangesPending,
     /// A signal (SIGINT or SIGTERM) stopped `--send`: 128 + 2, as a shell
     /// reports a process ended by SIGINT.
     Interrupted,
 }
 
 impl Exit {
-    pub const ALL: [Exit; 4] = [Exit::Ok, Exit::Fail, Exit::Error, Exit::Interrupted];
+    pub const ALL: [Exit; 5] = [Exit::Ok, Exit::Fail, Exit::Error, Exit::ChangesPending, Exit::Interrupted];
 
     pub const fn code(self) -> u8 {
         match self {
             Exit::Ok => 0,
             Exit::Fail => 1,
             Exit::Error => 2,
+            Exit::ChangesPending => 3,
             Exit::Interrupted => 130,
         }
     }

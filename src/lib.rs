@@ -5,12 +5,18 @@
 //! them in parallel, writes fixes, renders the reports and sets the exit
 //! code; nothing below it prints.
 
+#[cfg(feature = "send")]
+mod apply;
 pub mod args;
 pub mod baseline;
 mod check;
 pub mod disk;
 pub mod exit;
 pub mod explain;
+#[cfg(feature = "send")]
+mod import;
+#[cfg(feature = "send")]
+mod plan;
 pub mod render;
 pub mod runner;
 #[cfg(feature = "send")]
@@ -26,6 +32,12 @@ pub fn main() -> ExitCode {
     match cli.command {
         Command::Check(args) => check::check(*args),
         Command::Rule { id, format } => check::rule(id, format),
+        #[cfg(feature = "send")]
+        Command::Plan(args) => plan::plan(*args),
+        #[cfg(feature = "send")]
+        Command::Apply(args) => apply::apply(*args),
+        #[cfg(feature = "send")]
+        Command::Import(args) => import::import(*args),
         #[cfg(feature = "lsp")]
         Command::Lsp => chatlint_lsp::run(),
     }

@@ -91,6 +91,14 @@ fn send_knows_nothing_of_config_files_terminals_or_lsp() {
 }
 
 #[test]
+fn the_plan_comparison_knows_no_http_clock_or_credentials() {
+    // A pure function of two values: the remote reading is chatlint-send's.
+    let mut forbidden = ADAPTER_CRATES.to_vec();
+    forbidden.extend(["chatlint", "chatlint-workspace", "chatlint-lsp", "chatlint-send", "hyper", "chrono", "time"]);
+    assert_absent("crates/plan/Cargo.toml", "the plan comparison", &forbidden);
+}
+
+#[test]
 fn the_language_server_knows_nothing_of_sending_or_terminals() {
     let forbidden = ["chatlint", "chatlint-send", "reqwest", "aws-lc-rs", "clap", "miette"];
     assert_absent("crates/lsp/Cargo.toml", "the language server", &forbidden);

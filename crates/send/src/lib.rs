@@ -22,12 +22,14 @@
 //!
 //! Secrets (`secret`) never reach output, messages or `Debug`.
 
+pub mod apply;
 mod auth;
 mod client;
 mod conflict;
 mod google_error;
 mod interrupt;
 mod jwt;
+pub mod live;
 mod outcome;
 mod path;
 mod request;
