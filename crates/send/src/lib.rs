@@ -10,7 +10,8 @@
 //!    (the row's `destructive`) without `Options::allow_delete`;
 //! 3. the results file is opened, locked for this run and read (`results`:
 //!    what it records as done, by the request as sent, is not sent again;
-//!    a dry run only reads it); `--dry-run` shows the plans and stops
+//!    a dry run only reads it; [`run_in`] uses the [`Journal`] its caller
+//!    took for a longer run instead); `--dry-run` shows the plans and stops
 //!    there; the credentials are found (`auth`) and a
 //!    first token got (`token`), before anything is sent;
 //! 4. the requests go out with bounded concurrency (`client`, `retry`); each
