@@ -200,15 +200,16 @@ async fn send(session: &Session, w: &Write, file: &str, journal: Option<&Journal
         let status = if spec.phase == Phase::Delete { Status::Gone } else { Status::Exists };
         Outcome::because(status, format!("{} ({why})", super::outcome::already(method)[0]))
     };
+    let refused = |http_status: Option<u16>, why: String| {
+        let problem = Problem { http_status, status: None, message: why.clone(), help: None };
+        (Outcome { error: Some(problem), ..Outcome::new(Status::Failed) }, Err(why))
+    };
     let (mut outcome, result) = match called.got {
         Got::Object(answer) => (answered(spec, w, &answer), Ok(())),
         Got::NotFound if done_already(404) => (already("the API answered 404".into()), Ok(())),
-        Got::NotFound => failed(format!("{}: 404: it is gone", shown(w))),
+        Got::NotFound => refused(Some(404), format!("{}: 404: it is gone", shown(w))),
         Got::Failed(Some(status), why) if done_already(status) => (already(why), Ok(())),
-        Got::Failed(http_status, why) => {
-            let problem = Problem { http_status, status: None, message: why.clone(), help: None };
-            (Outcome { error: Some(problem), ..Outcome::new(Status::Failed) }, Err(why))
-        }
+        Got::Failed(http_status, why) => refused(http_status, why),
     };
     outcome.attempts = Some(called.attempts);
     if let Some(journal) = journal {
