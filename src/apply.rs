@@ -4,14 +4,17 @@
 //! with changes is applied by `chatlint-send`: its target read again right
 //! before writing, the plan's requests sent, paced, and read once more.
 //! A `create` is the file's own request, sent as `--send` sends it
-//! (requestId, results file). User docs: docs/plan.md.
+//! (requestId). With `--results`, the file is taken for the whole run
+//! before anything is read or sent, and every request (creates and apply's
+//! own writes) is recorded in it as `--send` records its own. User docs:
+//! docs/plan.md.
 
 use crate::args::ApplyArgs;
 use crate::exit::Exit;
 use crate::plan::{self, Planned};
 use chatlint_plan::Action;
 use chatlint_send::apply::{Applied, ApplyOptions, Target};
-use chatlint_send::{Checked, Item, Status};
+use chatlint_send::{Checked, Item, Journal, Status};
 use std::process::ExitCode;
 
 /// The least time between two space creations: 60 s / 34.
@@ -26,6 +29,16 @@ pub fn apply(args: ApplyArgs) -> ExitCode {
         eprintln!("chatlint: nothing applied: fix the files above first");
         return if checked.could_not_run { Exit::Error } else { Exit::Fail }.into();
     }
+    // The results file, taken for this run before anything is read or
+    // sent: a file that is not a regular one, or that another run holds,
+    // stops apply here.
+    let journal = match args.live.results.as_deref().map(|path| Journal::open(path, plan::notes())).transpose() {
+        Ok(j) => j,
+        Err(e) => {
+            eprintln!("chatlint: nothing applied: {e}");
+            return Exit::Error.into();
+        }
+    };
     let planned = match plan::make_plan(&checked, &args.live) {
         Ok(p) => p,
         Err(code) => return code,
@@ -51,7 +64,7 @@ pub fn apply(args: ApplyArgs) -> ExitCode {
         })
         .collect();
     let opts = ApplyOptions { read: plan::read_options(&args.live), allow_delete: args.allow_delete };
-    let done = match chatlint_send::apply::apply(&targets, &opts, plan::notes()) {
+    let done = match chatlint_send::apply::apply(&targets, &opts, plan::notes(), journal.as_ref()) {
         Ok(d) => d,
         Err(e) => {
             eprintln!("chatlint: nothing applied: {e}");
@@ -97,7 +110,8 @@ pub fn apply(args: ApplyArgs) -> ExitCode {
         if n > 0 {
             std::thread::sleep(CREATE_SPACING);
         }
-        sent.extend(chatlint_send::run(std::slice::from_ref(item), &send_opts, plan::notes()).files);
+        let one = std::slice::from_ref(item);
+        sent.extend(chatlint_send::run_in(one, &send_opts, plan::notes(), journal.as_ref()).files);
     }
     let mut sent = sent.into_iter();
 
@@ -113,7 +127,14 @@ pub fn apply(args: ApplyArgs) -> ExitCode {
                 Some(f) if matches!(f.outcome.status, Status::Sent | Status::Exists) => {
                     requests += 1;
                     let made = f.outcome.membership.or(f.outcome.space.map(|s| s.name)).unwrap_or_default();
-                    format!("created {made}")
+                    match f.outcome.not_recorded {
+                        // A re-run would not know it: that fails the run.
+                        Some(why) => {
+                            failed += 1;
+                            format!("created {made}, but not recorded: {why}")
+                        }
+                        None => format!("created {made}"),
+                    }
                 }
                 Some(f) => {
                     failed += 1;

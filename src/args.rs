@@ -319,8 +319,8 @@ pub struct LiveArgs {
     /// The Chat API's base URL, e.g. an emulator's. Plain http only to a loopback address.
     #[arg(long, value_name = "URL", default_value = chatlint_send::DEFAULT_ENDPOINT)]
     pub endpoint: String,
-    /// The results file of `--send` runs: the space a setup or create made is found by its requestId (apply
-    /// appends to it).
+    /// The results file of `--send` runs: the space a setup or create made is found by its requestId (plan
+    /// only reads it; apply takes it for its run and records every request it sends).
     #[arg(long, value_name = "FILE")]
     pub results: Option<PathBuf>,
     #[command(flatten)]

@@ -83,9 +83,15 @@ const REQUEST_ID: &str = "6f1c1f3e-2b1a-4c55-9d7e-0a1b2c3d4e5f";
 
 /// chatlint in `dir`, with nothing of the machine's credentials or proxies.
 fn chatlint(dir: &Path) -> Command {
+    let mut c = Command::from_std(isolated(dir, std::process::Command::new(assert_cmd::cargo::cargo_bin("chatlint"))));
+    c.timeout(Duration::from_secs(120));
+    c
+}
+
+/// `c` run in `dir`, with nothing of the machine's credentials or proxies.
+fn isolated(dir: &Path, mut c: std::process::Command) -> std::process::Command {
     let home = dir.join("home");
     std::fs::create_dir_all(&home).unwrap();
-    let mut c = Command::cargo_bin("chatlint").unwrap();
     c.current_dir(dir)
         .env("NO_COLOR", "1")
         .env("HOME", &home)
@@ -96,8 +102,7 @@ fn chatlint(dir: &Path) -> Command {
         .env_remove("https_proxy")
         .env_remove("all_proxy")
         .env("NO_PROXY", "*")
-        .env("CHATLINT_ACCESS_TOKEN", TOKEN)
-        .timeout(Duration::from_secs(120));
+        .env("CHATLINT_ACCESS_TOKEN", TOKEN);
     c
 }
 
@@ -545,4 +550,173 @@ async fn a_repository_of_the_eight_kinds_applied_once_plans_as_nothing_to_change
         "{}",
         ran.stdout
     );
+}
+
+// ------------------------------------------------- chatlint apply's journal
+
+/// The lines of `results.jsonl` after its first `skip`.
+fn journal_lines(dir: &Path, skip: usize) -> Vec<Value> {
+    let text = std::fs::read_to_string(dir.join("results.jsonl")).unwrap_or_default();
+    text.lines().skip(skip).map(|l| serde_json::from_str(l).unwrap()).collect()
+}
+
+/// By hand: the space renamed. In the files: Bo to be removed, Ana to be
+/// an owner. Returns the files to apply.
+fn rename_remove_promote(a: &Applied) -> [&'static str; 3] {
+    let space = &a.space;
+    a.fake.chat.rename(space, "Eng (renamed)");
+    let remove = json!({"name": format!("{space}/members/bo@example.com")});
+    std::fs::write(a.dir.path().join("bo.remove.json"), remove.to_string()).unwrap();
+    let role = json!({"membership": {"name": format!("{space}/members/ana@example.com"), "role": "ROLE_MANAGER"},
+                      "updateMask": "role"});
+    std::fs::write(a.dir.path().join("ana.role.json"), role.to_string()).unwrap();
+    ["ana.role.json", "bo.remove.json", "eng.setup.json"]
+}
+
+#[tokio::test]
+async fn apply_records_each_write_in_the_results_file_as_send_does() {
+    let a = applied().await;
+    let files = rename_remove_promote(&a);
+    let (dir, space, url) = (a.dir.path(), &a.space, a.fake.url());
+    let (ana, bo) = (a.fake.chat.user_id("ana@example.com"), a.fake.chat.user_id("bo@example.com"));
+    let earlier = journal_lines(dir, 0).len();
+    let before = a.fake.chat.requests().len();
+    let mut args = files.to_vec();
+    args.push("--allow-delete");
+    let ran = apply(dir, &a.fake, &args);
+    assert_eq!(ran.code, 0, "{}{}", ran.stdout, ran.stderr);
+    assert_eq!(writes(&a.fake, before).len(), 3);
+
+    let lines = journal_lines(dir, earlier);
+    let seen: Vec<(&str, &str, &str, &str, &str, u64)> = lines
+        .iter()
+        .map(|l| {
+            (
+                l["file"].as_str().unwrap(),
+                l["method"].as_str().unwrap(),
+                l["request"]["http_method"].as_str().unwrap(),
+                l["request"]["url"].as_str().unwrap(),
+                l["status"].as_str().unwrap(),
+                l["http_status"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    let (role_url, bo_url, name_url) = (
+        format!("{url}/v1/{space}/members/{ana}?updateMask=role"),
+        format!("{url}/v1/{space}/members/{bo}"),
+        format!("{url}/v1/{space}?updateMask=display_name"),
+    );
+    assert_eq!(
+        seen,
+        [
+            ("ana.role.json", "spaces.members.patch", "PATCH", role_url.as_str(), "sent", 200),
+            ("bo.remove.json", "spaces.members.delete", "DELETE", bo_url.as_str(), "sent", 200),
+            ("eng.setup.json", "spaces.patch", "PATCH", name_url.as_str(), "sent", 200),
+        ]
+    );
+    // The request as sent: a DELETE has no body (the digest of nothing).
+    let empty = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
+    assert_eq!(lines[1]["request"]["body_sha256"], empty);
+    for l in [&lines[0], &lines[2]] {
+        let digest = l["request"]["body_sha256"].as_str().unwrap();
+        assert!(digest.len() == 64 && digest != empty, "{l}");
+    }
+    // What each did, as --send writes it.
+    assert_eq!(lines[0]["membership"], format!("{space}/members/{ana}"));
+    assert_eq!(lines[1]["deleted"], format!("{space}/members/{bo}"));
+    assert_eq!(lines[2]["space"], space.as_str());
+    assert!(lines.iter().all(|l| l["time"].is_string() && l["attempts"] == 1), "{lines:?}");
+}
+
+#[tokio::test]
+async fn apply_refuses_a_results_file_that_is_a_fifo_before_anything() {
+    let a = applied().await;
+    let files = rename_remove_promote(&a);
+    let dir = a.dir.path();
+    let fifo = dir.join("fifo");
+    assert!(std::process::Command::new("mkfifo").arg(&fifo).status().unwrap().success());
+    let before = a.fake.chat.requests().len();
+    let mut c = chatlint(dir);
+    c.args(["apply", "--endpoint", &a.fake.url(), "--allow-delete", "--results"]).arg(&fifo).args(files);
+    let ran = run(&mut c);
+    assert_eq!(ran.code, 2, "{}{}", ran.stdout, ran.stderr);
+    assert!(
+        ran.stderr.contains("nothing applied: --results") && ran.stderr.contains("is a FIFO (named pipe)"),
+        "{}",
+        ran.stderr
+    );
+    assert_eq!(a.fake.chat.requests().len(), before, "no request at all");
+}
+
+/// Takes `path` as another chatlint run would (an exclusive flock), until dropped.
+#[cfg(unix)]
+fn hold(path: &Path) -> std::fs::File {
+    use std::os::fd::AsRawFd;
+    let file = std::fs::OpenOptions::new().append(true).create(true).open(path).unwrap();
+    // SAFETY: flock on a descriptor the `File` owns.
+    assert_eq!(unsafe { libc::flock(file.as_raw_fd(), libc::LOCK_EX | libc::LOCK_NB) }, 0);
+    file
+}
+
+#[cfg(unix)]
+#[tokio::test]
+async fn apply_refuses_a_results_file_another_run_holds_and_plan_only_reads_it() {
+    let a = applied().await;
+    let files = rename_remove_promote(&a);
+    let dir = a.dir.path();
+    let held = hold(&dir.join("results.jsonl"));
+    let bytes = std::fs::read(dir.join("results.jsonl")).unwrap();
+    let before = a.fake.chat.requests().len();
+    let mut args = files.to_vec();
+    args.push("--allow-delete");
+    let ran = apply(dir, &a.fake, &args);
+    assert_eq!(ran.code, 2, "{}{}", ran.stdout, ran.stderr);
+    assert!(ran.stderr.contains("nothing applied: --results"), "{}", ran.stderr);
+    assert!(ran.stderr.contains("another chatlint run is using it"), "{}", ran.stderr);
+    assert_eq!(a.fake.chat.requests().len(), before, "no request at all");
+
+    // plan neither takes nor writes it: it still reads the space the file
+    // records (renamed, the displayName would not find it), while another
+    // run holds it.
+    let ran = plan(dir, &a.fake, &["eng.setup.json", "--detailed-exitcode"]);
+    assert_eq!(ran.code, 3, "{}{}", ran.stdout, ran.stderr);
+    assert!(ran.stdout.starts_with(&format!("~ eng.setup.json: update {}\n", a.space)), "{}", ran.stdout);
+    assert_eq!(std::fs::read(dir.join("results.jsonl")).unwrap(), bytes);
+
+    // Free again: apply sends.
+    drop(held);
+    let ran = apply(dir, &a.fake, &args);
+    assert_eq!(ran.code, 0, "{}{}", ran.stdout, ran.stderr);
+}
+
+/// A record that cannot be written (the file size limit, which fails the
+/// write as a full disk does) stops apply's next write and fails the run.
+#[cfg(target_os = "linux")]
+#[tokio::test]
+async fn apply_stops_writing_once_a_record_cannot_be_written() {
+    let a = applied().await;
+    let files = rename_remove_promote(&a);
+    let dir = a.dir.path();
+    // Over the limit below (8 blocks: 4 or 8 KiB): the first new record fails.
+    let mut text = std::fs::read_to_string(dir.join("results.jsonl")).unwrap();
+    text.push_str(&format!("{}\n", " ".repeat(16 << 10)));
+    std::fs::write(dir.join("results.jsonl"), text).unwrap();
+    let before = a.fake.chat.requests().len();
+    // SIGXFSZ ignored (the write fails instead of killing), files up to 8 blocks.
+    let script = "trap '' XFSZ; ulimit -f 8; exec \"$0\" \"$@\"";
+    let mut sh = isolated(dir, std::process::Command::new("sh"));
+    sh.args(["-c", script])
+        .arg(assert_cmd::cargo::cargo_bin("chatlint"))
+        .args(["apply", "--endpoint", &a.fake.url(), "--results", "results.jsonl", "--allow-delete"])
+        .args(files);
+    let ran = run(&mut Command::from_std(sh));
+    assert_eq!(ran.code, 1, "{}{}", ran.stdout, ran.stderr);
+    assert!(ran.stderr.contains("results.jsonl: could not write a record"), "{}", ran.stderr);
+    assert!(
+        ran.stdout.contains("ana.role.json: failed: not recorded: --results results.jsonl: could not write a record"),
+        "{}",
+        ran.stdout
+    );
+    assert!(ran.stdout.contains("so no new request was started"), "{}", ran.stdout);
+    assert_eq!(writes(&a.fake, before).len(), 1, "no write after the one whose record failed");
 }

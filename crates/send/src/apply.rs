@@ -5,15 +5,21 @@
 //! quotas; each target is read once more after its writes, so the outcome
 //! says whether the change shows (the API is eventually consistent).
 //! A `create` is the file's own request, which the caller sends with
-//! `--send`'s machinery (requestId, results file). Prints nothing.
+//! `--send`'s machinery (requestId, results file). Given the run's
+//! [`Journal`], every write is recorded in it as `--send` records its
+//! requests (one line each, the request as sent), and once a record cannot
+//! be written no new write starts. Prints nothing.
 
-use super::Notes;
 use super::live::{Got, ReadOptions, Session};
-use super::path;
+use super::outcome::{Outcome, Problem, Space, Status};
+use super::request::Identity;
+use super::results::{Journal, Line};
+use super::{Notes, path};
 use chatlint_engine::Method;
-use chatlint_engine::method::ParamKey;
+use chatlint_engine::method::{Answer, ParamKey, Phase};
 use chatlint_plan::writes::{self, Apply, Write};
 use chatlint_plan::{Action, Desired, compare};
+use serde_json::Value;
 use std::collections::HashMap;
 use std::time::Duration;
 use tokio::time::Instant;
@@ -70,8 +76,13 @@ fn spacing(method: &str) -> Duration {
     if method.starts_with("spaces.members.") { Duration::from_millis(200) } else { Duration::from_secs(1) }
 }
 
-/// Applies each target's plan, in order.
-pub fn apply(targets: &[Target], opts: &ApplyOptions, notes: Notes) -> Result<Vec<Applied>, String> {
+/// Applies each target's plan, in order, recording each write in `journal`.
+pub fn apply(
+    targets: &[Target],
+    opts: &ApplyOptions,
+    notes: Notes,
+    journal: Option<&Journal>,
+) -> Result<Vec<Applied>, String> {
     if targets.is_empty() {
         return Ok(Vec::new());
     }
@@ -83,7 +94,7 @@ pub fn apply(targets: &[Target], opts: &ApplyOptions, notes: Notes) -> Result<Ve
         let mut last: HashMap<&'static str, Instant> = HashMap::new();
         let mut done = Vec::with_capacity(targets.len());
         for t in targets {
-            done.push(apply_one(&session, t, opts, &mut last).await);
+            done.push(apply_one(&session, t, opts, journal, &mut last).await);
         }
         Ok(done)
     })
@@ -93,6 +104,7 @@ async fn apply_one(
     session: &Session,
     t: &Target,
     opts: &ApplyOptions,
+    journal: Option<&Journal>,
     last: &mut HashMap<&'static str, Instant>,
 ) -> Applied {
     if !t.planned.changes() {
@@ -118,15 +130,24 @@ async fn apply_one(
     }
     let mut sent = Vec::new();
     for w in &requests {
+        // No write starts without the record of those before it.
+        if let Some(why) = journal.and_then(Journal::broken) {
+            return Applied::Failed { requests: sent, why: format!("{why}, so no new request was started") };
+        }
         let kind = if w.method.starts_with("spaces.members.") { "memberships" } else { "spaces" };
         if let Some(at) = last.get(kind) {
             tokio::time::sleep_until(*at + spacing(w.method)).await;
         }
         last.insert(kind, Instant::now());
         let shown = shown(w);
-        match send(session, w).await {
-            Ok(()) => sent.push(shown),
-            Err(why) => return Applied::Failed { requests: sent, why },
+        let (outcome, result) = send(session, w, &t.file, journal).await;
+        match (result, outcome.not_recorded) {
+            (Ok(()), None) => sent.push(shown),
+            (Ok(()), Some(why)) => {
+                sent.push(shown);
+                return Applied::Failed { requests: sent, why: format!("not recorded: {why}") };
+            }
+            (Err(why), _) => return Applied::Failed { requests: sent, why },
         }
     }
     // Read once more: does the change show?
@@ -156,19 +177,63 @@ fn route(w: &Write) -> Result<String, String> {
     path::build(method.spec(), &|key| matches!(key, ParamKey::Name | ParamKey::Parent).then(|| w.name.clone()))
 }
 
-async fn send(session: &Session, w: &Write) -> Result<(), String> {
-    let method: Method = w.method.parse()?;
+/// Sends one write and records it in the journal (for `file`); what came
+/// of it (`not_recorded` set when its record could not be written), and
+/// whether it is done.
+async fn send(session: &Session, w: &Write, file: &str, journal: Option<&Journal>) -> (Outcome, Result<(), String>) {
+    let failed = |why: String| (Outcome::because(Status::Failed, why.clone()), Err(why));
+    let (method, path) = match (w.method.parse::<Method>(), route(w)) {
+        (Ok(m), Ok(p)) => (m, p),
+        (Err(why), _) | (_, Err(why)) => return failed(why),
+    };
     let spec = method.spec();
-    let verb = reqwest::Method::from_bytes(spec.http.verb.as_bytes()).map_err(|e| e.to_string())?;
+    let verb = match reqwest::Method::from_bytes(spec.http.verb.as_bytes()) {
+        Ok(v) => v,
+        Err(e) => return failed(e.to_string()),
+    };
     let query: Vec<(&str, String)> = w.mask.iter().map(|m| ("updateMask", m.clone())).collect();
+    let called = session.request(verb.clone(), &path, &query, w.body.as_ref()).await;
     let done_already = |status: u16| spec.done_already.iter().any(|d| d.status == status);
-    match session.call(verb, &route(w)?, &query, w.body.as_ref()).await {
-        Got::Object(_) => Ok(()),
-        // What the table says means "already so" (a member there, a space
-        // or membership gone) is done.
-        Got::NotFound if done_already(404) => Ok(()),
-        Got::NotFound => Err(format!("{}: 404: it is gone", shown(w))),
-        Got::Failed(Some(status), _) if done_already(status) => Ok(()),
-        Got::Failed(_, why) => Err(why),
+    // What the table says means "already so" (a member there, a space or
+    // membership gone) is done.
+    let already = |why: String| {
+        let status = if spec.phase == Phase::Delete { Status::Gone } else { Status::Exists };
+        Outcome::because(status, format!("{} ({why})", super::outcome::already(method)[0]))
+    };
+    let refused = |http_status: Option<u16>, why: String| {
+        let problem = Problem { http_status, status: None, message: why.clone(), help: None };
+        (Outcome { error: Some(problem), ..Outcome::new(Status::Failed) }, Err(why))
+    };
+    let (mut outcome, result) = match called.got {
+        Got::Object(answer) => (answered(spec, w, &answer), Ok(())),
+        Got::NotFound if done_already(404) => (already("the API answered 404".into()), Ok(())),
+        Got::NotFound => refused(Some(404), format!("{}: 404: it is gone", shown(w))),
+        Got::Failed(Some(status), why) if done_already(status) => (already(why), Ok(())),
+        Got::Failed(http_status, why) => refused(http_status, why),
+    };
+    outcome.attempts = Some(called.attempts);
+    if let Some(journal) = journal {
+        let request = Identity::of(&verb, &called.url, w.body.as_ref());
+        let line = Line::about(file, method, request, None, &outcome, called.http_status);
+        if let Err(why) = journal.file.record(&line) {
+            outcome.not_recorded = Some(why);
+        }
     }
+    (outcome, result)
+}
+
+/// A write's successful answer as `--send` reads it: the space or
+/// membership it names, or what a delete removed.
+fn answered(spec: &chatlint_engine::method::Spec, w: &Write, answer: &Value) -> Outcome {
+    let text = |k: &str| answer.get(k).and_then(Value::as_str).map(str::to_string);
+    let mut o = Outcome::new(Status::Sent);
+    if spec.destructive {
+        o.deleted = Some(w.name.clone());
+    } else if spec.answer == Answer::Membership {
+        o.membership = text("name");
+    } else if spec.answer == Answer::Space {
+        o.space =
+            text("name").map(|name| Space { name, space_uri: text("spaceUri"), display_name: text("displayName") });
+    }
+    o
 }

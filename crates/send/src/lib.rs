@@ -10,7 +10,8 @@
 //!    (the row's `destructive`) without `Options::allow_delete`;
 //! 3. the results file is opened, locked for this run and read (`results`:
 //!    what it records as done, by the request as sent, is not sent again;
-//!    a dry run only reads it); `--dry-run` shows the plans and stops
+//!    a dry run only reads it; [`run_in`] uses the [`Journal`] its caller
+//!    took for a longer run instead); `--dry-run` shows the plans and stops
 //!    there; the credentials are found (`auth`) and a
 //!    first token got (`token`), before anything is sent;
 //! 4. the requests go out with bounded concurrency (`client`, `retry`); each
@@ -43,12 +44,13 @@ pub use auth::Options as Credentials;
 pub use outcome::{Destructive, Outcome, Problem, Request as PlannedRequest, Space, Status, already};
 pub use request::DEFAULT_ENDPOINT;
 pub use request_id::derive as derive_request_id;
+pub use results::Journal;
 
 use chatlint_engine::Diagnostic;
 use chatlint_engine::method::{Answer, Method};
 use request::Planned;
 use results::ResultsFile;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 use token::TokenProvider;
@@ -173,6 +175,12 @@ pub type Notes = Arc<dyn Fn(&str) + Send + Sync>;
 
 /// Runs the send step over checked files.
 pub fn run(items: &[Item], opts: &Options, notes: Notes) -> Summary {
+    run_in(items, opts, notes, None)
+}
+
+/// [`run`], recording in `journal` (a results file the caller has already
+/// taken for its whole run) instead of opening `opts.results`.
+pub fn run_in(items: &[Item], opts: &Options, notes: Notes, journal: Option<&Journal>) -> Summary {
     let mut files: Vec<Option<FileOutcome>> = vec![None; items.len()];
     let just = |o: Outcome| Some(FileOutcome { outcome: o, diagnostics: Vec::new() });
     if !opts.send && !opts.dry_run {
@@ -233,18 +241,20 @@ pub fn run(items: &[Item], opts: &Options, notes: Notes) -> Summary {
     // What an earlier run with this results file recorded as done is not
     // sent again (a re-run after an interruption sends only the rest). A
     // sending run holds the file until it ends: one run per file.
-    let (results_file, recorded) = match (&opts.results, opts.dry_run) {
-        (None, _) => (None, results::Records::new()),
-        (Some(path), true) => match results::read(path, &notes) {
+    let results_path: Option<&Path> = journal.map(Journal::path).or(opts.results.as_deref());
+    let (results_file, recorded) = match (journal, &opts.results, opts.dry_run) {
+        (Some(j), _, _) => (Some(j.file.clone()), j.records.clone()),
+        (None, None, _) => (None, results::Records::new()),
+        (None, Some(path), true) => match results::read(path, &notes) {
             Ok(r) => (None, r),
             Err(e) => return stop(files, e),
         },
-        (Some(path), false) => match ResultsFile::open(path, notes.clone()) {
-            Ok((f, r)) => (Some(f), r),
+        (None, Some(path), false) => match ResultsFile::open(path, notes.clone()) {
+            Ok((f, r)) => (Some(Arc::new(f)), r),
             Err(e) => return stop(files, e),
         },
     };
-    if let Some(path) = &opts.results {
+    if let Some(path) = results_path {
         plans.retain(|p| {
             let Some(r) = recorded.get(&p.identity()) else { return true };
             let mut o = Outcome::because(
@@ -333,8 +343,8 @@ pub fn run(items: &[Item], opts: &Options, notes: Notes) -> Summary {
         Some(Ok(_)) => {}
     }
     let flying = interrupt::InFlight::default();
-    let journal = opts.results.as_ref().map(|p| p.display().to_string());
-    runtime.spawn(interrupt::announce(halt.clone(), flying.clone(), opts.timeout, journal, notes.clone()));
+    let shown = results_path.map(|p| p.display().to_string());
+    runtime.spawn(interrupt::announce(halt.clone(), flying.clone(), opts.timeout, shown, notes.clone()));
     let shared = Arc::new(Shared {
         http,
         provider,
@@ -521,7 +531,7 @@ struct Shared {
     http: reqwest::Client,
     provider: TokenProvider,
     policy: retry::Policy,
-    results: Option<ResultsFile>,
+    results: Option<Arc<ResultsFile>>,
     limit: tokio::sync::Semaphore,
     notes: Notes,
     halt: interrupt::Stop,

@@ -157,6 +157,15 @@ impl Session {
     }
 }
 
+/// A call made: the URL it went to, the HTTP status and the attempts (for
+/// the results file), and the answer.
+pub(crate) struct Called {
+    pub(crate) url: Url,
+    pub(crate) http_status: Option<u16>,
+    pub(crate) attempts: u32,
+    pub(crate) got: Got,
+}
+
 /// An answer read: the object, nothing there (404), or why it could not be read.
 pub(crate) enum Got {
     Object(Value),
@@ -324,14 +333,26 @@ impl Session {
         query: &[(&str, String)],
         body: Option<&Value>,
     ) -> Got {
+        self.request(verb, path, query, body).await.got
+    }
+
+    /// [`Session::call`], with what the results file records of it.
+    pub(crate) async fn request(
+        &self,
+        verb: reqwest::Method,
+        path: &str,
+        query: &[(&str, String)],
+        body: Option<&Value>,
+    ) -> Called {
         let mut url = self.endpoint.clone();
         url.set_path(&format!("{}/{path}", self.endpoint.path().trim_end_matches('/')));
         if !query.is_empty() {
             url.query_pairs_mut().extend_pairs(query);
         }
+        let called = |got, http_status, attempts| Called { url: url.clone(), http_status, attempts, got };
         let token = match self.provider.token().await {
             Ok(t) => t,
-            Err(e) => return Got::Failed(None, e),
+            Err(e) => return called(Got::Failed(None, e), None, 0),
         };
         let label = format!("{verb} {path}");
         let answer = client::send(&self.policy, &label, &self.notes, &self.stop, || {
@@ -342,18 +363,25 @@ impl Session {
             }
         })
         .await;
-        match answer {
-            Ok(a) if a.status == 404 => Got::NotFound,
-            Ok(a) if (200..300).contains(&a.status) => match serde_json::from_str::<Value>(&a.body) {
+        let a = match answer {
+            Ok(a) => a,
+            Err(f) => {
+                let why = format!("{label}: {}", self.provider.scrub(&f.message));
+                return called(Got::Failed(f.http_status, why), f.http_status, f.attempts);
+            }
+        };
+        let got = match a.status {
+            404 => Got::NotFound,
+            200..300 => match serde_json::from_str::<Value>(&a.body) {
                 Ok(v) if v.is_object() => Got::Object(v),
                 _ => Got::Failed(Some(a.status), format!("{label}: the answer is not a JSON object")),
             },
-            Ok(a) => Got::Failed(
+            _ => Got::Failed(
                 Some(a.status),
                 format!("{label}: {}", self.provider.scrub(&google_message(a.status, &a.body))),
             ),
-            Err(f) => Got::Failed(f.http_status, format!("{label}: {}", self.provider.scrub(&f.message))),
-        }
+        };
+        called(got, Some(a.status), a.attempts)
     }
 }
 

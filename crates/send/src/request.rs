@@ -103,6 +103,21 @@ pub struct Identity {
     pub body_sha256: String,
 }
 
+impl Identity {
+    /// A request as it goes out: its verb, its whole URL and its JSON body.
+    pub fn of(verb: &reqwest::Method, url: &Url, body: Option<&Value>) -> Identity {
+        // The same bytes the client sends (`RequestBuilder::json`); none
+        // for a call without a body.
+        let bytes = body.map(|b| serde_json::to_vec(b).unwrap_or_default()).unwrap_or_default();
+        let digest = aws_lc_rs::digest::digest(&aws_lc_rs::digest::SHA256, &bytes);
+        Identity {
+            http_method: verb.to_string(),
+            url: url.to_string(),
+            body_sha256: digest.as_ref().iter().map(|b| format!("{b:02x}")).collect(),
+        }
+    }
+}
+
 impl Planned {
     /// Writes the requestId (when the method sends one) on an outcome.
     pub fn stamp(&self, o: &mut outcome::Outcome) {
@@ -132,15 +147,7 @@ impl Planned {
 
     /// The request as sent, for the results file.
     pub fn identity(&self) -> Identity {
-        // The same bytes the client sends (`RequestBuilder::json`); none
-        // for a call without a body.
-        let bytes = self.body.as_ref().map(|b| serde_json::to_vec(b).unwrap_or_default()).unwrap_or_default();
-        let digest = aws_lc_rs::digest::digest(&aws_lc_rs::digest::SHA256, &bytes);
-        Identity {
-            http_method: self.verb.to_string(),
-            url: self.url.to_string(),
-            body_sha256: digest.as_ref().iter().map(|b| format!("{b:02x}")).collect(),
-        }
+        Identity::of(&self.verb, &self.url, self.body.as_ref())
     }
 
     /// The request as shown; `allow_delete`: whether the run may make a

@@ -19,12 +19,13 @@
 
 use super::outcome::{Outcome, Problem, Status};
 use super::request::{Identity, Planned};
+use chatlint_engine::Method;
 use serde::Serialize;
 use std::collections::HashMap;
 use std::fs::{File, OpenOptions};
 use std::io::{BufRead, BufReader, Read, Write};
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use std::time::SystemTime;
 
 /// The most of a results file that is read: 1 GiB (a million requests at
@@ -84,7 +85,22 @@ pub struct Line<'a> {
 }
 
 impl<'a> Line<'a> {
+    /// The line of a request `--send` planned from a file.
     pub fn of(plan: &'a Planned, outcome: &'a Outcome, http_status: Option<u16>) -> Line<'a> {
+        let request_id = plan.sends_request_id.then_some(plan.request_id.as_str());
+        Line::about(&plan.file, plan.method, plan.identity(), request_id, outcome, http_status)
+    }
+
+    /// The line of any request: the file it was made for, its method, the
+    /// request as sent, the requestId it sent, what came of it.
+    pub fn about(
+        file: &'a str,
+        method: Method,
+        request: Identity,
+        request_id: Option<&'a str>,
+        outcome: &'a Outcome,
+        http_status: Option<u16>,
+    ) -> Line<'a> {
         let space = outcome.space.as_ref();
         let error = outcome.error.as_ref().map(|e| {
             let mut e = e.clone();
@@ -96,10 +112,10 @@ impl<'a> Line<'a> {
         });
         Line {
             time: super::retry::rfc3339(SystemTime::now()),
-            file: &plan.file,
-            method: plan.method.name(),
-            request: plan.identity(),
-            request_id: plan.sends_request_id.then_some(plan.request_id.as_str()),
+            file,
+            method: method.name(),
+            request,
+            request_id,
             status: outcome.status,
             http_status,
             space: space.map(|s| s.name.as_str()),
@@ -178,6 +194,36 @@ impl ResultsFile {
     /// Why a record could not be written, once one could not.
     pub fn broken(&self) -> Option<String> {
         self.inner.lock().unwrap_or_else(|p| p.into_inner()).broken.clone()
+    }
+}
+
+/// A results file taken for a whole run whose requests go out in more
+/// than one way (`chatlint apply`: its own writes, and the creates sent as
+/// `--send` sends them): opened, locked and read once, before anything is
+/// sent, and held until the last clone is dropped.
+#[derive(Clone)]
+pub struct Journal {
+    pub(crate) file: Arc<ResultsFile>,
+    /// What the file recorded as done when it was opened.
+    pub(crate) records: Records,
+}
+
+impl Journal {
+    /// [`ResultsFile::open`]: a file that is not a regular one, or that
+    /// another run holds, is refused here.
+    pub fn open(path: &Path, notes: super::Notes) -> Result<Journal, String> {
+        let (file, records) = ResultsFile::open(path, notes)?;
+        Ok(Journal { file: Arc::new(file), records })
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.file.path
+    }
+
+    /// Why a record could not be written, once one could not: from then
+    /// on no new request starts.
+    pub fn broken(&self) -> Option<String> {
+        self.file.broken()
     }
 }
 
