@@ -276,8 +276,10 @@ fn check_one(target: &Target, opts: &RunOptions) -> Result<Checked, Skipped> {
     };
     // Parameters from outside that the file contradicts or its method does
     // not take: the file is not checked, fixed or sent as if they agreed.
+    // The method as the engine would choose it (named, shape, fallback),
+    // without analysing the file a second time.
     if !prepared.params.is_empty()
-        && let Some(method) = prepared.named.or_else(|| prepared.check(&text).method)
+        && let Some(method) = prepared.named.or_else(|| chatlint_engine::method_by_shape(&text)).or(prepared.fallback)
     {
         let conflicts = prepared.param_conflicts(&text, method);
         if !conflicts.is_empty() {

@@ -282,6 +282,17 @@ impl<'a> Ctx<'a> {
     pub fn at_value(&self, rule: Rule, pointer: &str, message: impl Into<String>) -> Diagnostic {
         Diagnostic::new(rule, pointer, self.doc.value_range(pointer), message)
     }
+    /// A finding about a parameter: on its value in the file, else at the
+    /// top, saying it was given from outside the file.
+    pub(crate) fn at_param(&self, rule: Rule, value: &ParamValue, message: impl Into<String>) -> Diagnostic {
+        let message = message.into();
+        match value.pointer {
+            Some(ptr) => self.at_value(rule, ptr, message),
+            None => {
+                Diagnostic::new(rule, "", self.top(), format!("{message} (given by chatlint.toml or the command line)"))
+            }
+        }
+    }
     /// A fix that deletes the member at `pointer`.
     pub fn remove_fix(&self, pointer: &str, title: impl Into<String>) -> Option<Fix> {
         self.doc.removal(pointer).map(|e| Fix::safe(title, vec![e]))

@@ -4,18 +4,8 @@
 
 use super::{Ctx, ParamValue};
 use crate::catalogue::Rule;
-use crate::diagnostic::Diagnostic;
 use crate::method::ParamKey;
 use crate::settings::Auth;
-
-/// A finding about a parameter: on its value in the file, else at the top
-/// (given by the config or the command line).
-fn at_param(ctx: &Ctx, rule: Rule, value: &ParamValue, message: String) -> Diagnostic {
-    match value.pointer {
-        Some(ptr) => ctx.at_value(rule, ptr, message),
-        None => Diagnostic::new(rule, "", ctx.top(), format!("{message} (given by chatlint.toml or the command line)")),
-    }
-}
 
 /// `spaces/{space}/members/{member}`: the member part, when the name has
 /// that form and each ID can travel as one segment of the URL path
@@ -42,7 +32,7 @@ fn membership_name<'a>(ctx: &Ctx<'a>) -> Option<(ParamValue<'a>, Option<String>)
 pub fn membership_name_format(ctx: &mut Ctx) {
     let Some((value, None)) = membership_name(ctx) else { return };
     let message = format!("`name` must look like `spaces/{{space}}/members/{{member}}`, found \"{}\"", value.text);
-    let d = at_param(ctx, Rule::MembershipNameFormat, &value, message).with_help(
+    let d = ctx.at_param(Rule::MembershipNameFormat, &value, message).with_help(
         "name the membership: `spaces/` and the space's ID, `/members/` and the member's ID (from spaces.members.list)",
     );
     ctx.report(d);
@@ -56,7 +46,7 @@ pub fn membership_email_alias(ctx: &mut Ctx) {
     let message = format!(
         "`{member}` is an email address: the documents give the email alias of `{{member}}` for spaces.members.delete, not for spaces.members.patch"
     );
-    let d = at_param(ctx, Rule::MembershipEmailAlias, &value, message).with_help(
+    let d = ctx.at_param(Rule::MembershipEmailAlias, &value, message).with_help(
         "if the server refuses it, use the member's ID (`spaces/{space}/members/{member}` from spaces.members.list)",
     );
     ctx.report(d);
@@ -76,7 +66,7 @@ pub fn admin_access_app_removal(ctx: &mut Ctx) {
     let message = "deleting app memberships in a space isn't supported using admin access".to_string();
     let d = match admin_at {
         Some(ptr) => ctx.at_value(Rule::AdminAccessAppRemoval, ptr, message),
-        None => at_param(ctx, Rule::AdminAccessAppRemoval, &name, message),
+        None => ctx.at_param(Rule::AdminAccessAppRemoval, &name, message),
     };
     ctx.report(d.with_help(
         "remove the app without `useAdminAccess`, as a space manager with the `chat.memberships.app` scope",
@@ -89,7 +79,8 @@ pub fn app_removal_app_auth(ctx: &mut Ctx) {
     }
     let Some(name) = names_the_app(ctx) else { return };
     let message = "removing a Chat app from a space requires user authentication".to_string();
-    let d = at_param(ctx, Rule::AppRemovalAppAuth, &name, message)
+    let d = ctx
+        .at_param(Rule::AppRemovalAppAuth, &name, message)
         .with_help("send it with user authentication and the `chat.memberships.app` scope");
     ctx.report(d);
 }

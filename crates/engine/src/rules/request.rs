@@ -106,11 +106,8 @@ fn name_format(ctx: &mut Ctx, key: ParamKey, rule: Rule) {
     }
     let why = id_problem.map(|w| format!(": the ID {w}")).unwrap_or_default();
     let msg = format!("`{}` must look like `spaces/{{space}}`, found \"{}\"{why}", key.name(), value.text);
-    let d = match value.pointer {
-        Some(ptr) => ctx.at_value(rule, ptr, msg),
-        None => Diagnostic::new(rule, "", ctx.top(), format!("{msg} (given by chatlint.toml or the command line)")),
-    };
-    let d = d
+    let d = ctx
+        .at_param(rule, &value, msg)
         .with_help("use the space's resource name: `spaces/` followed by its ID (from spaces.list or the space's URL)");
     ctx.report(d);
 }
@@ -142,15 +139,7 @@ pub fn admin_access_app_auth(ctx: &mut Ctx) {
     }
     let Some(admin) = ctx.param(ParamKey::UseAdminAccess).filter(|v| v.text == "true") else { return };
     let message = "`useAdminAccess` grants an administrator's privileges to user authentication, not to an app";
-    let d = match admin.pointer {
-        Some(ptr) => ctx.at_value(Rule::AdminAccessAppAuth, ptr, message),
-        None => Diagnostic::new(
-            Rule::AdminAccessAppAuth,
-            "",
-            ctx.top(),
-            format!("{message} (given by chatlint.toml or the command line)"),
-        ),
-    };
+    let d = ctx.at_param(Rule::AdminAccessAppAuth, &admin, message);
     ctx.report(
         d.with_help("send it as an administrator with the method's `chat.admin.*` scope, or without `useAdminAccess`"),
     );
